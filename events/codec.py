@@ -1,0 +1,62 @@
+"""JSON for events: Decimals as strings, dates as ISO, old schema versions upcast on read."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import cattrs
+
+from events.records import Event
+from events.registry import event_class
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(Decimal, lambda v, _: Decimal(v))
+converter.register_unstructure_hook(date, date.isoformat)
+converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+
+# (type, from_version) -> function that turns a payload of that version into the next version.
+Upcaster = Callable[[dict], dict]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcaster(type_name: str, from_version: int):
+    """Register the step from ``from_version`` to ``from_version + 1`` of an event type."""
+
+    def register(fn: Upcaster) -> Upcaster:
+        UPCASTERS[(type_name, from_version)] = fn
+        return fn
+
+    return register
+
+
+def to_payload(event: Event) -> dict:
+    return converter.unstructure(event)
+
+
+def to_json(event: Event) -> str:
+    """Canonical JSON: sorted keys, no spaces, so equal events give equal text (and hashes)."""
+    return canonical_json(to_payload(event))
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_payload(type_name: str, schema_version: int, payload: dict) -> Event:
+    cls = event_class(type_name)
+    if schema_version > cls.SCHEMA_VERSION:
+        raise ValueError(f"{type_name} v{schema_version} is newer than this program (v{cls.SCHEMA_VERSION})")
+    while schema_version < cls.SCHEMA_VERSION:
+        step = UPCASTERS.get((type_name, schema_version))
+        if step is None:
+            raise ValueError(f"no upcaster for {type_name} v{schema_version}")
+        payload = step(payload)
+        schema_version += 1
+    return converter.structure(payload, cls)
+
+
+def from_json(type_name: str, schema_version: int, text: str) -> Event:
+    return from_payload(type_name, schema_version, json.loads(text))

@@ -1,0 +1,220 @@
+"""The event records. Each is frozen, dated and sourced: effective date and provenance first.
+
+A figure the text does not give is None, and the field beside it (``*_basis``) says why.
+Money and prices are Decimal, share counts int, dates ``datetime.date``.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+from events.basis import Basis, FeeRole, QuantityBasis, RightKind, WarrantKind
+from events.provenance import Provenance
+
+
+def to_decimal(value):
+    """Converter: exact decimals only. A float has already lost the figure, so it is refused."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        raise TypeError(f"money must not be a float: {value!r}")
+    return Decimal(str(value))
+
+
+def to_int(value):
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        raise TypeError(f"a share count must not be a float: {value!r}")
+    return int(value)
+
+
+def _known_or_explained(figure: str):
+    """Validator factory: a None figure must carry a basis other than 'stated'."""
+
+    def check(instance, attribute, value):
+        if getattr(instance, figure) is None and value in (Basis.STATED, QuantityBasis.FIXED):
+            raise ValueError(f"{type(instance).__name__}.{figure} is None but its basis says {value}")
+
+    return check
+
+
+def basis(default, figure: str | None = None):
+    """A basis field: converted to its enum, and (with ``figure``) checked against that figure."""
+    kind = type(default)
+    validator = _known_or_explained(figure) if figure else None
+    return attrs.field(default=default, converter=kind, validator=validator)
+
+
+def money(**kw):
+    return attrs.field(default=None, converter=to_decimal, **kw)
+
+
+def count(**kw):
+    return attrs.field(default=None, converter=to_int, **kw)
+
+
+def names(**kw):
+    return attrs.field(default=(), converter=tuple, **kw)
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Every event: when it happened in the world, and where the ledger learnt it."""
+
+    TYPE: ClassVar[str] = ""
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    effective_date: date
+    provenance: Provenance
+
+
+@attrs.frozen
+class Issuer:
+    name: str
+    cik: str | None = None
+    file_number: str | None = None
+    irs_number: str | None = None
+    state: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FilingRecorded(Event):
+    """The filing itself. Its effective date is the date of report."""
+
+    TYPE: ClassVar[str] = "filing_recorded"
+
+    issuer: Issuer
+    form: str
+    report_date: date | None
+    signature_date: date | None
+    public_date: date | None          # when the public could read it: signature date until headers
+    identity: str                      # sha256 of the normalised text
+    raw_sha256: str                    # key of the raw text kept in the database
+    source_name: str                   # the file name it was read from
+    accession: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CommonIssued(Event):
+    """Common (or ordinary) shares issued and sold."""
+
+    TYPE: ClassVar[str] = "common_issued"
+
+    security: str = "Common Stock"
+    shares: int | None = count()
+    shares_basis: Basis = basis(Basis.STATED, "shares")
+    price: Decimal | None = money()
+    price_basis: Basis = basis(Basis.STATED, "price")
+    consideration: Decimal | None = money()
+    consideration_basis: Basis = basis(Basis.STATED, "consideration")
+    buyers: tuple[str, ...] = names()
+    buyers_description: str | None = None   # "two institutional investors"
+    tranche: str | None = None              # "additional closing"
+
+
+@attrs.frozen
+class ConversionTerms:
+    """How a convertible security turns into common stock."""
+
+    fixed_price: Decimal | None = money()
+    fixed_price_basis: Basis = basis(Basis.NOT_STATED)
+    fixed_only_days: int | None = count()        # "during the first 90 days ... only at"
+    variable_formula: str | None = None           # the formula as the text gives it
+    variable_percent: Decimal | None = money()    # 101 for "101% of the Per Share Market Value"
+    variable_reference: str | None = None         # "Per Share Market Value"
+    share_cap: int | None = count()               # "in no event ... more than 1,450,000 shares"
+    increment_percent: Decimal | None = money()   # 25 for "25% cumulative monthly increments"
+    increment_period: str | None = None           # "monthly"
+
+
+@attrs.frozen(kw_only=True)
+class PreferredIssued(Event):
+    """Preferred stock issued and sold."""
+
+    TYPE: ClassVar[str] = "preferred_issued"
+
+    series: str | None                       # "Series A"
+    title: str                               # the security as the filing names it
+    dividend_rate: Decimal | None = money()  # percent a year
+    shares: int | None = count()
+    shares_basis: Basis = basis(Basis.NOT_STATED, "shares")
+    stated_value: Decimal | None = money()   # per share
+    stated_amount: Decimal | None = money()  # in all
+    # STATED: the filing gives the preferred's own amount; COMPUTED: shares x stated value;
+    # BY_REFERENCE: the only amount is the total paid for the preferred and what came with it.
+    stated_amount_basis: Basis = basis(Basis.NOT_STATED, "stated_amount")
+    consideration: Decimal | None = money()
+    consideration_basis: Basis = basis(Basis.NOT_STATED, "consideration")
+    holders: tuple[str, ...] = names()
+    holders_description: str | None = None
+    conversion: ConversionTerms | None = None
+
+
+@attrs.frozen
+class QuantityFormula:
+    """A warrant whose number of shares a price formula sets at later vesting dates."""
+
+    description: str
+    vesting_dates: tuple[date, ...] = attrs.field(default=(), converter=tuple)
+    vesting_basis: Basis = basis(Basis.NOT_STATED)      # COMPUTED from "four and six months after closing"
+    zero_above_price: Decimal | None = money()    # no shares vest when the price is above this
+    zero_above_approximate: bool = False
+    cutoff_price: Decimal | None = money()        # above this, later vestings are cancelled
+
+
+@attrs.frozen(kw_only=True)
+class WarrantGranted(Event):
+    """Warrants granted. The effective date is the warrant's issue date."""
+
+    TYPE: ClassVar[str] = "warrant_granted"
+
+    tranche: str                               # a label: "Closing Warrants", "finder's warrants"
+    kind: WarrantKind = attrs.field(converter=WarrantKind)
+    shares: int | None = count()
+    quantity_basis: QuantityBasis = basis(QuantityBasis.FIXED, "shares")
+    exercise_price: Decimal | None = money()
+    exercise_price_basis: Basis = basis(Basis.STATED, "exercise_price")
+    term_years: Decimal | None = money()
+    expires_on: date | None = None
+    expiry_basis: Basis = basis(Basis.NOT_STATED)    # COMPUTED from issue date + term, or STATED
+    holders: tuple[str, ...] = names()
+    holders_description: str | None = None
+    formula: QuantityFormula | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FeePaid(Event):
+    """A fee paid for a financing: cash, warrants, or both."""
+
+    TYPE: ClassVar[str] = "fee_paid"
+
+    role: FeeRole = attrs.field(converter=FeeRole)
+    payee: str | None = None
+    payee_description: str | None = None      # "an unrelated third party"
+    cash: Decimal | None = money()
+    cash_basis: Basis = basis(Basis.STATED, "cash")
+    approximate: bool = False
+    includes_expenses: bool = False
+    percent_of_proceeds: Decimal | None = money()
+    warrants: bool = False                     # warrants were part of the fee (a WarrantGranted too)
+    warrant_shares: int | None = count()
+
+
+@attrs.frozen(kw_only=True)
+class ContingentRight(Event):
+    """A right that is not a security yet: an option to sell more, a redemption feature."""
+
+    TYPE: ClassVar[str] = "contingent_right"
+
+    kind: RightKind = attrs.field(converter=RightKind)
+    holder: str                                # "issuer" or "investors"
+    description: str
+    security: str | None = None
+    amount: Decimal | None = money()
+    amount_basis: Basis = basis(Basis.NOT_STATED, "amount")
+    exercisable_from: date | None = None
+    exercisable_from_basis: Basis = basis(Basis.NOT_STATED)
