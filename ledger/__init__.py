@@ -1,0 +1,1 @@
+"""Deal Ledger: storage, ingestion and projections over the event vocabulary in ``events``."""

@@ -1,0 +1,74 @@
+"""The ledger's tables, written out as DDL so every column type and constraint is deliberate."""
+from __future__ import annotations
+
+# Bump when the DDL changes; the store refuses a database newer than this program.
+SCHEMA_VERSION = 1
+
+# Tables that only ever grow. Their UPDATE/DELETE triggers are the last line of defence:
+# they hold even for someone who opens the file with another tool.
+APPEND_ONLY = ("events", "streams", "documents")
+
+TABLES = (
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # Same-day replay order lives in a table so the ORDER BY can join it (refreshed on open).
+    """CREATE TABLE event_types (
+        type TEXT PRIMARY KEY,
+        day_rank INTEGER NOT NULL
+    )""",
+    """CREATE TABLE documents (
+        raw_sha256 TEXT PRIMARY KEY,
+        source_name TEXT NOT NULL,
+        raw BLOB NOT NULL,
+        normalised TEXT NOT NULL
+    )""",
+    """CREATE TABLE streams (
+        stream TEXT PRIMARY KEY,
+        issuer_key TEXT NOT NULL,
+        issuer_name TEXT NOT NULL,
+        cik TEXT,
+        file_number TEXT,
+        form TEXT NOT NULL,
+        public_date TEXT,
+        source_name TEXT NOT NULL,
+        raw_sha256 TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX streams_issuer ON streams (issuer_key)",
+    # seq is the rowid: a global, gapless recording order assigned by the store (last + 1).
+    """CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        stream TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        issuer_key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        effective_date TEXT NOT NULL,
+        public_date TEXT,
+        recorded_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        quote TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        UNIQUE (stream, version)
+    )""",
+    "CREATE INDEX events_replay ON events (effective_date, seq)",
+    "CREATE INDEX events_issuer ON events (issuer_key, effective_date)",
+    "CREATE INDEX events_public ON events (public_date)",
+    "CREATE INDEX events_type ON events (type)",
+)
+
+# Built from the constant table names above (identifiers, never values).
+TRIGGERS = tuple(
+    f"""CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}
+    BEGIN
+        SELECT RAISE(ABORT, 'events are append-only: {op} on {table} is refused');
+    END"""
+    for table in APPEND_ONLY
+    for op in ("UPDATE", "DELETE")
+)
+
+DDL = TABLES + TRIGGERS
