@@ -1,0 +1,129 @@
+"""The cap table: one row per issuance lot, and a summary per class of stock."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from events import CommonIssued, PreferredIssued
+from ledger.projections import add, sources
+from ledger.stored import StoredEvent
+
+
+@attrs.frozen
+class Holding:
+    """One issuance lot. ``holders`` are the buyers as the filing names them, kept as one group
+    (joint buyers with an undisclosed split are not divided); ``holders_description`` is the
+    filing's wording when it gives no names ("two institutional investors")."""
+
+    security_class: str
+    holders: tuple[str, ...]
+    holders_description: str | None
+    shares: int | None
+    stated_amount: Decimal | None   # preferred only
+    price: Decimal | None           # per share; common only
+    date: date
+    event_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def is_common(self) -> bool:
+        return "Common" in self.security_class
+
+
+@attrs.frozen
+class ClassSummary:
+    """One class of stock. A sum covers the known figures only; the counts beside it say how
+    many lots had none, so an unknown is never read as zero."""
+
+    security_class: str
+    lots: int
+    shares: int                     # sum of the determined share counts
+    undetermined_lots: int          # lots whose share count is not known
+    stated_amount: Decimal | None   # preferred: sum of the known stated amounts, else None
+    unstated_amount_lots: int       # preferred lots with no stated amount
+
+
+@attrs.frozen
+class CapTable:
+    holdings: tuple[Holding, ...]
+    classes: tuple[ClassSummary, ...]
+
+
+def common_class(event: CommonIssued) -> str:
+    # Scripts tell common from preferred by the word in the class name.
+    return event.security if "Common" in event.security else f"{event.security} (Common)"
+
+
+def preferred_class(event: PreferredIssued) -> str:
+    if "Preferred" in event.title:
+        return event.title
+    if event.series:
+        return f"{event.series} Preferred Stock"
+    return f"{event.title} (Preferred)" if event.title else "Preferred Stock"
+
+
+def holding(stored: StoredEvent) -> Holding | None:
+    """The row for an issuance event; None for any other event."""
+    event = stored.event
+    if isinstance(event, CommonIssued):
+        return Holding(
+            common_class(event), event.buyers, event.buyers_description, event.shares, None,
+            event.price, stored.effective_date, (stored.event_id,), sources(event),
+        )
+    if isinstance(event, PreferredIssued):
+        return Holding(
+            preferred_class(event), event.holders, event.holders_description, event.shares,
+            event.stated_amount, None, stored.effective_date, (stored.event_id,), sources(event),
+        )
+    return None
+
+
+class CapTableFold:
+    """Streaming state: the rows seen so far, by issuer."""
+
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        self._rows: dict[str, list[Holding]] = {}
+
+    def add(self, stored: StoredEvent) -> None:
+        if stored.effective_date > self.as_of:
+            return
+        row = holding(stored)
+        if row is not None:
+            self._rows.setdefault(stored.issuer_key, []).append(row)
+
+    def result(self) -> dict[str, CapTable]:
+        out = {}
+        for key, rows in self._rows.items():
+            rows = sorted(rows, key=lambda r: r.date)  # stable: same-day rows keep replay order
+            out[key] = CapTable(tuple(rows), summarise(rows))
+        return out
+
+
+def summarise(rows: Iterable[Holding]) -> tuple[ClassSummary, ...]:
+    by_class: dict[str, ClassSummary] = {}
+    for row in rows:
+        s = by_class.get(row.security_class) or ClassSummary(row.security_class, 0, 0, 0, None, 0)
+        amount = s.stated_amount
+        if row.stated_amount is not None:
+            amount = row.stated_amount if amount is None else add(amount, row.stated_amount)
+        by_class[row.security_class] = ClassSummary(
+            s.security_class,
+            s.lots + 1,
+            s.shares + (row.shares or 0),
+            s.undetermined_lots + (row.shares is None),
+            amount,
+            s.unstated_amount_lots + (not row.is_common and row.stated_amount is None),
+        )
+    return tuple(by_class.values())
+
+
+def cap_table(events: Iterable[StoredEvent], *, as_of: date) -> dict[str, CapTable]:
+    """Fold events (in replay order) into a cap table per issuer key, as of ``as_of`` inclusive."""
+    fold = CapTableFold(as_of)
+    for stored in events:
+        fold.add(stored)
+    return fold.result()

@@ -1,0 +1,110 @@
+"""Warrant tranches as of a date: one row per WarrantGranted, with its status on that date."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+import attrs
+
+from events import QuantityBasis, WarrantGranted, WarrantKind
+from ledger.projections import sources
+from ledger.stored import StoredEvent
+
+
+class WarrantStatus(StrEnum):
+    OUTSTANDING = "outstanding"
+    EXPIRED = "expired"
+    CONTINGENT = "contingent"    # quantity still to be set at a later vesting date
+    EXERCISED = "exercised"      # set by WarrantExercised, once that event exists
+    CANCELLED = "cancelled"      # likewise
+
+
+@attrs.frozen
+class WarrantRow:
+    tranche: str
+    kind: WarrantKind
+    holders: tuple[str, ...]
+    holders_description: str | None
+    shares: int | None
+    quantity_basis: QuantityBasis
+    exercise_price: Decimal | None
+    issued_on: date
+    expires_on: date | None
+    status: WarrantStatus
+    event_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def status_on(grant: WarrantGranted, as_of: date) -> WarrantStatus:
+    """What the dates alone say: expired on (not after) the expiry date; contingent before the
+    last vesting date of a quantity formula; otherwise outstanding."""
+    if grant.expires_on is not None and as_of >= grant.expires_on:
+        return WarrantStatus.EXPIRED
+    if grant.formula is not None and grant.formula.vesting_dates and as_of < max(grant.formula.vesting_dates):
+        return WarrantStatus.CONTINGENT
+    return WarrantStatus.OUTSTANDING
+
+
+@attrs.define
+class Tranche:
+    """Fold state for one grant. Later events (exercise, cancellation) find it by the grant's
+    event id, append their own id and sources, and set ``closed``."""
+
+    grant: WarrantGranted
+    issued_on: date
+    event_ids: list[str]
+    sources: list[str]
+    closed: WarrantStatus | None = None
+
+    def row(self, as_of: date) -> WarrantRow:
+        g = self.grant
+        return WarrantRow(
+            g.tranche, g.kind, g.holders, g.holders_description, g.shares, g.quantity_basis,
+            g.exercise_price, self.issued_on, g.expires_on, self.closed or status_on(g, as_of),
+            tuple(self.event_ids), tuple(self.sources),
+        )
+
+
+# An issuer's tranches by the event id of their grant.
+Book = dict[str, Tranche]
+
+
+def _grant(book: Book, stored: StoredEvent) -> None:
+    book[stored.event_id] = Tranche(
+        stored.event, stored.effective_date, [stored.event_id], list(sources(stored.event)),
+    )
+
+
+# The seam for later event types: WarrantExercised will be one function registered here.
+HANDLERS: dict[type, Callable[[Book, StoredEvent], None]] = {
+    WarrantGranted: _grant,
+}
+
+
+class WarrantFold:
+    def __init__(self, as_of: date):
+        self.as_of = as_of
+        self._books: dict[str, Book] = {}
+
+    def add(self, stored: StoredEvent) -> None:
+        handler = HANDLERS.get(type(stored.event))
+        if handler is None or stored.effective_date > self.as_of:
+            return
+        handler(self._books.setdefault(stored.issuer_key, {}), stored)
+
+    def result(self) -> dict[str, tuple[WarrantRow, ...]]:
+        return {
+            key: tuple(sorted((t.row(self.as_of) for t in book.values()), key=lambda r: r.issued_on))
+            for key, book in self._books.items()
+        }
+
+
+def outstanding_warrants(events: Iterable[StoredEvent], *, as_of: date) -> dict[str, tuple[WarrantRow, ...]]:
+    """Fold events (in replay order) into warrant rows per issuer key, as of ``as_of`` inclusive.
+    Every tranche granted by then is listed; its status says whether it is still outstanding."""
+    fold = WarrantFold(as_of)
+    for stored in events:
+        fold.add(stored)
+    return fold.result()
