@@ -1,0 +1,147 @@
+"""The cover page and signature block of an 8-K: who filed it, which form, and its dates.
+
+Cover pages put values above or beside their labels, so each value is looked for near its
+label (within a window of the normalised text), not in a fixed position.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import attrs
+
+from events import Quote
+from ledger.extract.values import DATE_RE, parse_date
+
+_FORM = re.compile(r"\bFORM\s+(8-K(?:/A)?|8-K12[BG]3?|6-K)\b", re.I)
+_REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+reported", re.I)
+_NAME_LABEL = re.compile(r"\(?\s*Exact\s+name\s+of\s+(?:the\s+)?registrant", re.I)
+_FILE_LABEL = re.compile(r"Commission\s*(?:\)|\()?\s*(?:\(\s*)?File\s+(?:No|Number)", re.I)
+_FILE_LABEL_SPLIT = re.compile(r"\(Commission\b", re.I)   # "(Commission ... File Number)" in columns
+_IRS_LABEL = re.compile(r"I\.?R\.?S\.?\s+Employer|Employer\s+Identification", re.I)
+_FILE_NUMBER = re.compile(r"(?<![\d-])(?:0{1,3}|33|333|811|001|002|005|814)-\d{4,6}(?![\d-])")
+_IRS_NUMBER = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
+_SIGNATURE = re.compile(r"\bSIGNATURES?\b")
+_SIGNED_DATE = re.compile(rf"\bDated?\s*:?\s*({DATE_RE.pattern})|\bon\s+this\s+({DATE_RE.pattern})", re.I)
+
+
+@attrs.frozen
+class Cover:
+    issuer_name: str | None
+    file_number: str | None
+    irs_number: str | None
+    form: str | None
+    report_date: date | None
+    signature_date: date | None
+    quotes: tuple[Quote, ...]       # where each of these was read
+
+
+def _quote(text: str, start: int, end: int) -> Quote:
+    return Quote(start, end, text[start:end])
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _nearest(pattern: re.Pattern, text: str, anchor: int, window: int = 400) -> re.Match | None:
+    """The match of ``pattern`` closest to ``anchor`` within ``window`` characters."""
+    lo = max(0, anchor - window)
+    found = [m for m in pattern.finditer(text, lo, min(len(text), anchor + window))]
+    return min(found, key=lambda m: abs(m.start() - anchor), default=None)
+
+
+def _report_date(text: str) -> tuple[date | None, Quote | None]:
+    label = _REPORT_LABEL.search(text)
+    if not label:
+        return None, None
+    start, end = _line_bounds(text, label.start())
+    line = text[start:end]
+    # The date follows the label on its line, or stands on the line above it.
+    after = DATE_RE.search(line, label.end() - start)
+    if after:
+        return parse_date(after.group()), _quote(text, start + after.start(), start + after.end())
+    before = list(DATE_RE.finditer(line, 0, label.start() - start))
+    if before:
+        m = before[-1]
+        return parse_date(m.group()), _quote(text, start + m.start(), start + m.end())
+    if start > 0:
+        prev_start, _ = _line_bounds(text, start - 1)
+        m = DATE_RE.search(text, prev_start, start - 1)
+        if m:
+            return parse_date(m.group()), _quote(text, m.start(), m.end())
+    m = DATE_RE.search(text, end, end + 200)
+    if m:
+        return parse_date(m.group()), _quote(text, m.start(), m.end())
+    return None, None
+
+
+def _issuer_name(text: str) -> tuple[str | None, Quote | None]:
+    label = _NAME_LABEL.search(text)
+    if not label:
+        return None, None
+    start, _ = _line_bounds(text, label.start())
+    if label.start() > start:                  # name and label on one line
+        name_start, name_end = start, label.start()
+    elif start > 0:                             # the name is the line above
+        name_start, name_end = _line_bounds(text, start - 1)
+    else:
+        return None, None
+    name = text[name_start:name_end].strip(" ,-")
+    # A cover line can carry other text before the name ("... 1934 NEOTHERAPEUTICS, INC."): keep
+    # the run of capitalised words at the end.
+    tail = re.search(r"((?:[A-Z0-9&][\w.&'’,-]*\s*)+)$", name)
+    if tail:
+        name = tail.group(1).strip(" ,")
+    if not name:
+        return None, None
+    at = text.find(name, name_start)
+    return _readable_case(name, text), _quote(text, at, at + len(name))
+
+
+def _readable_case(name: str, text: str) -> str:
+    """Cover pages shout ('NEOTHERAPEUTICS, INC.'); prefer the body's spelling of the same name."""
+    if not name.isupper():
+        return name
+    m = re.search(re.escape(name), text[text.find(name) + len(name):], re.I)
+    return m.group() if m and not m.group().isupper() else name
+
+
+def _labelled(pattern: re.Pattern, labels: tuple[re.Pattern, ...], text: str) -> tuple[str | None, Quote | None]:
+    for label in labels:
+        at = label.search(text)
+        if at:
+            m = _nearest(pattern, text, at.start())
+            if m:
+                return m.group(), _quote(text, m.start(), m.end())
+    return None, None
+
+
+def _signature_date(text: str) -> tuple[date | None, Quote | None]:
+    heads = list(_SIGNATURE.finditer(text))
+    starts = [m.start() for m in heads if m.start() > len(text) // 4] or [m.start() for m in heads]
+    for begin in starts:
+        m = _SIGNED_DATE.search(text, begin, begin + 1500)
+        if m:
+            inner = m.group(1) or m.group(2)
+            at = text.find(inner, m.start())
+            return parse_date(inner), _quote(text, at, at + len(inner))
+    return None, None
+
+
+def read_cover(text: str) -> Cover:
+    form = _FORM.search(text)
+    report_date, q_report = _report_date(text)
+    name, q_name = _issuer_name(text)
+    file_number, q_file = _labelled(_FILE_NUMBER, (_FILE_LABEL, _FILE_LABEL_SPLIT), text)
+    irs, q_irs = _labelled(_IRS_NUMBER, (_IRS_LABEL,), text)
+    signed, q_signed = _signature_date(text)
+    quotes = [q for q in (q_name, q_report, q_file, q_irs, q_signed) if q]
+    if form:
+        quotes.insert(0, _quote(text, form.start(), form.end()))
+    return Cover(
+        issuer_name=name, file_number=file_number, irs_number=irs,
+        form=form.group(1).upper() if form else None,
+        report_date=report_date, signature_date=signed, quotes=tuple(quotes))

@@ -1,0 +1,554 @@
+"""Financing sentences to draft facts, and drafts to events.
+
+Each sentence is split into segments, one per security it names ("845,594 shares of common
+stock at $11.826 ..., and five-year warrants to purchase 126,839 shares at $14.24"): a price or
+term belongs to the segment it sits in. A deal's date and its stated consideration may sit in an
+earlier sentence of the same paragraph ("On November 19, 1999, ... entered into ... for aggregate
+consideration of $10,000,000"), so they are carried forward until a security takes them.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from events import Basis, QuantityBasis, Quote, RightKind, WarrantKind
+from ledger.extract import patterns as P
+from ledger.extract.parties import Parties, is_exhibit_line
+from ledger.extract.values import (
+    MONEY_RE, add_days, add_months, add_term, parse_count, parse_date, parse_money, to_decimal, word_number,
+)
+from ledger.text.normalise import Sentence
+
+
+@attrs.define
+class Draft:
+    """A fact being assembled. ``kind``: common, preferred, warrant, fee or right."""
+
+    kind: str
+    date: date
+    sentences: list[Sentence]
+    fields: dict
+    order: int                  # position of the first mention, for a stable event order
+
+    def cite(self, *more: Sentence) -> None:
+        for s in more:
+            if s not in self.sentences:
+                self.sentences.append(s)
+
+    def quotes(self) -> tuple[Quote, ...]:
+        return tuple(Quote(s.start, s.end, s.text) for s in self.sentences)
+
+
+@attrs.define
+class Deal:
+    """What the sentences read so far say about the deal under way."""
+
+    date: date
+    consideration: tuple[Decimal, Basis, Sentence] | None = None
+    buyers_description: str | None = None
+    closing: date | None = None
+    last_issue: Draft | None = None
+
+
+def _money(m: re.Match) -> Decimal:
+    return parse_money(m)
+
+
+def _segments(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    edges = sorted(set(starts)) + [len(text)]
+    return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
+
+
+def _price(segment: str) -> Decimal | None:
+    m = P.PRICE.search(segment)
+    if not m:
+        return None
+    return to_decimal(m["a"] or m["b"] or m["c"])
+
+
+def _term(head: str, segment: str) -> tuple[Decimal | None, date | None]:
+    """A warrant's term in years ("five-year", "for a period of 5 years"), or a stated expiry."""
+    m = P.TERM_BEFORE.search(head)
+    if m:
+        n = word_number(m["n"])
+        if n is not None:
+            return Decimal(n) + (Decimal("0.5") if m["half"] else 0), None
+    m = P.EXPIRES_ON.search(segment)
+    if m:
+        return None, parse_date(m["date"])
+    m = P.TERM_AFTER.search(segment)
+    if m:
+        raw, half, unit = (m["n"], m["half"], m["unit"]) if m["n"] else (m["n2"], m["half2"], m["unit2"])
+        n = word_number(raw) if not re.fullmatch(r"\d+\.\d+", raw) else None
+        value = Decimal(raw) if n is None and re.fullmatch(r"\d+(?:\.\d+)?", raw) else (Decimal(n) if n is not None else None)
+        if value is not None:
+            if half:
+                value += Decimal("0.5")
+            if unit.lower().startswith("month"):
+                value = (value / 12).quantize(Decimal("0.0001")).normalize()
+            return value, None
+    return None, None
+
+
+def _consideration(text: str) -> tuple[Decimal, Basis] | None:
+    for m in P.CONSIDERATION.finditer(text):
+        before = text[max(0, m.start() - 20):m.start()]
+        if P.NET_PROCEEDS.search(before + m.group()):
+            continue
+        value = to_decimal(m["num"], m["scale"])
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+        return value, Basis.APPROXIMATE if m["approx"] else Basis.STATED
+    return None
+
+
+def _sentence_date(text: str) -> date | None:
+    m = P.LEAD_DATE.search(text)
+    return parse_date(m["date"]) if m else None
+
+
+def _label(head: str, label: str | None, word: str) -> str:
+    if label:
+        return label.strip()
+    words = [w for w in head.split() if not re.search(r"\d|year|the|and|issued|also|received|purchase", w, re.I)]
+    adjective = " ".join(words[-2:]) if words and words[-1][0].isupper() else ""
+    return f"{adjective} Warrants".strip() if adjective else "Warrants"
+
+
+def _warrant_kind(label: str, head: str, formula: bool) -> WarrantKind:
+    text = f"{head} {label}".lower()
+    if formula or "adjustable" in text:
+        return WarrantKind.ADJUSTABLE
+    if "pre-funded" in text or "prefunded" in text:
+        return WarrantKind.PRE_FUNDED
+    if "closing" in text:
+        return WarrantKind.CLOSING
+    return WarrantKind.INVESTOR
+
+
+class Extractor:
+    """Reads one filing's sentences in order and collects drafts."""
+
+    def __init__(self, sentences: list[Sentence], parties: Parties, report_date: date):
+        self.sentences = sentences
+        self.parties = parties
+        self.deal = Deal(date=report_date)
+        self.drafts: list[Draft] = []
+        self.agent: tuple[str, Sentence] | None = None
+        self._order = 0
+
+    # -- the walk ---------------------------------------------------------------------------
+    def run(self) -> list[Draft]:
+        self._read_context()
+        paragraph = -1
+        for s in self.sentences:
+            if is_exhibit_line(s):
+                continue
+            if s.paragraph != paragraph:
+                paragraph = s.paragraph
+                self.deal.consideration = None
+            self._sentence(s)
+        self._resolve_holders()
+        return self._merge(self.drafts)
+
+    def _read_context(self) -> None:
+        """Closing dates and placement agents can be stated anywhere in the filing."""
+        for s in self.sentences:
+            m = P.CLOSED_ON.search(s.text)
+            if m and self.deal.closing is None and P.ISSUE_VERB.search(s.text) is None or (m and "closed" in m.group()):
+                self.deal.closing = self.deal.closing or parse_date(m["date"])
+            m = P.AGENT_NAMED.search(s.text)
+            if m and self.agent is None:
+                self.agent = (m["name"].strip(" ,"), s)
+
+    def _new(self, draft_kind: str, when: date, s: Sentence, **fields) -> Draft:
+        self._order += 1
+        draft = Draft(draft_kind, when, [s], fields, self._order)
+        self.drafts.append(draft)
+        return draft
+
+    def _sentence(self, s: Sentence) -> None:
+        text = s.text
+        when = _sentence_date(text)
+        agreement = P.AGREEMENT.search(text)
+        if agreement:
+            if when:
+                self.deal.date = when
+            if agreement["with"]:
+                self.deal.buyers_description = agreement["with"].strip()
+        if P.FEE.search(text) and P.FEE_VERB.search(text) and self._fee(s):
+            return
+        if self._right(s):
+            return
+        found = self._securities(s, when)
+        if not found:
+            self._deal_consideration(s)
+            self._formula_terms(s)
+            self._conversion_terms(s)
+
+    def _deal_consideration(self, s: Sentence) -> None:
+        c = _consideration(s.text)
+        if c and (P.AGREEMENT.search(s.text) or re.search(r"\bsale\s+of\b|\bfinancing\b", s.text, re.I)):
+            self.deal.consideration = (c[0], c[1], s)
+
+    def _issue_date(self, when: date | None) -> date:
+        return when or self.deal.closing or self.deal.date
+
+    # -- securities ------------------------------------------------------------------------
+    def _securities(self, s: Sentence, when: date | None) -> bool:
+        text = s.text
+        if not P.ISSUE_VERB.search(text) or P.NOT_A_SALE.search(text):
+            return False
+        marks: list[tuple[int, str, re.Match]] = []
+        warrant_spans = []
+        for m in P.WARRANT.finditer(text):
+            start = m.start("word") - len(m["head"]) if m["head"] else m.start("word")
+            marks.append((m.start("word") if not P.TERM_BEFORE.search(m["head"] or "") else start, "warrant", m))
+            warrant_spans.append((m.start(), m.end()))
+        for m in P.PREFERRED.finditer(text):
+            if not (m["series"] or m["rate"] or re.search(r"convertible", m["title"], re.I)):
+                continue
+            marks.append((m.start(), "preferred", m))
+        for m in P.COMMON.finditer(text):
+            if not m["cls"] and not m["ordinary"]:
+                continue
+            if any(a <= m.start() < b for a, b in warrant_spans):
+                continue
+            if P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
+                continue
+            marks.append((m.start(), "common", m))
+        if not marks:
+            return False
+        marks.sort(key=lambda x: x[0])
+        segments = dict(zip([x[0] for x in marks], _segments(text, [x[0] for x in marks])))
+        issue_date = self._issue_date(when)
+        sentence_consideration = _consideration(text)
+        same_terms = bool(P.SAME_TERMS.search(text))
+        lead: Draft | None = None
+        made: list[Draft] = []
+        for start, kind, m in marks:
+            a, b = segments[start]
+            segment = text[a:b]
+            if kind == "common":
+                d = self._new("common", issue_date, s, shares=parse_count(m["n"]), price=_price(segment),
+                              security="Ordinary Shares" if (m["ordinary"] or (m["cls"] or "").lower().startswith("ordinary"))
+                              else "Common Stock", segment=segment)
+            elif kind == "preferred":
+                d = self._preferred(s, m, segment, issue_date)
+            else:
+                d = self._warrant(s, m, segment, issue_date)
+            if d.kind in ("common", "preferred") and lead is None:
+                lead = d
+            made.append(d)
+        # The consideration goes to the sentence's lead security, or to the deal's if none here.
+        target = lead
+        if target is not None:
+            seg_c = _consideration(target.fields.get("segment", ""))
+            c = seg_c or sentence_consideration
+            if c:
+                target.fields["consideration"] = c
+            elif self.deal.consideration:
+                value, basis, where = self.deal.consideration
+                target.fields["consideration"] = (value, basis)
+                target.cite(where)
+            self.deal.consideration = None
+        elif sentence_consideration is None and self.deal.consideration is None:
+            pass
+        for d in made:
+            if ADDITIONAL_TRANCHE(s.text, d):
+                d.fields["tranche"] = "additional closing"
+            if same_terms:
+                self._same_terms(d)
+            self._describe_buyers(d, s)
+        if lead is not None:
+            self.deal.last_issue = lead
+        elif made:
+            self.deal.last_issue = made[0]
+        return True
+
+    def _describe_buyers(self, d: Draft, s: Sentence) -> None:
+        m = P.TO_WHOM.search(s.text)
+        d.fields.setdefault("buyers_description", self.deal.buyers_description or (m["who"] if m else None))
+
+    def _same_terms(self, d: Draft) -> None:
+        """"On the same terms as the earlier offering": take the price of the tranche referred to."""
+        earlier = [x for x in self.drafts if x.kind == d.kind and x is not d and x.order < d.order
+                   and x.fields.get("kind") not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+        if not earlier:
+            return
+        ref = earlier[-1]
+        key = "price" if d.kind == "common" else "exercise_price"
+        if d.fields.get(key) is None and ref.fields.get(key) is not None:
+            d.fields[key] = ref.fields[key]
+            d.fields[f"{key}_basis"] = Basis.BY_REFERENCE
+            d.cite(ref.sentences[0])
+        if d.kind == "warrant" and d.fields.get("term_years") is None and ref.fields.get("term_years") is not None:
+            d.fields["term_years"] = ref.fields["term_years"]
+
+    def _preferred(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
+        title = re.sub(r"\s+", " ", m["title"]).strip()
+        rate = Decimal(m["rate"]) if m["rate"] else None
+        fields = dict(series=f"Series {m['series']}" if m["series"] else None, title=title, dividend_rate=rate,
+                      shares=parse_count(m["n"]) if m["n"] else None, segment=segment)
+        sv = P.STATED_VALUE.search(segment)
+        if sv:
+            fields["stated_value"] = to_decimal(sv["v"])
+        amount = re.search(rf"\$\s?(?P<num>{P.NUMBER})(?:\s+(?P<scale>million|billion))?\s+(?:of|in)\s+(?:the\s+Company's\s+|its\s+|our\s+)?"
+                           rf"(?:shares\s+of\s+)?(?:\d+(?:\.\d+)?%\s+)?(?:Series\s+\w+\s+)?(?:[\w-]+\s+){{0,3}}Preferred", segment, re.I)
+        if amount:
+            fields["stated_amount"] = (parse_money(amount), Basis.STATED)
+        defined = re.search(rf"\(\s*{P.Q}(?P<term>[^\"”']+){P.Q}\s*\)", segment)
+        fields["defined_term"] = defined["term"] if defined else None
+        return self._new("preferred", when, s, **fields)
+
+    def _warrant(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
+        head = m["head"] or ""
+        label = _label(head, m["label"], m["word"])
+        formula = bool(m["formula"])
+        kind = _warrant_kind(label, head, formula)
+        term, expires = _term(head, segment)
+        price = _price(segment)
+        fields = dict(tranche=label, kind=kind, exercise_price=price, term_years=term, stated_expiry=expires,
+                      segment=segment, label=m["label"])
+        if m["n"]:
+            fields["shares"] = parse_count(m["n"])
+        elif formula:
+            fields["quantity_basis"] = QuantityBasis.FORMULA
+            v = P.VESTING.search(segment)
+            if v:
+                fields["vesting_months"] = tuple(word_number(x) for x in (v["a"], v["b"]) if x)
+        else:
+            fields["quantity_basis"] = QuantityBasis.UNDISCLOSED
+        return self._new("warrant", when, s, **fields)
+
+    # -- facts that qualify a security already read ------------------------------------------
+    def _formula_terms(self, s: Sentence) -> None:
+        """Sentences about an adjustable warrant's formula: its price ceiling and cut-off."""
+        for d in reversed(self.drafts):
+            if d.kind != "warrant" or d.fields.get("quantity_basis") != QuantityBasis.FORMULA:
+                continue
+            label = d.fields.get("label") or d.fields["tranche"]
+            if label.lower() not in s.text.lower():
+                continue
+            if re.search(r"\bformula\b", s.text, re.I) and "formula_text" not in d.fields:
+                d.fields["formula_text"] = s.text
+                d.cite(s)
+            if P.NO_SHARES.search(s.text):
+                prices = [m for m in MONEY_RE.finditer(s.text)]
+                if prices:
+                    key = "cutoff_price" if re.search(r"subsequent\s+vesting", s.text, re.I) else "zero_above_price"
+                    d.fields[key] = parse_money(prices[0])
+                    if key == "zero_above_price":
+                        d.fields["zero_above_approximate"] = bool(
+                            re.search(r"approximately\s+\$", s.text[:prices[0].end()], re.I))
+                    d.cite(s)
+            return
+
+    def _conversion_terms(self, s: Sentence) -> None:
+        if not P.CONVERT.search(s.text):
+            return
+        for d in reversed(self.drafts):
+            if d.kind != "preferred":
+                continue
+            names = [x for x in (d.fields.get("defined_term"), d.fields.get("series")) if x]
+            if names and not any(n.lower() in s.text.lower() for n in names):
+                return
+            other = re.findall(r"Series\s+([A-Z0-9]+)", s.text)
+            if other and d.fields.get("series") and all(f"Series {o}" != d.fields["series"] for o in other):
+                return
+            conv = d.fields.setdefault("conversion", {})
+            before = dict(conv)
+            m = P.FIXED_CONVERSION.search(s.text)
+            if m and "fixed_price" not in conv:
+                conv["fixed_price"] = to_decimal(m["a"] or m["b"])
+                m2 = P.FIRST_DAYS.search(s.text)
+                if m2:
+                    conv["fixed_only_days"] = word_number(m2["n"])
+            m = P.INCREMENTS.search(s.text)
+            if m:
+                conv["increment_percent"] = Decimal(m["pct"])
+                conv["increment_period"] = m["period"].lower()
+            m = P.VARIABLE.search(s.text) or P.DISCOUNT.search(s.text)
+            if m and "variable_formula" not in conv:
+                conv["variable_formula"] = m["formula"].strip()
+                conv["variable_percent"] = Decimal(m["pct"])
+                conv["variable_reference"] = re.sub(r"^average\s+", "", m["ref"].strip(), flags=re.I)
+            m = P.SHARE_CAP.search(s.text)
+            if m:
+                conv["share_cap"] = parse_count(m["n"])
+            if conv != before:
+                d.cite(s)
+            return
+
+    # -- fees and rights -------------------------------------------------------------------
+    def _fee(self, s: Sentence) -> bool:
+        text = s.text
+        if P.NOT_A_SALE.search(text) and not re.search(r"finder|placement|fee", text, re.I):
+            return False
+        role = next((r for pattern, r in P.FEE_ROLE if pattern.search(text)), "other")
+        fields: dict = dict(role=role)
+        m = P.FEE_CASH.search(text)
+        if m and not P.CASH_UNDISCLOSED.search(text):
+            num, scale = (m["num"], m["scale"]) if m["num"] else (m["num2"], m["scale2"])
+            value = to_decimal(num, scale)
+            fields["cash"] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+            fields["approximate"] = bool(m["approx"] or m["approx2"])
+            fields["cash_basis"] = Basis.APPROXIMATE if fields["approximate"] else Basis.STATED
+        else:
+            pct = P.FEE_PERCENT.search(text)
+            if pct:
+                fields["percent_of_proceeds"] = Decimal(pct["pct"]) if pct["pct"] else None
+                fields["cash_basis"] = Basis.FORMULA
+            elif re.search(r"\bcash\b", text, re.I):
+                fields["cash_basis"] = Basis.UNDISCLOSED
+            else:
+                fields["cash_basis"] = Basis.NOT_STATED
+            if fields["cash_basis"] is Basis.NOT_STATED and not re.search(r"finder|placement|fee", text, re.I):
+                return False
+        fields["includes_expenses"] = bool(re.search(r"fees\s+and\s+expenses|and\s+expenses\s+of", text, re.I))
+        name = P.PAYEE_NAME.search(text)
+        desc = P.PAYEE_DESCRIPTION.search(text)
+        fields["payee"] = name["name"].strip(" ,") if name else (self.agent[0] if self.agent and role == "placement_agent" else None)
+        fields["payee_description"] = desc["d"] if desc else None
+        when = self.deal.last_issue.date if self.deal.last_issue else self._issue_date(_sentence_date(text))
+        fee = self._new("fee", _sentence_date(text) or when, s, **fields)
+        if self.agent and fields["payee"] == self.agent[0]:
+            fee.cite(self.agent[1])
+        warrant = P.WARRANT.search(text)
+        if warrant or re.search(r"\bwarrants?\b", text, re.I):
+            fee.fields["warrants"] = True
+            shares = parse_count(warrant["n"]) if warrant and warrant["n"] else None
+            fee.fields["warrant_shares"] = shares
+            segment = text[warrant.start():] if warrant else text
+            w = self._new("warrant", fee.date, s, tranche=f"{role.replace('_', ' ')}'s warrants" if role != "other" else "fee warrants",
+                          kind=WarrantKind.FINDER if role == "finder" else WarrantKind.PLACEMENT_AGENT,
+                          exercise_price=_price(segment) if warrant else None, segment=segment,
+                          holders=(fields["payee"],) if fields["payee"] else (),
+                          holders_description=fields["payee_description"])
+            if shares is not None:
+                w.fields["shares"] = shares
+            else:
+                w.fields["quantity_basis"] = QuantityBasis.UNDISCLOSED
+            if w.fields["exercise_price"] is None:
+                w.fields["exercise_price_basis"] = Basis.UNDISCLOSED
+            term, expires = _term("", segment)
+            w.fields.update(term_years=term, stated_expiry=expires)
+        return True
+
+    def _right(self, s: Sentence) -> bool:
+        text = s.text
+        m = P.ISSUER_OPTION.search(text)
+        if m:
+            verb = m["verb"].lower()
+            kind = RightKind.OPTION_TO_SELL if verb in ("sell", "issue") else RightKind.ISSUER_REDEMPTION
+            fields = dict(kind=kind, holder="issuer", description=text)
+            pref = P.PREFERRED.search(text)
+            if pref and kind is RightKind.OPTION_TO_SELL:
+                fields["security"] = re.sub(r"\s+", " ", pref["title"])
+            money = [x for x in MONEY_RE.finditer(text) if not re.match(r"\s*per\s+share", text[x.end():])]
+            if money and kind is RightKind.OPTION_TO_SELL:
+                fields["amount"] = parse_money(money[0])
+            c = P.COMMENCING.search(text)
+            if c:
+                base = parse_date(c["date"]) or self.deal.closing or self.deal.date
+                n = word_number(c["n"])
+                if base and n is not None:
+                    fields["exercisable_from"] = add_days(base, n)
+            if P.FIRST_VESTING.search(text):
+                vesting = [d for d in self.drafts if d.fields.get("vesting_months")]
+                if vesting:
+                    v = vesting[-1]
+                    fields["exercisable_from"] = add_months(v.date, v.fields["vesting_months"][0])
+                    fields["after"] = v
+            d = self._new("right", self.deal.date, s, **fields)
+            if "after" in fields:
+                d.cite(fields["after"].sentences[0])
+            return True
+        if P.REDEMPTION_FEATURE.search(text):
+            pref = next((d for d in reversed(self.drafts) if d.kind == "preferred"), None)
+            self._new("right", pref.date if pref else self.deal.date, s, kind=RightKind.ISSUER_REDEMPTION, holder="issuer",
+                      description=text, security=pref.fields["title"] if pref else None)
+            return False   # the sentence may state other features too
+        m = P.OVER_ALLOTMENT.search(text)
+        if m:
+            self._new("right", self._issue_date(_sentence_date(text)), s, kind=RightKind.INVESTOR_OPTION,
+                      holder="underwriters" if re.search(r"underwriter", text, re.I) else "investors", description=text)
+            return False
+        return False
+
+    # -- holders and merging ---------------------------------------------------------------
+    def _resolve_holders(self) -> None:
+        for d in self.drafts:
+            if d.kind in ("common", "preferred"):
+                buyers, where = self.parties.buyers(self.deal_date_of(d))
+                if buyers:
+                    d.fields["buyers"] = buyers
+                    d.cite(*where)
+        for d in self.drafts:
+            if d.kind != "warrant" or d.fields.get("kind") in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
+                continue
+            exhibits = self.parties.warrant_holders(d.fields.get("label") or (
+                d.fields["tranche"] if d.fields["tranche"] != "Warrants" else None))
+            exhibits = [e for e in exhibits if e.date >= self.deal_date_of(d)] if exhibits else []
+            if exhibits:
+                holders: list[str] = []
+                for e in exhibits:
+                    holders.extend(h for h in e.holders if h not in holders)
+                    d.cite(e.sentence)
+                d.fields["holders"] = tuple(holders)
+                dated = {e.date for e in exhibits}
+                if len(dated) == 1:
+                    d.date = dated.pop()
+            else:
+                peers = [x for x in self.drafts if x.kind in ("common", "preferred") and x.sentences[0] is d.sentences[0]]
+                source = peers[0] if peers else next(
+                    (x for x in reversed(self.drafts) if x.kind in ("common", "preferred") and x.order < d.order), None)
+                if source and source.fields.get("buyers"):
+                    d.fields["holders"] = source.fields["buyers"]
+                    d.cite(*source.sentences[1:])
+
+    def deal_date_of(self, d: Draft) -> date:
+        return d.date
+
+    @staticmethod
+    def _merge(drafts: list[Draft]) -> list[Draft]:
+        """One tranche told twice (a summary sentence, then the details) becomes one fact."""
+        out: list[Draft] = []
+        for d in drafts:
+            twin = next((x for x in out if _same_fact(x, d)), None)
+            if twin is None:
+                out.append(d)
+                continue
+            for key, value in d.fields.items():
+                if value is not None and twin.fields.get(key) is None:
+                    twin.fields[key] = value
+            twin.cite(*d.sentences)
+        return out
+
+
+def ADDITIONAL_TRANCHE(text: str, d: Draft) -> bool:
+    return d.kind == "common" and bool(re.search(r"\ban\s+additional\s+[\d,]+\s+shares", text, re.I)) and \
+        not P.OVER_ALLOTMENT.search(text)
+
+
+def _compatible(a, b) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_fact(a: Draft, b: Draft) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind == "warrant":
+        if a.fields.get("shares") is None or b.fields.get("shares") is None:
+            return False
+        return a.fields["shares"] == b.fields["shares"] and a.fields["kind"] == b.fields["kind"] and \
+            _compatible(a.fields.get("exercise_price"), b.fields.get("exercise_price"))
+    if a.kind == "common":
+        return a.fields.get("shares") == b.fields.get("shares") and \
+            _compatible(a.fields.get("price"), b.fields.get("price"))
+    if a.kind == "preferred":
+        return a.fields.get("series") == b.fields.get("series") and a.fields.get("title") == b.fields.get("title") and \
+            _compatible(a.fields.get("shares"), b.fields.get("shares"))
+    return False

@@ -1,0 +1,160 @@
+"""The language of financings, as regular expressions. Written for the wording of 8-Ks in
+general (private placements, PIPEs, registered directs, convertible preferred), never for one
+filing: no names, figures or dates of any filing appear here."""
+from __future__ import annotations
+
+import re
+
+from ledger.extract.values import DATE, NUMBER, WORD_NUMBER
+
+Q = r"[\"“”']"          # straight or curly quotes around defined terms
+NUM = r"\d{1,3}(?:,\d{3})+|\d+"
+POSSESSOR = r"(?:(?:the\s+)?(?:Company|Registrant|Corporation)['’]s|its|our|their|such)"
+
+# --- securities -----------------------------------------------------------------------------
+COMMON = re.compile(
+    rf"(?P<n>{NUM})\s+(?:(?:newly\s+issued|newly-issued|additional|restricted|unregistered)\s+)*"
+    rf"(?:(?P<ordinary>ordinary\s+shares)|shares)"
+    rf"(?:\s*\([^)]{{0,60}}\))?"
+    rf"(?:\s+of\s+(?:{POSSESSOR}\s+)?(?:restricted\s+|unregistered\s+|newly\s+issued\s+)?"
+    rf"(?P<cls>(?:Class\s+[A-Z]\s+)?common\s+stock|ordinary\s+shares))?",
+    re.I)
+# Numbers that are not shares being sold: what a warrant, an option or a conversion may yield.
+NOT_A_SALE_BEFORE = re.compile(
+    r"(?:purchase|acquire|into|exercisable\s+for|exercise\s+of|issuable|underlying|than|exceed|"
+    r"reserved|additional\s+option|option\s+to\s+(?:purchase|buy))\s+(?:up\s+to\s+)?(?:a\s+total\s+of\s+|"
+    r"an\s+aggregate\s+of\s+|approximately\s+|an\s+additional\s+)?$", re.I)
+
+WARRANT = re.compile(
+    rf"(?P<head>(?:[\w-]+\s+){{0,3}}?)\b(?P<word>warrants?)\b"
+    rf"(?:\s*\((?:the\s+)?{Q}?(?P<label>[^)\"“”']{{1,60}}){Q}?(?:\s+and[^)]*)?\))?"
+    rf"(?:\s+\w+){{0,2}}?\s+(?:to\s+(?:purchase|acquire|buy)|exercisable\s+for|for\s+the\s+purchase\s+of|for)\s+"
+    rf"(?:up\s+to\s+)?(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+|approximately\s+)?"
+    rf"(?:(?P<n>{NUM})\s+(?:additional\s+)?(?:shares|ordinary)|(?P<formula>a\s+number\s+of\s+shares)"
+    rf"|(?P<bare>(?:shares\s+of\s+)?(?:{POSSESSOR}\s+)?(?:common|ordinary)))",
+    re.I)
+
+PREFERRED = re.compile(
+    rf"(?:(?P<n>{NUM})\s+shares\s+(?:\([^)]{{0,40}}\)\s+)?of\s+(?:{POSSESSOR}\s+)?(?:newly\s+designated\s+)?)?"
+    rf"(?P<title>(?:(?P<rate>\d+(?:\.\d+)?)%\s+)?(?:Series\s+(?P<series>[A-Z0-9][\w-]*)\s+)?"
+    rf"(?:(?:Cumulative|Convertible|Redeemable|Participating|Non-Voting|Voting|Senior|Junior)\s+){{0,3}}"
+    rf"Preferred\s+(?:Stock|Shares)(?:\s+with\s+Conversion\s+Features)?)"
+    rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)",
+    re.I)
+
+ISSUE_VERB = re.compile(
+    r"\b(?:issued|issue|issues|issuing|sold|sell|sells|selling|received|granted|grant|purchased|"
+    r"completion\s+of|completed|closed|consummated|placed|agreed\s+to\s+(?:issue|sell|purchase)|"
+    r"together\s+with|investing|in\s+exchange\s+for)\b", re.I)
+# A sentence that speaks of what may happen, not of a sale that was made.
+NOT_A_SALE = re.compile(
+    r"\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:issue|sell|offer)|from\s+time\s+to\s+time|"
+    r"upon\s+(?:the\s+)?(?:exercise|conversion)|exchange\s+ratio|shelf|authori[sz]ed\s+(?:but\s+unissued|to\s+issue)|"
+    r"reserved\s+for\s+issuance|certificate\s+of\s+(?:designation|elimination)|stock\s+options?|"
+    r"no\s+shares\s+(?:of\s+[\w\s]+?\s+)?(?:were|are)\s+(?:then\s+)?outstanding|option\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional)\b",
+    re.I)
+
+# --- prices, amounts, terms -----------------------------------------------------------------
+PRICE = re.compile(
+    rf"(?<!par\svalue\s)(?:(?:exercise|purchase|offering|conversion|issue|sale)\s+price\s+(?:per\s+(?:share|unit|warrant)\s+)?"
+    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\s*(?:million|billion))"
+    rf"|(?:\bat\s+(?:a\s+price\s+of\s+)?|price\s+of\s+)\$\s?(?P<b>{NUMBER})(?:\s+per\s+(?:share|unit|warrant))?(?!\s*(?:million|billion))"
+    rf"|(?<!par\svalue\s)\$\s?(?P<c>{NUMBER})\s+per\s+(?:share|unit))",
+    re.I)
+CONSIDERATION = re.compile(
+    rf"(?:(?:aggregate|total|gross)\s+(?:additional\s+)?(?:cash\s+)?(?:consideration|proceeds|purchase\s+price|investment|"
+    rf"offering\s+price|subscription\s+amount)\s+(?:to\s+the\s+Company\s+)?(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+)?"
+    rf"|\bfor\s+(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+)?(?=(?:approximately\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+in\s+the\s+aggregate)"
+    rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
+    rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion|thousand))?",
+    re.I)
+NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
+
+TERM_BEFORE = re.compile(rf"\b(?P<n>{WORD_NUMBER}|\d+)(?P<half>\s+and\s+one-half)?[- ]years?[- ]?$", re.I)
+TERM_AFTER = re.compile(
+    rf"(?:for\s+a\s+(?:period|term)\s+of|term\s+of|exercisable\s+for|expir\w*\s+(?:on\s+the\s+)?|within)\s+"
+    rf"(?P<n>{WORD_NUMBER}|\d+(?:\.\d+)?)(?:\s+\(\d+\))?(?P<half>\s+and\s+one-half)?\s+(?P<unit>years?|months?)"
+    rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+"
+    rf"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing|grant)",
+    re.I)
+EXPIRES_ON = re.compile(rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})", re.I)
+
+LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
+AGREEMENT = re.compile(
+    r"\bentered\s+into\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:Agreement|agreements)\b"
+    r"(?:\s*\([^)]*\))?(?:\s+with\s+(?P<with>(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|several\s+|certain\s+|[\w-]+\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:investors?|institutions?|purchasers?|buyers?|funds?|shareholders?|stockholders?))\b)?",
+    re.I)
+CLOSED_ON = re.compile(
+    rf"\b(?:closed|closing\s+(?:occurred|took\s+place|was\s+completed)|was\s+completed|completed)\s+on\s+(?P<date>{DATE})",
+    re.I)
+SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
+ADDITIONAL = re.compile(r"\badditional\s+(?:closing|\d)", re.I)
+TO_WHOM = re.compile(r"\bto\s+(?P<who>(?:the\s+)?(?:(?:[\w-]+\s+){0,3}?)(?:investors|purchasers|buyers|subscribers))\b",
+                     re.I)
+
+# --- warrants whose quantity a formula sets --------------------------------------------------
+VESTING = re.compile(
+    rf"vesting\s+dates?\s+(?P<a>{WORD_NUMBER}|\d+)(?:\s+and\s+(?P<b>{WORD_NUMBER}|\d+))?\s+months\s+"
+    rf"(?:subsequent\s+to|after|following)\s+the\s+closing", re.I)
+NO_SHARES = re.compile(r"\bno\s+(?:shares|warrant\s+shares)\b[^.]*?\b(?:issuable|vest|shall\s+vest|will\s+vest)", re.I)
+
+# --- convertible terms ----------------------------------------------------------------------
+CONVERT = re.compile(r"\bconver(?:t|sion|tible)", re.I)
+FIXED_CONVERSION = re.compile(
+    rf"(?:conversion|initial|fixed)\s+price\s+(?:of|equal\s+to|is)\s+\$\s?(?P<a>{NUMBER})|at\s+an\s+initial\s+price\s+of\s+\$\s?(?P<b>{NUMBER})",
+    re.I)
+FIRST_DAYS = re.compile(rf"\bfirst\s+(?P<n>\d+|{WORD_NUMBER})\s+days\b", re.I)
+INCREMENTS = re.compile(r"(?P<pct>\d+(?:\.\d+)?)%\s+(?:cumulative\s+)?(?P<period>monthly|quarterly|annual)\s+increments", re.I)
+VARIABLE = re.compile(
+    r"(?P<formula>(?:the\s+lesser\s+of\s+[^.]*?)?(?:variable\s+(?:rate|conversion\s+price|price)\s+(?:of|equal\s+to)\s+)"
+    r"(?P<pct>\d+(?:\.\d+)?)%\s+of\s+the\s+(?P<ref>(?:average\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[^.]*)", re.I)
+DISCOUNT = re.compile(r"(?P<formula>[^.]*?(?P<pct>\d+(?:\.\d+)?)%\s+discount\s+to\s+(?:the\s+)?(?P<ref>[^.,;]+)[^.]*)", re.I)
+SHARE_CAP = re.compile(
+    rf"(?:converted\s+into|convertible\s+into|conversion\s+into)\s+(?:more\s+than|up\s+to|a\s+maximum\s+of|no\s+more\s+than)\s+"
+    rf"(?P<n>{NUM})\s+shares", re.I)
+DIVIDEND_RATE = re.compile(r"dividends?[^.]*?(?:annual\s+rate\s+of|rate\s+of)\s+(?P<rate>\d+(?:\.\d+)?)%", re.I)
+STATED_VALUE = re.compile(rf"stated\s+value\s+of\s+\$\s?(?P<v>{NUMBER})\s+per\s+share", re.I)
+
+# --- fees -----------------------------------------------------------------------------------
+FEE = re.compile(
+    r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
+    r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|(?:a|the|cash)\s+fee|fees\s+and\s+expenses|"
+    r"(?:a|the)\s+(?:third[- ]party\s+)?finder)\b", re.I)
+FEE_VERB = re.compile(r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|received|receive|issued|earned)\b", re.I)
+FEE_CASH = re.compile(
+    rf"(?:fees?|commissions?)(?:\s+and\s+expenses)?\s+(?:\w+\s+){{0,3}}?(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of)\s+"
+    rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|thousand))?"
+    rf"|(?P<approx2>approximately\s+|about\s+)?\$\s?(?P<num2>{NUMBER})(?:\s+(?P<scale2>million|thousand))?\s+(?:in\s+)?(?:cash\s+)?"
+    rf"(?:as\s+a\s+)?(?:finder['’]?s?\s+|placement\s+|due\s+diligence\s+|advisory\s+)?(?:fee|commission)",
+    re.I)
+FEE_PERCENT = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds|(?P<pct2>\w+(?:[- ]\w+)?)\s+percent\s+\(\d+(?:\.\d+)?%\)\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds",
+    re.I)
+CASH_UNDISCLOSED = re.compile(r"\bconsisting\s+of\s+cash\b|\bin\s+cash\s+and\s+warrants\b|\bcash\s+and\s+warrants\b", re.I)
+PAYEE_DESCRIPTION = re.compile(
+    r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
+    r"financial\s+advis[oe]r|broker-dealer)s?)\b", re.I)
+PAYEE_NAME = re.compile(
+    r"(?:\bto|\bpaid)\s+(?P<name>(?:[A-Z][\w.&'’-]*\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))",
+    )
+AGENT_NAMED = re.compile(
+    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
+    r"(?:\s*\((?:the\s+)?[\"“](?P<alias>[^\"”]+)[\"”]\))?\s+(?:acted|served|is\s+acting|was\s+engaged)\s+as\s+(?:the\s+)?(?:exclusive\s+|sole\s+|lead\s+)?"
+    r"(?P<role>placement\s+agent|finder|financial\s+advis[oe]r|underwriter)")
+FEE_ROLE = (
+    (re.compile(r"finder", re.I), "finder"),
+    (re.compile(r"placement", re.I), "placement_agent"),
+    (re.compile(r"underwrit", re.I), "underwriter"),
+    (re.compile(r"advis|due\s+diligence", re.I), "advisor"),
+)
+
+# --- rights that are not securities yet -----------------------------------------------------
+ISSUER_OPTION = re.compile(
+    r"\b(?:the\s+)?(?:Company|Registrant|Corporation|we)\s+(?:also\s+)?(?:has|have|shall\s+have|will\s+have|retains?|holds?)\s+"
+    r"(?:the\s+)?(?:right|option)\b[^.]*?\bto\s+(?P<verb>sell|issue|redeem|call|repurchase|require)", re.I)
+REDEMPTION_FEATURE = re.compile(r"\bredemption\s+(?:feature|right)s?\s+at\s+the\s+(?:Company|Registrant|issuer)['’]s\s+option", re.I)
+OVER_ALLOTMENT = re.compile(
+    rf"\boption\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>{NUM})\s+(?:shares|ordinary)", re.I)
+COMMENCING = re.compile(rf"\bcommencing\s+(?P<n>\d+|{WORD_NUMBER})\s+days\s+after\s+(?P<date>{DATE}|the\s+closing)", re.I)
+FIRST_VESTING = re.compile(r"\bat\s+the\s+time\s+of\s+the\s+first\s+vesting\s+date\b", re.I)

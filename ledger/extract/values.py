@@ -1,0 +1,89 @@
+"""Figures as filings write them: dates, dollar amounts, share counts, numbers in words."""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,\s*\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTH},?\s+\d{{4}})"
+DATE_RE = re.compile(DATE, re.I)
+
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+SCALE = r"(?:\s+(?P<scale>million|billion|thousand))?"
+MONEY_RE = re.compile(rf"\$\s?(?P<num>{NUMBER}){SCALE}\b", re.I)
+_SCALES = {"thousand": Decimal(1000), "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
+
+
+def parse_date(text: str) -> date | None:
+    """'January 29, 1999', 'JANUARY 29,1999', '8th day of January, 2025', '29 Jan 1999'."""
+    m = re.search(rf"(?P<mon>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<year>\d{{4}})", text, re.I) or \
+        re.search(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<mon>{_MONTH}),?\s+(?P<year>\d{{4}})", text, re.I)
+    if not m:
+        return None
+    try:
+        return date(int(m["year"]), MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]))
+    except ValueError:   # "February 30": not a date
+        return None
+
+
+def to_decimal(number: str, scale: str | None = None) -> Decimal:
+    """Digits as written ("14.00" stays 14.00); a scaled amount ("$4.0 million") becomes whole units."""
+    value = Decimal(number.replace(",", ""))
+    if not scale:
+        return value
+    value *= _SCALES[scale.lower()]
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def parse_money(match: re.Match) -> Decimal:
+    return to_decimal(match["num"], match["scale"])
+
+
+def parse_count(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+WORD_NUMBER = r"(?:(?:" + "|".join(sorted(list(_UNITS) + list(_TENS), key=len, reverse=True)) + r")(?:[- ](?:" + \
+    "|".join(_UNITS) + r"))?)"
+
+
+def word_number(text: str) -> int | None:
+    """'five' -> 5, 'thirty-six' -> 36, '5' -> 5. Up to ninety-nine: terms and counts of parties."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    parts = re.split(r"[- ]", text)
+    if len(parts) == 1:
+        return _UNITS.get(parts[0], _TENS.get(parts[0]))
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _UNITS:
+        return _TENS[parts[0]] + _UNITS[parts[1]]
+    return None
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months, clipped to the month's last day (a term from 31 August ends 28 February)."""
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_term(start: date, years: Decimal) -> date | None:
+    """Issue date plus a term in years; None when the term is not a whole number of months."""
+    months = years * 12
+    if months != months.to_integral_value():
+        return None
+    return add_months(start, int(months))
+
+
+def add_days(start: date, days: int) -> date:
+    return start + timedelta(days=days)

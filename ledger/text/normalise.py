@@ -1,0 +1,107 @@
+"""Filing text to normalised text: the text every span and quote in the ledger points into.
+
+Normalised text is one paragraph a line. Within a paragraph, page numbers, page breaks and
+hyphenated line breaks are gone and white space is folded to single spaces. Quotes are exact
+slices of it, so ``text[start:end] == quote`` always holds.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import attrs
+
+NORMALISER_VERSION = 1
+
+_PAGE_NUMBER = re.compile(r"^[ \t]*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?[ \t]*$", re.I | re.M)
+_PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I | re.M)
+_RULE = re.compile(r"^[ \t]*[-=_*][-=_* \t]{2,}$", re.M)   # underlines and separators
+# A word broken at a line end: "con-\nvertible". Compounds keep their hyphen: "five-\nyear".
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-z]\w*)")
+_COMPOUND_HEADS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve eighteen twenty thirty "
+    "half non pre post co self well long short mid multi anti semi re year month day per".split())
+# A blank line, or a line that starts a numbered exhibit entry, starts a new paragraph.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:\d{1,2}\.\d{1,2}|\(\w\)|ITEM\s+\d)\s)", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def decode(raw: bytes) -> str:
+    """Filing bytes to text: UTF-8, else Windows-1252, else Latin-1 (which never fails)."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _join_hyphen(match: re.Match) -> str:
+    head, tail = match.group(1), match.group(2)
+    if head.lower() in _COMPOUND_HEADS or head[0].isdigit():
+        return f"{head}-{tail}"
+    return head + tail
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n\n").replace("\u00a0", " ")
+    text = _PAGE_TAG.sub("", text)
+    text = _PAGE_NUMBER.sub("", text)
+    text = _RULE.sub("", text)
+    text = _HYPHEN_BREAK.sub(_join_hyphen, text)
+    paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return "\n".join(p for p in paragraphs if p)
+
+
+def identity(normalised: str) -> str:
+    """The filing's stable identity until accession numbers: sha256 of its normalised text."""
+    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int     # index of the paragraph (line) it sits in
+
+
+# Words that end in a period without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    "inc ltd corp co l.p lp l.l.c llc n.v s.a plc no nos mr mrs ms dr st u.s d.c jr sr "
+    "vs v approx e.g i.e etc et al fig sec art para cf jan feb mar apr jun jul aug sep sept oct "
+    "nov dec p.c p.a",
+    # "etc" stays: a list ending "etc." mid-sentence is commoner in filings than at the end.
+).union({"s.e.c", "u.s.a"})
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
+
+
+def _ends_with_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().strip(".")
+    if token in _ABBREVIATIONS:
+        return True
+    return len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))  # initials: "H.C."
+
+
+def sentences(normalised: str) -> list[Sentence]:
+    """Split normalised text into sentences with exact spans. Sentences never cross paragraphs."""
+    out: list[Sentence] = []
+    offset = 0
+    for index, paragraph in enumerate(normalised.split("\n")):
+        start = 0
+        for match in _BOUNDARY.finditer(paragraph):
+            if _ends_with_abbreviation(paragraph, match.start()):
+                continue
+            end = match.end()
+            piece = paragraph[start:end].rstrip()
+            out.append(Sentence(offset + start, offset + start + len(piece), piece, index))
+            start = end
+        piece = paragraph[start:].rstrip()
+        if piece:
+            out.append(Sentence(offset + start, offset + start + len(piece), piece, index))
+        offset += len(paragraph) + 1
+    return out
