@@ -1,0 +1,1 @@
+"""The ``ledger`` command line: a thin typer app over the ``ledger`` package."""

@@ -1,0 +1,79 @@
+"""Rich tables for people. Scripts should use --format json or the CSV export instead."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from events import to_payload
+from ledger.ingest import Outcome
+from ledger.projections import Replay
+from ledger.projections.report import dec
+from ledger.stored import StoredEvent
+
+
+def _cell(value) -> str:
+    return "—" if value is None or value == () else str(value)
+
+
+def _holders(names: tuple[str, ...], description: str | None) -> str:
+    return "; ".join(names) if names else (description or "—")
+
+
+def _money(value) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def replay(console: Console, result: Replay) -> None:
+    if not result.issuers:
+        console.print(f"No events on or before {result.as_of}.")
+    for report in result.issuers:
+        issuer, t = report.issuer, report.totals
+        console.rule(f"[bold]{issuer.name}[/bold]  file no. {_cell(issuer.file_number)}  "
+                     f"as of {result.as_of} (inclusive)")
+        holdings = Table("class", "holders", "shares", "stated amount", "price", "date", "events",
+                         title="Cap table", title_justify="left")
+        for h in report.holdings:
+            holdings.add_row(h.security_class, _holders(h.holders, h.holders_description), _money(h.shares),
+                             _money(h.stated_amount), _cell(dec(h.price)), str(h.date), ", ".join(h.event_ids))
+        console.print(holdings)
+        warrants = Table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
+                         title="Warrants", title_justify="left")
+        for w in report.warrants:
+            warrants.add_row(w.tranche, _holders(w.holders, w.holders_description), _money(w.shares),
+                             str(w.quantity_basis), _cell(dec(w.exercise_price)), str(w.issued_on),
+                             _cell(w.expires_on), str(w.status), ", ".join(w.event_ids))
+        console.print(warrants)
+        totals = Table("total", "value", title="Totals", title_justify="left")
+        totals.add_row("common shares", f"{t.common_shares:,}")
+        totals.add_row("warrant shares outstanding", f"{t.warrant_shares_outstanding:,}")
+        totals.add_row("tranches of undetermined quantity", str(t.undetermined_warrant_tranches))
+        totals.add_row("contingent tranches", str(t.contingent_warrant_tranches))
+        totals.add_row("capital raised (stated)", f"${t.capital_raised:,}")
+        totals.add_row("cash fees paid (stated)", f"${t.fees_paid_cash:,}" + (" approx." if t.fees_approximate else ""))
+        totals.add_row("fees with undisclosed cash", str(t.undisclosed_cash_fees))
+        console.print(totals)
+
+
+def _summary(payload: dict) -> str:
+    skip = {"provenance", "effective_date", "description", "formula", "conversion"}
+    return ", ".join(f"{k}={v}" for k, v in payload.items()
+                     if k not in skip and v not in (None, [], (), False) and not k.endswith("_basis"))
+
+
+def history(console: Console, events: Iterable[StoredEvent]) -> None:
+    table = Table("seq", "event", "type", "effective", "public", "recorded", "what", "source")
+    for e in events:
+        table.add_row(str(e.seq), e.event_id, e.type, str(e.effective_date), _cell(e.public_date),
+                      e.recorded_at[:19], _summary(to_payload(e.event)), e.quote)
+    console.print(table)
+
+
+def dry_run(console: Console, outcome: Outcome) -> None:
+    console.rule(f"{outcome.path} → {outcome.stream} (dry run: nothing written)")
+    for i, event in enumerate(outcome.events, 1):
+        payload = to_payload(event)
+        console.print(f"[bold]{i}. {event.TYPE}[/bold] {event.effective_date}  {_summary(payload)}")
+        for quote in event.provenance.quotes:
+            console.print(f"     “{quote.text}” [dim]@{quote.start}-{quote.end}[/dim]", soft_wrap=True)

@@ -1,0 +1,78 @@
+"""Files to streams: read, extract, append. One filing is one transaction.
+
+Problems are collected as values (one Outcome a file), never raised mid-batch: the caller, the
+CLI, decides what to print and which exit code they mean.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import attrs
+
+from events import Event, FilingRecorded, Issuer
+from ledger.errors import BadInput, DuplicateStream, LedgerError
+from ledger.extract import NotAFiling, extract
+from ledger.intake import Filing, read_filing
+from ledger.store import EventStore
+from ledger.stored import Document, StreamInfo
+
+
+@attrs.frozen
+class Outcome:
+    path: str
+    status: str                      # appended | duplicate | failed | dry-run
+    stream: str | None = None
+    events: tuple[Event, ...] = ()
+    appended: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def financing(self) -> bool:
+        return any(not isinstance(e, FilingRecorded) for e in self.events)
+
+
+def issuer_key(issuer: Issuer) -> str:
+    """CIK when known, else the normalised name with the commission file number."""
+    if issuer.cik:
+        return f"cik:{int(issuer.cik)}"
+    name = " ".join(re.findall(r"[a-z0-9]+", issuer.name.lower()))
+    return f"name:{name}|{issuer.file_number or ''}"
+
+
+def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
+    return StreamInfo(
+        stream=filing.stream, issuer_key=issuer_key(head.issuer), issuer=head.issuer, form=head.form,
+        public_date=head.public_date, source_name=filing.path.name, raw_sha256=filing.raw_sha256)
+
+
+def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) -> Outcome:
+    try:
+        filing = read_filing(path)
+        if store is not None and store.has_stream(filing.stream):
+            return Outcome(str(path), "duplicate", filing.stream)
+        try:
+            result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
+                             source_name=path.name)
+        except NotAFiling as e:
+            raise BadInput(path, str(e)) from None
+        head = result.events[0]
+        assert isinstance(head, FilingRecorded)
+        if dry_run:
+            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=result.warnings)
+        document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
+        stored = store.append(stream_info(filing, head), result.events, document)
+        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), result.warnings)
+    except DuplicateStream as e:
+        return Outcome(str(path), "duplicate", e.stream)
+    except BadInput as e:
+        return Outcome(str(path), "failed", error=str(e))
+    except LedgerError as e:
+        return Outcome(str(path), "failed", error=f"{path}: {e}")
+
+
+def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False) -> Iterator[Outcome]:
+    for path in paths:
+        yield ingest_file(store, path, dry_run=dry_run)
