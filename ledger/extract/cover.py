@@ -15,9 +15,13 @@ from ledger.extract.values import DATE_RE, parse_date
 
 _FORM = re.compile(r"\bFORM\s+(8-K(?:/A)?|8-K12[BG]3?|6-K)\b", re.I)
 _REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+reported", re.I)
-_NAME_LABEL = re.compile(r"\(?\s*Exact\s+name\s+of\s+(?:the\s+)?registrant", re.I)
+_NAME_LABEL = re.compile(
+    r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+as\s+specified", re.I)
+# Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
+_DEFINED_COMPANY = re.compile(
+    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){0,5}?(?:[A-Z][\w.&'’-]*))\s*\((?:the\s+)?[\"“](?:Company|Registrant|Issuer)[\"”]\)")
 _FILE_LABEL = re.compile(r"Commission\s*(?:\)|\()?\s*(?:\(\s*)?File\s+(?:No|Number)", re.I)
-_FILE_LABEL_SPLIT = re.compile(r"\(Commission\b", re.I)   # "(Commission ... File Number)" in columns
+_FILE_LABEL_SPLIT = re.compile(r"\(?Commission\s+File\b|\(Commission\b", re.I)   # "(Commission ... File Number)" in columns
 _IRS_LABEL = re.compile(r"I\.?R\.?S\.?\s+Employer|Employer\s+Identification", re.I)
 _FILE_NUMBER = re.compile(r"(?<![\d-])(?:0{1,3}|33|333|811|001|002|005|814)-\d{4,6}(?![\d-])")
 _IRS_NUMBER = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
@@ -81,7 +85,12 @@ def _report_date(text: str) -> tuple[date | None, Quote | None]:
 def _issuer_name(text: str) -> tuple[str | None, Quote | None]:
     label = _NAME_LABEL.search(text)
     if not label:
-        return None, None
+        m = _DEFINED_COMPANY.search(text)
+        if not m:
+            return None, None
+        name = re.sub(r"^(?:On|In|As|The)\s+(?=[A-Z])", "", m["name"]).strip(" ,")
+        at = text.find(name, m.start())
+        return name, _quote(text, at, at + len(name))
     start, _ = _line_bounds(text, label.start())
     if label.start() > start:                  # name and label on one line
         name_start, name_end = start, label.start()

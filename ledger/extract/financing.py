@@ -137,6 +137,7 @@ class Extractor:
         self.deal = Deal(date=report_date)
         self.drafts: list[Draft] = []
         self.agent: tuple[str, Sentence] | None = None
+        self.aliases: dict[str, tuple[str, Sentence]] = {}
         self._order = 0
 
     # -- the walk ---------------------------------------------------------------------------
@@ -162,6 +163,9 @@ class Extractor:
             m = P.AGENT_NAMED.search(s.text)
             if m and self.agent is None:
                 self.agent = (m["name"].strip(" ,"), s)
+            for m in P.ALIAS.finditer(s.text):
+                if not P.SELF_ALIAS.match(m["alias"]):
+                    self.aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
 
     def _new(self, draft_kind: str, when: date, s: Sentence, **fields) -> Draft:
         self._order += 1
@@ -187,6 +191,7 @@ class Extractor:
             self._deal_consideration(s)
             self._formula_terms(s)
             self._conversion_terms(s)
+            self._warrant_terms(s)
 
     def _deal_consideration(self, s: Sentence) -> None:
         c = _consideration(s.text)
@@ -208,7 +213,7 @@ class Extractor:
             marks.append((m.start("word") if not P.TERM_BEFORE.search(m["head"] or "") else start, "warrant", m))
             warrant_spans.append((m.start(), m.end()))
         for m in P.PREFERRED.finditer(text):
-            if not (m["series"] or m["rate"] or re.search(r"convertible", m["title"], re.I)):
+            if not (m["series"] or m["rate"] or m["rate2"] or re.search(r"convertible", m["title"], re.I)):
                 continue
             marks.append((m.start(), "preferred", m))
         for m in P.COMMON.finditer(text):
@@ -289,7 +294,7 @@ class Extractor:
 
     def _preferred(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
         title = re.sub(r"\s+", " ", m["title"]).strip()
-        rate = Decimal(m["rate"]) if m["rate"] else None
+        rate = Decimal(m["rate"] or m["rate2"]) if (m["rate"] or m["rate2"]) else None
         fields = dict(series=f"Series {m['series']}" if m["series"] else None, title=title, dividend_rate=rate,
                       shares=parse_count(m["n"]) if m["n"] else None, segment=segment)
         sv = P.STATED_VALUE.search(segment)
@@ -345,6 +350,29 @@ class Extractor:
                             re.search(r"approximately\s+\$", s.text[:prices[0].end()], re.I))
                     d.cite(s)
             return
+
+    def _warrant_terms(self, s: Sentence) -> None:
+        """'The warrants are exercisable for a period of five years': terms told after the grant."""
+        if not re.search(r"\bwarrants?\b", s.text, re.I):
+            return
+        term, expires = _term("", s.text)
+        price = _price(s.text) if re.search(r"exercise\s+price", s.text, re.I) else None
+        if term is None and expires is None and price is None:
+            return
+        investor = [d for d in self.drafts if d.kind == "warrant"
+                    and d.fields["kind"] not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+        named = [d for d in investor if d.fields["tranche"] != "Warrants" and d.fields["tranche"].lower() in s.text.lower()]
+        targets = named or [d for d in investor if d.sentences[0] is investor[-1].sentences[0]] if investor else []
+        for d in targets:
+            changed = False
+            if term is not None and d.fields.get("term_years") is None and d.fields.get("stated_expiry") is None:
+                d.fields["term_years"], changed = term, True
+            if expires is not None and d.fields.get("stated_expiry") is None and d.fields.get("term_years") is None:
+                d.fields["stated_expiry"], changed = expires, True
+            if price is not None and d.fields.get("exercise_price") is None:
+                d.fields["exercise_price"], changed = price, True
+            if changed:
+                d.cite(s)
 
     def _conversion_terms(self, s: Sentence) -> None:
         if not P.CONVERT.search(s.text):
@@ -410,11 +438,29 @@ class Extractor:
         fields["includes_expenses"] = bool(re.search(r"fees\s+and\s+expenses|and\s+expenses\s+of", text, re.I))
         name = P.PAYEE_NAME.search(text)
         desc = P.PAYEE_DESCRIPTION.search(text)
-        fields["payee"] = name["name"].strip(" ,") if name else (self.agent[0] if self.agent and role == "placement_agent" else None)
+        alias = next((a for a in self.aliases if re.search(rf"\b{re.escape(a)}\b", text)), None)
+        if name:
+            fields["payee"] = name["name"].strip(" ,")
+        elif alias:
+            fields["payee"] = self.aliases[alias][0]
+        elif self.agent and role == "placement_agent":
+            fields["payee"] = self.agent[0]
         fields["payee_description"] = desc["d"] if desc else None
+        earlier = next((d for d in self.drafts if d.kind == "fee" and fields.get("payee")
+                        and d.fields.get("payee") == fields["payee"]), None)
+        if earlier is not None:
+            # The same payee's fee told again ("its warrants ... in addition to the cash fee
+            # described above"): one fee, cited twice.
+            for key, value in fields.items():
+                if value is not None and earlier.fields.get(key) in (None, Basis.NOT_STATED, Basis.UNDISCLOSED):
+                    earlier.fields[key] = value
+            earlier.cite(s)
+            return True
         when = self.deal.last_issue.date if self.deal.last_issue else self._issue_date(_sentence_date(text))
         fee = self._new("fee", _sentence_date(text) or when, s, **fields)
-        if self.agent and fields["payee"] == self.agent[0]:
+        if alias:
+            fee.cite(self.aliases[alias][1])
+        elif self.agent and fields.get("payee") == self.agent[0]:
             fee.cite(self.agent[1])
         warrant = P.WARRANT.search(text)
         if warrant or re.search(r"\bwarrants?\b", text, re.I):
@@ -425,7 +471,7 @@ class Extractor:
             w = self._new("warrant", fee.date, s, tranche=f"{role.replace('_', ' ')}'s warrants" if role != "other" else "fee warrants",
                           kind=WarrantKind.FINDER if role == "finder" else WarrantKind.PLACEMENT_AGENT,
                           exercise_price=_price(segment) if warrant else None, segment=segment,
-                          holders=(fields["payee"],) if fields["payee"] else (),
+                          holders=(fields["payee"],) if fields.get("payee") else (),
                           holders_description=fields["payee_description"])
             if shares is not None:
                 w.fields["shares"] = shares
@@ -524,6 +570,8 @@ class Extractor:
             for key, value in d.fields.items():
                 if value is not None and twin.fields.get(key) is None:
                     twin.fields[key] = value
+            if d.kind == "warrant" and d.fields["kind"] in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
+                twin.fields.update(kind=d.fields["kind"], tranche=d.fields["tranche"], holders=d.fields.get("holders", ()))
             twin.cite(*d.sentences)
         return out
 
@@ -543,7 +591,11 @@ def _same_fact(a: Draft, b: Draft) -> bool:
     if a.kind == "warrant":
         if a.fields.get("shares") is None or b.fields.get("shares") is None:
             return False
-        return a.fields["shares"] == b.fields["shares"] and a.fields["kind"] == b.fields["kind"] and \
+        fee_kinds = (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)
+        # A fee's warrants told again on their own ("The warrants for N shares were issued to the
+        # agent") are the same tranche; two investor tranches must agree on kind.
+        same_kind = a.fields["kind"] == b.fields["kind"] or (a.fields["kind"] in fee_kinds) != (b.fields["kind"] in fee_kinds)
+        return a.fields["shares"] == b.fields["shares"] and same_kind and \
             _compatible(a.fields.get("exercise_price"), b.fields.get("exercise_price"))
     if a.kind == "common":
         return a.fields.get("shares") == b.fields.get("shares") and \

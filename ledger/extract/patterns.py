@@ -36,7 +36,7 @@ WARRANT = re.compile(
 
 PREFERRED = re.compile(
     rf"(?:(?P<n>{NUM})\s+shares\s+(?:\([^)]{{0,40}}\)\s+)?of\s+(?:{POSSESSOR}\s+)?(?:newly\s+designated\s+)?)?"
-    rf"(?P<title>(?:(?P<rate>\d+(?:\.\d+)?)%\s+)?(?:Series\s+(?P<series>[A-Z0-9][\w-]*)\s+)?"
+    rf"(?P<title>(?:(?P<rate>\d+(?:\.\d+)?)%\s+)?(?:Series\s+(?P<series>[A-Z0-9][\w-]*)\s+)?(?:(?P<rate2>\d+(?:\.\d+)?)%\s+)?"
     rf"(?:(?:Cumulative|Convertible|Redeemable|Participating|Non-Voting|Voting|Senior|Junior)\s+){{0,3}}"
     rf"Preferred\s+(?:Stock|Shares)(?:\s+with\s+Conversion\s+Features)?)"
     rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)",
@@ -65,7 +65,7 @@ CONSIDERATION = re.compile(
     rf"(?:(?:aggregate|total|gross)\s+(?:additional\s+)?(?:cash\s+)?(?:consideration|proceeds|purchase\s+price|investment|"
     rf"offering\s+price|subscription\s+amount)\s+(?:to\s+the\s+Company\s+)?(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+)?"
     rf"|\bfor\s+(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+)?(?=(?:approximately\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+in\s+the\s+aggregate)"
-    rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
+    rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\braised\s+(?:the\s+sum\s+of\s+|gross\s+proceeds\s+of\s+)?(?:[a-z\s-]*?\()?|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
     rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion|thousand))?",
     re.I)
 NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
@@ -138,6 +138,11 @@ PAYEE_DESCRIPTION = re.compile(
 PAYEE_NAME = re.compile(
     r"(?:\bto|\bpaid)\s+(?P<name>(?:[A-Z][\w.&'’-]*\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))",
     )
+# 'Mercator Advisory Group, LLC ("MAG")': later sentences may name a party by its alias only.
+ALIAS = re.compile(
+    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))"
+    r",?\s*\((?:the\s+)?[\"“](?P<alias>[A-Z][\w&. -]{0,30})[\"”]\)")
+SELF_ALIAS = re.compile(r"^(?:Company|Registrant|Issuer|Corporation|Parent|Purchaser|Purchasers|Investors?|Agreement)$", re.I)
 AGENT_NAMED = re.compile(
     r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
     r"(?:\s*\((?:the\s+)?[\"“](?P<alias>[^\"”]+)[\"”]\))?\s+(?:acted|served|is\s+acting|was\s+engaged)\s+as\s+(?:the\s+)?(?:exclusive\s+|sole\s+|lead\s+)?"

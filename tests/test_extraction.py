@@ -1,0 +1,176 @@
+"""Extraction: golden files for every bundled and test filing, and the facts that matter by name."""
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from events import Basis, QuantityBasis, RightKind, WarrantKind
+from ledger.extract.values import add_term, parse_date, parse_money, MONEY_RE, word_number
+from ledger.text.normalise import normalise, sentences
+from tests.golden_support import ROOT, SOURCES, extracted_payloads
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_extraction_matches_golden_file(source: Path):
+    golden = GOLDEN / f"{source.stem}.json"
+    assert golden.exists(), f"no golden file for {source.name}: run python tests/golden/regenerate.py and review it"
+    assert extracted_payloads(source) == json.loads(golden.read_text()), \
+        f"{source.name} extracts differently from {golden.name}; if the change is right, regenerate and review the diff"
+
+
+def facts(name: str) -> list[dict]:
+    path = next(p for p in SOURCES if p.name.startswith(name))
+    return [dict(e["payload"], type=e["type"]) for e in extracted_payloads(path)]
+
+
+def only(items, **want):
+    found = [i for i in items if all(i.get(k) == v for k, v in want.items())]
+    assert len(found) == 1, f"expected one {want}, found {len(found)}"
+    return found[0]
+
+
+def test_every_quote_is_an_exact_span_of_the_normalised_text():
+    for source in SOURCES:
+        text = normalise(source.read_bytes().decode("latin-1"))
+        for event in extracted_payloads(source):
+            for q in event["payload"]["provenance"]["quotes"]:
+                assert text[q["start"]:q["end"]] == q["text"], (source.name, q)
+
+
+def test_cover_page_of_each_neotherapeutics_filing():
+    expected = {"000": ("1999-11-19", "1999-12-03"), "001": ("2000-02-25", "2000-03-31"),
+                "002": ("1999-01-29", "1999-02-08"), "003": ("2000-04-28", "2000-05-24"),
+                "004": ("2002-03-15", "2002-03-26")}
+    for prefix, (report, signed) in expected.items():
+        filing = only(facts(prefix), type="filing_recorded")
+        assert filing["issuer"] == {"name": "NeoTherapeutics, Inc.", "cik": None, "file_number": "000-28782",
+                                    "irs_number": "93-0979187", "state": None}
+        assert (filing["report_date"], filing["signature_date"], filing["public_date"]) == (report, signed, signed)
+        assert filing["form"] == "8-K" and filing["identity"].startswith("sha256:")
+
+
+def test_series_a_preferred_and_its_conversion_terms():
+    f = facts("002")
+    pref = only(f, type="preferred_issued")
+    assert (pref["series"], pref["dividend_rate"], pref["effective_date"]) == ("Series A", "5", "1999-01-29")
+    assert pref["shares"] is None and pref["shares_basis"] == "not_stated"
+    # $4.0 million is what was paid for the preferred and the warrants together.
+    assert (pref["stated_amount"], pref["stated_amount_basis"]) == ("4000000", "by_reference")
+    assert pref["holders"] == ["Westover Investments L.P.", "Montrose Investments L.P."]
+    conv = pref["conversion"]
+    assert (conv["fixed_price"], conv["fixed_only_days"], conv["share_cap"]) == ("13.06", 90, 1450000)
+    assert (conv["variable_percent"], conv["variable_reference"]) == ("101", "Per Share Market Value")
+    assert (conv["increment_percent"], conv["increment_period"]) == ("25", "monthly")
+    warrant = only(f, type="warrant_granted", kind="investor")
+    assert (warrant["shares"], warrant["exercise_price"], warrant["term_years"], warrant["expires_on"]) == \
+        (75000, "12.98", "5", "2004-01-29")
+    assert len(warrant["provenance"]["quotes"]) >= 2   # told twice, merged into one tranche
+    option = only(f, type="contingent_right", kind="option_to_sell")
+    assert (option["amount"], option["exercisable_from"], option["exercisable_from_basis"]) == \
+        ("2000000", "1999-07-28", "computed")   # 180 days after January 29, 1999
+    assert "Series B" in option["security"]
+    only(f, type="contingent_right", kind="issuer_redemption")
+
+
+def test_adjustable_warrants_of_november_1999():
+    f = facts("000")
+    adj = only(f, type="warrant_granted", kind="adjustable")
+    assert adj["shares"] is None and adj["quantity_basis"] == "formula"
+    assert adj["exercise_price"] == "0.001" and adj["expires_on"] is None
+    formula = adj["formula"]
+    assert formula["vesting_dates"] == ["2000-03-19", "2000-05-19"] and formula["vesting_basis"] == "computed"
+    assert (formula["zero_above_price"], formula["zero_above_approximate"], formula["cutoff_price"]) == ("13.25", True, "17.74")
+    assert adj["holders"] == ["Montrose Investments Ltd.", "Strong River Investments, Inc."]
+    redeem = only(f, type="contingent_right", kind="issuer_redemption")
+    assert redeem["exercisable_from"] == "2000-03-19"   # "at the time of the first vesting date"
+    closing = only(f, type="warrant_granted", kind="closing")
+    assert (closing["shares"], closing["exercise_price"], closing["expires_on"]) == (126839, "14.24", "2004-11-19")
+    common = only(f, type="common_issued")
+    assert (common["shares"], common["price"], common["consideration"]) == (845594, "11.826", "10000000")
+    assert common["buyers"] == ["Strong River Investments, Inc.", "Montrose Investments Ltd."]
+
+
+def test_finders_fee_in_cash_and_warrants_with_no_amounts():
+    for prefix in ("000", "001", "002", "003"):
+        f = facts(prefix)
+        fee = only(f, type="fee_paid")
+        assert (fee["role"], fee["cash"], fee["cash_basis"], fee["warrants"]) == ("finder", None, "undisclosed", True)
+        assert fee["payee"] is None and fee["payee_description"] == "an unrelated third party"
+        finder = only(f, type="warrant_granted", kind="finder")
+        assert (finder["shares"], finder["quantity_basis"], finder["exercise_price"]) == (None, "undisclosed", None)
+
+
+def test_warrant_date_differs_from_agreement_date():
+    f = facts("003")
+    assert only(f, type="common_issued")["effective_date"] == "2000-04-28"
+    warrant = only(f, type="warrant_granted", kind="investor")
+    assert (warrant["effective_date"], warrant["expires_on"]) == ("2000-05-01", "2005-05-01")   # "dated as of May 1, 2000"
+
+
+def test_additional_closing_on_the_same_terms_and_approximate_fee():
+    f = facts("004")
+    first = only(f, type="common_issued", shares=2575000)
+    assert (first["price"], first["consideration"], first["effective_date"]) == ("2.00", "5150000", "2002-03-13")
+    extra = only(f, type="common_issued", shares=525000)
+    assert (extra["price"], extra["price_basis"], extra["consideration"], extra["effective_date"]) == \
+        ("2.00", "by_reference", "1050000", "2002-03-15")
+    assert only(f, type="warrant_granted", shares=131250)["exercise_price_basis"] == "by_reference"
+    assert only(f, type="warrant_granted", shares=643750)["exercise_price"] == "2.75"
+    fee = only(f, type="fee_paid")
+    assert (fee["cash"], fee["approximate"], fee["includes_expenses"]) == ("70500", True, True)
+
+
+def test_filings_without_financing_yield_only_the_filing():
+    for prefix in ("auditor_change", "officer_departure"):
+        assert [e["type"] for e in facts(prefix)] == ["filing_recorded"]
+
+
+def test_placement_agent_fee_and_warrants():
+    f = facts("pipe_placement_agent")
+    fee = only(f, type="fee_paid")
+    assert (fee["payee"], fee["cash"], fee["warrant_shares"]) == ("Roth Harbor Securities LLC", "210000", 100000)
+    agent = only(f, type="warrant_granted", kind="placement_agent")
+    assert (agent["shares"], agent["exercise_price"], agent["holders"]) == (100000, "1.875", ["Roth Harbor Securities LLC"])
+    investor = only(f, type="warrant_granted", kind="investor")
+    assert (investor["term_years"], investor["expires_on"]) == ("5", "2010-06-06")   # term told in a later sentence
+
+
+def test_preferred_stated_value_times_shares():
+    pref = only(facts("preferred_stated_value"), type="preferred_issued")
+    assert (pref["shares"], pref["stated_value"], pref["stated_amount"], pref["stated_amount_basis"]) == \
+        (5000, "1000", "5000000", "computed")
+    assert (pref["conversion"]["fixed_price"], pref["conversion"]["share_cap"]) == ("0.80", 7000000)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("January 29, 1999", date(1999, 1, 29)), ("MARCH 13,2002", date(2002, 3, 13)),
+    ("on this 8th day of January, 2025", date(2025, 1, 8)), ("February 30, 2001", None), ("no date", None)])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$4.0 million", Decimal("4000000")), ("$10,000,000", Decimal("10000000")), ("$11.826", Decimal("11.826")),
+    ("$14.00", Decimal("14.00")), ("$0.75 million", Decimal("750000")), ("$159.4 million", Decimal("159400000"))])
+def test_parse_money_keeps_exact_digits(text, expected):
+    value = parse_money(MONEY_RE.search(text))
+    assert value == expected and str(value) == str(expected)
+
+
+def test_terms_and_words():
+    assert word_number("five") == 5 and word_number("thirty-six") == 36 and word_number("lots") is None
+    assert add_term(date(1999, 1, 29), Decimal(5)) == date(2004, 1, 29)
+    assert add_term(date(2024, 5, 17), Decimal("5.5")) == date(2029, 11, 17)
+    assert add_term(date(2000, 2, 29), Decimal(1)) == date(2001, 2, 28)
+
+
+def test_normalise_removes_page_numbers_and_joins_broken_words():
+    raw = "The Company issued con-\nvertible preferred and five-\nyear warrants.\n\n   2\n\f  Next page text."
+    text = normalise(raw)
+    assert "convertible preferred and five-year warrants." in text and "\n2\n" not in text
+    assert [s.text for s in sentences(text)] == ["The Company issued convertible preferred and five-year warrants.",
+                                                 "Next page text."]
