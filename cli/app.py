@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cli import render
 from events import to_payload
@@ -23,8 +24,9 @@ from ledger.views import replay_ledger
 
 app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# Diagnostics carry file names and filing text: never markup or emoji, never wrapped (one line each).
+err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, emoji=False)  # filing text may contain [brackets]
 
 EXIT_BAD_INPUT = 2      # a file, a date or a database the command cannot use
 EXIT_FAILED_CHECK = 1   # verify found a changed ledger
@@ -61,7 +63,7 @@ def main_options(
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", markup=True)
     return typer.Exit(code=code)
 
 

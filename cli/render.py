@@ -30,8 +30,7 @@ def replay(console: Console, result: Replay) -> None:
         console.print(f"No events on or before {result.as_of}.")
     for report in result.issuers:
         issuer, t = report.issuer, report.totals
-        console.rule(f"[bold]{issuer.name}[/bold]  file no. {_cell(issuer.file_number)}  "
-                     f"as of {result.as_of} (inclusive)")
+        console.rule(f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
         holdings = Table("class", "holders", "shares", "stated amount", "price", "date", "events",
                          title="Cap table", title_justify="left")
         for h in report.holdings:
@@ -74,6 +73,6 @@ def dry_run(console: Console, outcome: Outcome) -> None:
     console.rule(f"{outcome.path} → {outcome.stream} (dry run: nothing written)")
     for i, event in enumerate(outcome.events, 1):
         payload = to_payload(event)
-        console.print(f"[bold]{i}. {event.TYPE}[/bold] {event.effective_date}  {_summary(payload)}")
+        console.print(f"{i}. {event.TYPE} {event.effective_date}  {_summary(payload)}", style="bold", soft_wrap=True)
         for quote in event.provenance.quotes:
-            console.print(f"     “{quote.text}” [dim]@{quote.start}-{quote.end}[/dim]", soft_wrap=True)
+            console.print(f"     “{quote.text}” @{quote.start}-{quote.end}", soft_wrap=True)

@@ -71,6 +71,8 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
         return Outcome(str(path), "failed", error=str(e))
     except LedgerError as e:
         return Outcome(str(path), "failed", error=f"{path}: {e}")
+    except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
+        return Outcome(str(path), "failed", error=f"{path}: could not be ingested ({type(e).__name__}: {e})")
 
 
 def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False) -> Iterator[Outcome]:

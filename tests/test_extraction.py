@@ -122,6 +122,7 @@ def test_additional_closing_on_the_same_terms_and_approximate_fee():
     assert only(f, type="warrant_granted", shares=643750)["exercise_price"] == "2.75"
     fee = only(f, type="fee_paid")
     assert (fee["cash"], fee["approximate"], fee["includes_expenses"]) == ("70500", True, True)
+    assert fee["payee"] is None and fee["payee_description"] == "a third party finder"   # never the issuer
 
 
 def test_filings_without_financing_yield_only_the_filing():

@@ -42,7 +42,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str) 
         raw_sha256=raw_sha256, source_name=source_name)
     sentences = split_sentences(normalised)
     parties = read_parties(sentences, cover.issuer_name)
-    drafts = Extractor(sentences, parties, report_date).run()
+    drafts = Extractor(sentences, parties, report_date, cover.issuer_name).run()
     facts = [_event(d, stream) for d in sorted(drafts, key=lambda d: d.order)]
     warnings = [] if facts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings))

@@ -131,8 +131,9 @@ def _warrant_kind(label: str, head: str, formula: bool) -> WarrantKind:
 class Extractor:
     """Reads one filing's sentences in order and collects drafts."""
 
-    def __init__(self, sentences: list[Sentence], parties: Parties, report_date: date):
+    def __init__(self, sentences: list[Sentence], parties: Parties, report_date: date, issuer: str | None = None):
         self.sentences = sentences
+        self.issuer = issuer
         self.parties = parties
         self.deal = Deal(date=report_date)
         self.drafts: list[Draft] = []
@@ -164,8 +165,17 @@ class Extractor:
             if m and self.agent is None:
                 self.agent = (m["name"].strip(" ,"), s)
             for m in P.ALIAS.finditer(s.text):
-                if not P.SELF_ALIAS.match(m["alias"]):
+                if not P.SELF_ALIAS.match(m["alias"]) and not self._is_issuer(m["name"], m["alias"]):
                     self.aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
+
+    def _is_issuer(self, name: str, alias: str) -> bool:
+        """The registrant's own short name ('NeoTherapeutics') is never a counterparty."""
+        if not self.issuer:
+            return False
+        def key(x: str) -> str:
+            return " ".join(re.findall(r"[a-z0-9]+", x.lower()))
+        own = key(self.issuer)
+        return key(name) == own or own.startswith(key(alias))
 
     def _new(self, draft_kind: str, when: date, s: Sentence, **fields) -> Draft:
         self._order += 1
