@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.markup import escape
 
 from cli import render
 from events import to_payload
 from ledger.errors import LedgerError
 from ledger.export import write_cap_table_csv, write_warrants_csv
+from ledger.ingest import Summary, expand
 from ledger.ingest import ingest as ingest_files
 from ledger.projections import to_json_contract
 from ledger.store import EventStore
@@ -84,32 +86,35 @@ def opened(ctx: typer.Context, *, create: bool = False):
 @app.command()
 def ingest(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="8-K filings (plain text).", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="8-K filings, or folders of them (walked).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events, with quotes; write nothing.")] = False,
 ) -> None:
     """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
-    failed = appended = duplicates = empty = 0
-    with opened(ctx, create=True) if not dry_run else nullcontext() as store:
+    files = list(expand(paths))
+    summary = Summary()
+    with opened(ctx, create=True) if not dry_run else nullcontext() as store, \
+            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=len(files))
         for outcome in ingest_files(store, files, dry_run=dry_run):
+            progress.advance(task)
+            summary.add(outcome)
             if outcome.status == "failed":
-                failed += 1
-                err.print(f"error: {outcome.error}", soft_wrap=True)
+                progress.console.print(f"error: {outcome.error}")
                 continue
             for warning in outcome.warnings:
-                err.print(f"warning: {warning}", soft_wrap=True)
-            empty += not outcome.financing and outcome.status != "duplicate"
+                progress.console.print(f"warning: {warning}")
             if outcome.status == "duplicate":
-                duplicates += 1
-                err.print(f"{outcome.path}: already in the ledger as {outcome.stream}; nothing appended")
+                progress.console.print(f"{outcome.path}: already in the ledger as {outcome.stream}; nothing appended")
             elif outcome.status == "dry-run":
                 render.dry_run(out, outcome)
-            else:
-                appended += outcome.appended
-                err.print(f"{outcome.path}: appended {outcome.appended} events to {outcome.stream}")
-    read = len(files) - failed
-    err.print(f"{read} filing(s) read, {appended} event(s) appended, {duplicates} duplicate(s) skipped, "
-              f"{empty} with no financing facts, {failed} failed")
-    if failed:
+            elif len(files) <= 20:   # a big batch speaks through its progress bar and summary
+                progress.console.print(f"{outcome.path}: appended {outcome.appended} events to {outcome.stream}")
+    err.print(summary.line())
+    if summary.failed:
+        if len(files) > 1:
+            err.print("failed:")
+            for error in summary.failed:
+                err.print(f"  {error}")
         raise typer.Exit(code=EXIT_BAD_INPUT)
 
 

@@ -5,6 +5,7 @@ CLI, decides what to print and which exit code they mean.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -73,6 +74,54 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
         return Outcome(str(path), "failed", error=f"{path}: {e}")
     except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
         return Outcome(str(path), "failed", error=f"{path}: could not be ingested ({type(e).__name__}: {e})")
+
+
+FULL_SUBMISSION = "full-submission.txt"   # sec-edgar-downloader's name for the whole filing
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders walked in name order, hidden entries skipped. In a folder that
+    holds sec-edgar-downloader's full-submission.txt, the other files (the primary document
+    again, as HTML) are the same filing and are skipped. An empty folder is yielded as itself,
+    so that it is reported."""
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        found = False
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            folder = Path(folder)
+            names = [FULL_SUBMISSION] if FULL_SUBMISSION in files else sorted(f for f in files if not f.startswith("."))
+            for name in names:
+                found = True
+                yield folder / name
+        if not found:
+            yield path
+
+
+@attrs.define
+class Summary:
+    """What a batch did, for the closing report."""
+
+    read: int = 0
+    appended: int = 0
+    duplicates: int = 0
+    no_financing: int = 0
+    failed: list[str] = attrs.Factory(list)
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "failed":
+            self.failed.append(outcome.error)
+            return
+        self.read += 1
+        self.appended += outcome.appended
+        self.duplicates += outcome.status == "duplicate"
+        self.no_financing += outcome.status != "duplicate" and not outcome.financing
+
+    def line(self) -> str:
+        return (f"{self.read} filing(s) read, {self.appended} event(s) appended, {self.duplicates} duplicate(s) skipped, "
+                f"{self.no_financing} with no financing facts, {len(self.failed)} failed")
 
 
 def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False) -> Iterator[Outcome]:

@@ -39,7 +39,7 @@ def _looks_binary(raw: bytes) -> bool:
 def read_filing(path: Path) -> Filing:
     """Read one file. Raises BadInput naming the file and the problem; never a traceback."""
     if path.is_dir():
-        raise BadInput(path, "is a directory, not a filing")
+        raise BadInput(path, "is a directory with no files in it")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

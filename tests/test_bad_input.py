@@ -66,7 +66,7 @@ BAD_FILES = {
     make_empty: "is empty",
     make_blank: "is empty",
     make_binary: "is binary data, not a text filing",
-    make_directory: "is a directory, not a filing",
+    make_directory: "is a directory with no files in it",
     make_missing: "no such file",
     make_notes: "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
     make_html: "is an HTML filing; only plain-text 8-K bodies are read so far",
@@ -135,6 +135,9 @@ def test_batch_goes_on_past_bad_files(run, tmp_path):
         f"{FILING}: appended 7 events to {stream}",
         f"error: {notes}: is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
         "1 filing(s) read, 7 event(s) appended, 0 duplicate(s) skipped, 0 with no financing facts, 2 failed",
+        "failed:",
+        f"  {empty}: is empty",
+        f"  {notes}: is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
     ]
     with EventStore.open(db) as store:
         assert store.has_stream(stream)
