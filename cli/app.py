@@ -22,7 +22,7 @@ from ledger.ingest import Summary, expand
 from ledger.ingest import ingest as ingest_files
 from ledger.projections import to_json_contract
 from ledger.store import EventStore
-from ledger.views import replay_ledger
+from ledger.views import replay_ledger, resolve_issuer
 
 app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -52,6 +52,7 @@ def parse_date(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30") from None
 
 
+IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Only this issuer: a CIK or (part of) its name.")]
 AsOf = Annotated[date, typer.Option("--as-of", parser=parse_date, metavar="YYYY-MM-DD",
                                     help="Effective date; events on this day are included.")]
 
@@ -123,10 +124,11 @@ def replay(
     ctx: typer.Context,
     as_of: AsOf,
     fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    issuer: IssuerOpt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
     with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of)
+        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
     else:
@@ -140,18 +142,21 @@ def events(
     ctx: typer.Context,
     stream: Annotated[str | None, typer.Option("--stream", help="Only this filing's stream.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    issuer: IssuerOpt = None,
 ) -> None:
     """The ledger's history, in the order it was recorded, with dates and sources."""
     with opened(ctx) as store:
+        key = resolve_issuer(store, issuer) if issuer else None
+        log = (e for e in store.log(stream=stream) if key is None or e.issuer_key == key)
         if fmt is Format.json:
-            for stored in store.log(stream=stream):
+            for stored in log:
                 sys.stdout.write(json.dumps({
                     "seq": stored.seq, "event_id": stored.event_id, "stream": stored.stream,
                     "version": stored.version, "type": stored.type, "effective_date": stored.effective_date.isoformat(),
                     "public_date": stored.public_date.isoformat() if stored.public_date else None,
                     "recorded_at": stored.recorded_at, "payload": to_payload(stored.event)}) + "\n")
         else:
-            render.history(out, store.log(stream=stream))
+            render.history(out, log)
 
 
 @app.command()
@@ -160,10 +165,11 @@ def export(
     table: Annotated[Table, typer.Argument(help="cap-table or warrants")],
     as_of: AsOf,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    issuer: IssuerOpt = None,
 ) -> None:
     """A CSV of the cap table or of the warrants as of a date."""
     with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of)
+        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
     if output is None:
         write(result, sys.stdout)

@@ -1,13 +1,42 @@
 """Projections over a store: what the CLI asks for, in one call each."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from ledger.errors import LedgerError
 from ledger.projections import Replay, replay
 from ledger.store import EventStore
 
 
-def replay_ledger(store: EventStore, *, as_of: date, known_at: date | None = None) -> Replay:
-    """Cap tables and warrants of every issuer as of ``as_of`` (inclusive), streamed from the store."""
-    issuers = {info.issuer_key: info.issuer for info in store.streams()}
-    return replay(store.read(as_of=as_of), as_of=as_of, issuers=issuers, known_at=known_at)
+class UnknownIssuer(LedgerError):
+    pass
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def resolve_issuer(store: EventStore, wanted: str) -> str:
+    """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one."""
+    matches: dict[str, str] = {}
+    for info in store.streams():
+        issuer = info.issuer
+        if wanted.strip().isdigit():
+            if issuer.cik and int(issuer.cik) == int(wanted):
+                matches[info.issuer_key] = issuer.name
+        elif _words(wanted) and _words(wanted) in _words(issuer.name):
+            matches[info.issuer_key] = issuer.name
+    if not matches:
+        raise UnknownIssuer(f"no issuer in the ledger matches {wanted!r}")
+    if len(matches) > 1:
+        names = "; ".join(sorted(set(matches.values())))
+        raise UnknownIssuer(f"{wanted!r} matches {len(matches)} issuers ({names}); give a CIK or a longer name")
+    return next(iter(matches))
+
+
+def replay_ledger(store: EventStore, *, as_of: date, known_at: date | None = None,
+                  issuer_key: str | None = None) -> Replay:
+    """Cap tables and warrants as of ``as_of`` (inclusive), streamed from the store."""
+    issuers = {info.issuer_key: info.issuer for info in store.streams(issuer_key)}
+    return replay(store.read(as_of=as_of, issuer_key=issuer_key), as_of=as_of, issuers=issuers, known_at=known_at)

@@ -1,0 +1,45 @@
+"""Many issuers in one ledger: each replayed apart, and --issuer picks one by name."""
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+TEST_FILINGS = Path(__file__).parent / "filings"
+
+
+@pytest.fixture
+def mixed_db(run, tmp_path, filings):
+    db = tmp_path / "ledger.db"
+    result = run("--db", db, "ingest", *filings, TEST_FILINGS / "pipe_placement_agent.txt",
+                 TEST_FILINGS / "preferred_stated_value.txt")
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_every_issuer_is_replayed_with_its_own_totals(run, mixed_db):
+    doc = json.loads(run("--db", mixed_db, "replay", "--as-of", "2010-12-31", "--format", "json").stdout)
+    by_name = {i["issuer"]["name"]: i for i in doc["issuers"]}
+    assert sorted(by_name) == ["Acme Widgets, Inc.", "Blue Mesa Therapeutics Corp.", "NeoTherapeutics, Inc."]
+    assert by_name["Acme Widgets, Inc."]["totals"]["common_shares"] == 2000000
+    assert by_name["Acme Widgets, Inc."]["totals"]["fees_paid_cash"] == "210000"
+    assert by_name["Blue Mesa Therapeutics Corp."]["totals"]["capital_raised"] == "5000000"
+    assert by_name["NeoTherapeutics, Inc."]["totals"]["common_shares"] == 4965918
+
+
+def test_issuer_option_picks_one(run, mixed_db):
+    doc = json.loads(run("--db", mixed_db, "replay", "--as-of", "2010-12-31", "--format", "json",
+                         "--issuer", "blue mesa").stdout)
+    assert [i["issuer"]["name"] for i in doc["issuers"]] == ["Blue Mesa Therapeutics Corp."]
+    csv_out = run("--db", mixed_db, "export", "cap-table", "--as-of", "2010-12-31", "--issuer", "Acme").stdout
+    assert [row["issuer"] for row in csv.DictReader(io.StringIO(csv_out))] == ["Acme Widgets, Inc."]
+    lines = run("--db", mixed_db, "events", "--format", "json", "--issuer", "Acme").stdout.splitlines()
+    assert len(lines) == 5 and {json.loads(line)["stream"] for line in lines} == {json.loads(lines[0])["stream"]}
+
+
+def test_unknown_or_ambiguous_issuer_is_an_error(run, mixed_db):
+    result = run("--db", mixed_db, "replay", "--as-of", "2010-12-31", "--issuer", "Initech")
+    assert result.exit_code == 2 and "no issuer in the ledger matches 'Initech'" in result.stderr
+    result = run("--db", mixed_db, "replay", "--as-of", "2010-12-31", "--issuer", "Inc")
+    assert result.exit_code == 2 and "matches 2 issuers" in result.stderr
