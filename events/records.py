@@ -70,6 +70,7 @@ class Event:
 
     effective_date: date
     provenance: Provenance
+    item: str | None = None     # the 8-K item it was reported under ("5", "3.02"); amendments supersede by item
 
 
 @attrs.frozen
@@ -96,6 +97,8 @@ class FilingRecorded(Event):
     raw_sha256: str                    # key of the raw text kept in the database
     source_name: str                   # the file name it was read from
     accession: str | None = None
+    items: tuple[str, ...] = attrs.field(default=(), converter=tuple)   # the 8-K items it reports
+    amends: str | None = None          # an 8-K/A: the stream of the filing it amends, when matched
 
 
 @attrs.frozen(kw_only=True)

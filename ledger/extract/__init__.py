@@ -34,15 +34,16 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str) 
     report_date = cover.report_date or cover.signature_date
     if report_date is None:
         raise NotAFiling("no date of report and no signature date found")
+    sentences = split_sentences(normalised)
+    parties = read_parties(sentences, cover.issuer_name)
+    extractor = Extractor(sentences, parties, report_date, cover.issuer_name)
+    drafts = extractor.run()
     issuer = Issuer(name=cover.issuer_name, file_number=cover.file_number, irs_number=cover.irs_number)
     filing = FilingRecorded(
         effective_date=report_date, provenance=Provenance(stream, cover.quotes or (Quote(0, 0, ""),)),
         issuer=issuer, form=cover.form or "8-K", report_date=cover.report_date,
         signature_date=cover.signature_date, public_date=cover.signature_date, identity=stream,
-        raw_sha256=raw_sha256, source_name=source_name)
-    sentences = split_sentences(normalised)
-    parties = read_parties(sentences, cover.issuer_name)
-    drafts = Extractor(sentences, parties, report_date, cover.issuer_name).run()
+        raw_sha256=raw_sha256, source_name=source_name, items=tuple(extractor.items))
     facts = [_event(d, stream) for d in sorted(drafts, key=lambda d: d.order)]
     warnings = [] if facts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings))
@@ -58,7 +59,7 @@ def _pair(value, default_basis: Basis):
 def _event(d: Draft, stream: str) -> Event:
     f = d.fields
     prov = Provenance(stream, d.quotes())
-    common = dict(effective_date=d.date, provenance=prov)
+    common = dict(effective_date=d.date, provenance=prov, item=d.item)
     if d.kind == "common":
         consideration, c_basis = _pair(f.get("consideration"), Basis.STATED)
         return CommonIssued(

@@ -11,6 +11,8 @@ Q = r"[\"“”']"          # straight or curly quotes around defined terms
 NUM = r"\d{1,3}(?:,\d{3})+|\d+"
 POSSESSOR = r"(?:(?:the\s+)?(?:Company|Registrant|Corporation)['’]s|its|our|their|such)"
 
+ITEM_HEADING = re.compile(r"^Item\s+(?P<n>\d{1,2}(?:\.\d{2})?)\b", re.I)
+
 # --- securities -----------------------------------------------------------------------------
 COMMON = re.compile(
     rf"(?P<n>{NUM})\s+(?:(?:newly\s+issued|newly-issued|additional|restricted|unregistered)\s+)*"
