@@ -71,9 +71,9 @@ class Sentence:
 _ABBREVIATIONS = frozenset(
     "inc ltd corp co l.p lp l.l.c llc n.v s.a plc no nos mr mrs ms dr st u.s d.c jr sr "
     "vs v approx e.g i.e etc et al fig sec art para cf jan feb mar apr jun jul aug sep sept oct "
-    "nov dec p.c p.a",
+    "nov dec p.c p.a s.e.c u.s.a".split()
     # "etc" stays: a list ending "etc." mid-sentence is commoner in filings than at the end.
-).union({"s.e.c", "u.s.a"})
+)
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
 
 
