@@ -70,7 +70,8 @@ class Event:
 
     effective_date: date
     provenance: Provenance
-    item: str | None = None     # the 8-K item it was reported under ("5", "3.02"); amendments supersede by item
+    # The 8-K items it was reported under ("5"; "1.01", "3.02"): an 8-K/A supersedes by item.
+    reported_under: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ import attrs
 
 from events import Event, FilingRecorded, Issuer
 from ledger.errors import BadInput, DuplicateStream, LedgerError
+from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract
 from ledger.intake import Filing, read_filing
 from ledger.store import EventStore
@@ -52,20 +53,29 @@ def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
 def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) -> Outcome:
     try:
         filing = read_filing(path)
-        if store is not None and store.has_stream(filing.stream):
+        known = store.stream_source(filing.stream) if store is not None else None
+        if known is not None:
+            if known != filing.raw_sha256 and filing.header and filing.header.accession:
+                raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
+                                     "content; refusing to overwrite it")
             return Outcome(str(path), "duplicate", filing.stream)
         try:
             result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
-                             source_name=path.name)
+                             source_name=path.name, header=filing.header)
         except NotAFiling as e:
             raise BadInput(path, str(e)) from None
         head = result.events[0]
         assert isinstance(head, FilingRecorded)
+        if store is not None and head.form.upper().endswith("/A"):
+            original = find_original(store, issuer_key(head.issuer), head.form, head.report_date)
+            if original:
+                head = attrs.evolve(head, amends=original)
+                result = attrs.evolve(result, events=(head, *result.events[1:]))
         if dry_run:
-            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=result.warnings)
+            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=filing.warnings + result.warnings)
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
         stored = store.append(stream_info(filing, head), result.events, document)
-        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), result.warnings)
+        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), filing.warnings + result.warnings)
     except DuplicateStream as e:
         return Outcome(str(path), "duplicate", e.stream)
     except BadInput as e:

@@ -8,13 +8,14 @@ from pathlib import Path
 import attrs
 
 from ledger.errors import BadInput
-from ledger.text.normalise import decode, identity, normalise
+from ledger.formats import Header, Submission, read_submission
+from ledger.text.normalise import identity, normalise
 
 MAX_BYTES = 50 * 1024 * 1024
 _SEC_MARKERS = re.compile(
     r"SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|\bFORM\s+8-K\b|CURRENT\s+REPORT\s+PURSUANT", re.I)
-_SGML = re.compile(r"<SEC-DOCUMENT>|<SEC-HEADER>|<SUBMISSION>|-----BEGIN PRIVACY-ENHANCED MESSAGE-----|<DOCUMENT>", re.I)
-_HTML = re.compile(r"<(?:!DOCTYPE\s+html|html|body|div|p|table|font)\b", re.I)
+# Press releases repeat the 8-K's facts in other words; they are read as a second source.
+_SECOND_SOURCE = re.compile(r"^EX-99", re.I)
 
 
 @attrs.frozen
@@ -24,8 +25,10 @@ class Filing:
     path: Path
     raw: bytes
     raw_sha256: str
-    normalised: str
-    stream: str
+    normalised: str      # the 8-K body, then each press-release exhibit under its type
+    stream: str          # "accession:<number>" when the file has one, else the sha256 of `normalised`
+    header: Header | None
+    warnings: tuple[str, ...]
 
 
 def _looks_binary(raw: bytes) -> bool:
@@ -36,31 +39,42 @@ def _looks_binary(raw: bytes) -> bool:
     return controls > len(sample) // 20
 
 
-def read_filing(path: Path) -> Filing:
-    """Read one file. Raises BadInput naming the file and the problem; never a traceback."""
+def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise BadInput(path, "is a directory with no files in it")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise BadInput(path, f"is {size // (1024 * 1024)} MB; filings over {MAX_BYTES // (1024 * 1024)} MB are refused")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise BadInput(path, "no such file") from None
     except PermissionError:
         raise BadInput(path, "cannot be read (permission denied)") from None
     except OSError as e:
         raise BadInput(path, f"cannot be read ({e.strerror or e})") from None
+
+
+def _text(submission: Submission) -> str:
+    parts = [normalise(submission.body.text)]
+    for exhibit in submission.exhibits:
+        if _SECOND_SOURCE.match(exhibit.type or "") and (text := normalise(exhibit.text)):
+            parts.append(f"{exhibit.type}\n{text}")
+    return "\n".join(p for p in parts if p)
+
+
+def read_filing(path: Path) -> Filing:
+    """Read one file. Raises BadInput naming the file and the problem; never a traceback."""
+    raw = _read_bytes(path)
     if not raw.strip():
         raise BadInput(path, "is empty")
     if _looks_binary(raw):
         raise BadInput(path, "is binary data, not a text filing")
-    text = decode(raw)
-    if _SGML.search(text[:20000]):
-        raise BadInput(path, "is an EDGAR full-submission (SGML) file; only plain-text 8-K bodies are read so far")
-    if _HTML.search(text[:20000]):
-        raise BadInput(path, "is an HTML filing; only plain-text 8-K bodies are read so far")
-    if not _SEC_MARKERS.search(text):
+    submission = read_submission(raw, str(path))
+    normalised = _text(submission)
+    if submission.header is None and not _SEC_MARKERS.search(normalised):
         raise BadInput(path, "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)")
-    normalised = normalise(text)
-    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, identity(normalised))
+    header = submission.header
+    stream = f"accession:{header.accession}" if header and header.accession else identity(normalised)
+    warnings = tuple(f"{path}: {w}" for w in submission.warnings)
+    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, stream, header, warnings)

@@ -248,6 +248,12 @@ class EventStore:
             return next(self.db.query("SELECT 1 AS found FROM streams WHERE stream = :stream",
                                       {"stream": stream}), None) is not None
 
+    def stream_source(self, stream: str) -> str | None:
+        """The raw sha256 of the file a stream was read from; None when the stream is not here."""
+        with self._errors():
+            row = next(self.db.query("SELECT raw_sha256 FROM streams WHERE stream = :stream", {"stream": stream}), None)
+        return row["raw_sha256"] if row else None
+
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None,
              stream: str | None = None) -> Iterator[StoredEvent]:
         """Replay order: effective date, same-day rank, seq. ``as_of`` is inclusive."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ledger.amendments import is_superseded, superseded
 from ledger.errors import LedgerError
 from ledger.projections import Replay, replay
 from ledger.store import EventStore
@@ -39,4 +40,8 @@ def replay_ledger(store: EventStore, *, as_of: date, known_at: date | None = Non
                   issuer_key: str | None = None) -> Replay:
     """Cap tables and warrants as of ``as_of`` (inclusive), streamed from the store."""
     issuers = {info.issuer_key: info.issuer for info in store.streams(issuer_key)}
-    return replay(store.read(as_of=as_of, issuer_key=issuer_key), as_of=as_of, issuers=issuers, known_at=known_at)
+    pairs = superseded(store, known_at=known_at)
+    events = store.read(as_of=as_of, issuer_key=issuer_key)
+    if pairs:
+        events = (e for e in events if not is_superseded(e.stream, e.event, pairs))
+    return replay(events, as_of=as_of, issuers=issuers, known_at=known_at)

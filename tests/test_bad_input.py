@@ -52,13 +52,19 @@ def make_notes(tmp: Path) -> Path:
     return p
 
 
-def make_html(tmp: Path) -> Path:
-    (p := tmp / "8k.html").write_text(html(FILING.read_text(encoding="utf-8")), encoding="utf-8")
+def make_truncated_sgml(tmp: Path) -> Path:
+    text = sgml(FILING.read_text(encoding="utf-8")).replace("</DOCUMENT>\n</SEC-DOCUMENT>\n", "")
+    (p := tmp / "truncated.txt").write_text(text, encoding="utf-8")
     return p
 
 
-def make_sgml(tmp: Path) -> Path:
-    (p := tmp / "0000950148-99-002694.txt").write_text(sgml(FILING.read_text(encoding="utf-8")), encoding="utf-8")
+def make_empty_text_sgml(tmp: Path) -> Path:
+    (p := tmp / "empty-text.txt").write_text(sgml(""), encoding="utf-8")
+    return p
+
+
+def make_html_without_body(tmp: Path) -> Path:
+    (p := tmp / "blank.htm").write_text("<html><head><title>8-K</title></head><body>  </body></html>")
     return p
 
 
@@ -69,8 +75,9 @@ BAD_FILES = {
     make_directory: "is a directory with no files in it",
     make_missing: "no such file",
     make_notes: "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
-    make_html: "is an HTML filing; only plain-text 8-K bodies are read so far",
-    make_sgml: "is an EDGAR full-submission (SGML) file; only plain-text 8-K bodies are read so far",
+    make_truncated_sgml: "truncated: <DOCUMENT> 1 has no </DOCUMENT>",
+    make_empty_text_sgml: "the 8-K document's <TEXT> is empty",
+    make_html_without_body: "HTML with no body text",
 }
 
 
@@ -184,3 +191,36 @@ def test_failure_inside_append_leaves_nothing(run, tmp_path, monkeypatch, filing
         assert store.verify().ok
         assert ingest_file(store, second).status == "appended"  # and the store is still usable
         assert store.count() == 7 + 5
+
+
+@pytest.mark.parametrize("wrap, name", [(sgml, "0000950148-99-002694.txt"), (html, "8k.htm")])
+def test_the_same_filing_wrapped_as_sgml_or_html_gives_the_same_facts(run, tmp_path, wrap, name):
+    wrapped, db = tmp_path / name, tmp_path / "ledger.db"
+    wrapped.write_text(wrap(FILING.read_text(encoding="utf-8")), encoding="utf-8")
+    plain = json_replay(run, tmp_path / "plain.db", FILING)
+    other = json_replay(run, db, wrapped)
+    assert other["totals"] == plain["totals"] and other["totals"]["common_shares"] == 845594
+    assert [(w["shares"], w["exercise_price"]) for w in other["warrants"]] == \
+        [(w["shares"], w["exercise_price"]) for w in plain["warrants"]]
+
+
+def json_replay(run, db: Path, filing: Path) -> dict:
+    import json
+    assert run("--db", db, "ingest", filing).exit_code == 0
+    [issuer] = json.loads(run("--db", db, "replay", "--as-of", "2099-12-31", "--format", "json").stdout)["issuers"]
+    return issuer
+
+
+def test_same_accession_with_different_content_is_refused(run, tmp_path):
+    first, second, db = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "ledger.db"
+    body = FILING.read_text(encoding="utf-8")
+    first.write_text(sgml(body), encoding="utf-8")
+    second.write_text(sgml(body.replace("845,594", "845,595")), encoding="utf-8")
+    assert run("--db", db, "ingest", first).exit_code == 0
+    result = run("--db", db, "ingest", second)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: {second}: accession 0000950148-99-002694 is already in the ledger with different content; "
+        "refusing to overwrite it")
+    with EventStore.open(db) as store:
+        assert store.count() == 7

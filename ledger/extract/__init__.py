@@ -9,7 +9,8 @@ from events import (
     Basis, CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, FilingRecorded, Issuer,
     PreferredIssued, Provenance, QuantityBasis, QuantityFormula, Quote, WarrantGranted,
 )
-from ledger.extract.cover import Cover, read_cover
+from ledger.extract.cover import Cover, read_cover, readable_case
+from ledger.formats import Header
 from ledger.extract.financing import Draft, Extractor
 from ledger.extract.parties import read_parties
 from ledger.extract.values import add_months, add_term
@@ -27,23 +28,31 @@ class NotAFiling(ValueError):
     """The text lacks what every 8-K has (a form, a registrant, a date)."""
 
 
-def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str) -> Extraction:
+def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
+            header: Header | None = None) -> Extraction:
+    """Events of one filing. The SEC header, when there is one, outranks the cover page for the
+    CIK, the period (date of report), the date filed (the date it became public) and the form."""
     cover = read_cover(normalised)
-    if cover.issuer_name is None:
+    name = cover.issuer_name or (header and header.company and readable_case(header.company, normalised))
+    if not name:
         raise NotAFiling("no registrant name found on the cover page")
-    report_date = cover.report_date or cover.signature_date
+    report_date = (header and header.period) or cover.report_date or cover.signature_date
     if report_date is None:
         raise NotAFiling("no date of report and no signature date found")
     sentences = split_sentences(normalised)
     parties = read_parties(sentences, cover.issuer_name)
-    extractor = Extractor(sentences, parties, report_date, cover.issuer_name)
+    extractor = Extractor(sentences, parties, report_date, name)
     drafts = extractor.run()
-    issuer = Issuer(name=cover.issuer_name, file_number=cover.file_number, irs_number=cover.irs_number)
+    issuer = Issuer(name=name, cik=header.cik if header else None,
+                    file_number=cover.file_number or (header.file_number if header else None),
+                    irs_number=cover.irs_number or (header.irs_number if header else None))
     filing = FilingRecorded(
         effective_date=report_date, provenance=Provenance(stream, cover.quotes or (Quote(0, 0, ""),)),
-        issuer=issuer, form=cover.form or "8-K", report_date=cover.report_date,
-        signature_date=cover.signature_date, public_date=cover.signature_date, identity=stream,
-        raw_sha256=raw_sha256, source_name=source_name, items=tuple(extractor.items))
+        issuer=issuer, form=(header and header.form_type) or cover.form or "8-K", report_date=report_date,
+        signature_date=cover.signature_date, public_date=(header and header.filed) or cover.signature_date,
+        identity=stream, raw_sha256=raw_sha256, source_name=source_name,
+        accession=header.accession if header else None,
+        items=tuple(header.items) if header and header.items else tuple(extractor.items))
     facts = [_event(d, stream) for d in sorted(drafts, key=lambda d: d.order)]
     warnings = [] if facts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings))
@@ -59,7 +68,7 @@ def _pair(value, default_basis: Basis):
 def _event(d: Draft, stream: str) -> Event:
     f = d.fields
     prov = Provenance(stream, d.quotes())
-    common = dict(effective_date=d.date, provenance=prov, item=d.item)
+    common = dict(effective_date=d.date, provenance=prov, reported_under=d.items)
     if d.kind == "common":
         consideration, c_basis = _pair(f.get("consideration"), Basis.STATED)
         return CommonIssued(

@@ -107,10 +107,10 @@ def _issuer_name(text: str) -> tuple[str | None, Quote | None]:
     if not name:
         return None, None
     at = text.find(name, name_start)
-    return _readable_case(name, text), _quote(text, at, at + len(name))
+    return readable_case(name, text), _quote(text, at, at + len(name))
 
 
-def _readable_case(name: str, text: str) -> str:
+def readable_case(name: str, text: str) -> str:
     """Cover pages shout ('NEOTHERAPEUTICS, INC.'); prefer the body's spelling of the same name."""
     if not name.isupper():
         return name

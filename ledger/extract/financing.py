@@ -32,7 +32,7 @@ class Draft:
     sentences: list[Sentence]
     fields: dict
     order: int                  # position of the first mention, for a stable event order
-    item: str | None = None     # the 8-K item heading it was read under
+    items: tuple[str, ...] = ()   # the 8-K item headings it was read under
 
     def cite(self, *more: Sentence) -> None:
         for s in more:
@@ -141,8 +141,8 @@ class Extractor:
         self.agent: tuple[str, Sentence] | None = None
         self.aliases: dict[str, tuple[str, Sentence]] = {}
         self._order = 0
-        self.item: str | None = None
-        self.items: list[str] = []     # every item heading, in order
+        self.under: tuple[str, ...] = ()   # the item headings the current text stands under
+        self.items: list[str] = []        # every item heading, in order
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self) -> list[Draft]:
@@ -154,11 +154,10 @@ class Extractor:
             if s.paragraph != paragraph:
                 paragraph = s.paragraph
                 self.deal.consideration = None
-            heading = P.ITEM_HEADING.match(s.text)
-            if heading:
-                self.item = heading["n"]
-                if self.item not in self.items:
-                    self.items.append(self.item)
+            if P.ITEM_HEADING.match(s.text):
+                # Headings side by side ("Item 1.01 ... Item 3.02 ...") put the text under both.
+                self.under = tuple(dict.fromkeys(m["n"] for m in P.ITEM_NUMBER.finditer(s.text)))
+                self.items.extend(i for i in self.under if i not in self.items)
             self._sentence(s)
         self._resolve_holders()
         return self._merge(self.drafts)
@@ -187,7 +186,7 @@ class Extractor:
 
     def _new(self, draft_kind: str, when: date, s: Sentence, **fields) -> Draft:
         self._order += 1
-        draft = Draft(draft_kind, when, [s], fields, self._order, self.item)
+        draft = Draft(draft_kind, when, [s], fields, self._order, self.under)
         self.drafts.append(draft)
         return draft
 

@@ -12,6 +12,7 @@ NUM = r"\d{1,3}(?:,\d{3})+|\d+"
 POSSESSOR = r"(?:(?:the\s+)?(?:Company|Registrant|Corporation)['’]s|its|our|their|such)"
 
 ITEM_HEADING = re.compile(r"^Item\s+(?P<n>\d{1,2}(?:\.\d{2})?)\b", re.I)
+ITEM_NUMBER = re.compile(r"\bItem\s+(?P<n>\d{1,2}(?:\.\d{2})?)\b", re.I)
 
 # --- securities -----------------------------------------------------------------------------
 COMMON = re.compile(
