@@ -142,6 +142,11 @@ class Extractor:
         self.aliases: dict[str, tuple[str, Sentence]] = {}
         self._order = 0
         self.under: tuple[str, ...] = ()   # the item headings the current text stands under
+        self.lead_in: str = ""             # the sentence that introduces an enumerated list
+        self.units: tuple[int, Decimal | None, Sentence, date] | None = None   # units sold, makeup pending
+        self.company_part: dict[int, int] = {}   # offering total -> the part the company itself sold
+        self.groups: dict[str, set[str]] = {}    # "Common Warrants" -> {"Series A Warrants", ...}
+        self.term_prices: dict[str, tuple[Decimal, Sentence]] = {}   # "common share" -> its stated price
         self.items: list[str] = []        # every item heading, in order
 
     # -- the walk ---------------------------------------------------------------------------
@@ -159,6 +164,8 @@ class Extractor:
                 self.under = tuple(dict.fromkeys(m["n"] for m in P.ITEM_NUMBER.finditer(s.text)))
                 self.items.extend(i for i in self.under if i not in self.items)
             self._sentence(s)
+            if not P.ENUMERATED.match(s.text):
+                self.lead_in = s.text if s.text.rstrip().endswith((":", "—", "-")) else ""
         self._resolve_holders()
         return self._merge(self.drafts)
 
@@ -166,8 +173,8 @@ class Extractor:
         """Closing dates and placement agents can be stated anywhere in the filing."""
         for s in self.sentences:
             m = P.CLOSED_ON.search(s.text)
-            if m and self.deal.closing is None and P.ISSUE_VERB.search(s.text) is None or (m and "closed" in m.group()):
-                self.deal.closing = self.deal.closing or parse_date(m["date"])
+            if m and self.deal.closing is None:
+                self.deal.closing = parse_date(m["date"] or m["date2"] or m["date3"])
             m = P.AGENT_NAMED.search(s.text)
             if m and self.agent is None:
                 self.agent = (m["name"].strip(" ,"), s)
@@ -201,19 +208,94 @@ class Extractor:
                 self.deal.buyers_description = agreement["with"].strip()
         if P.FEE.search(text) and P.FEE_VERB.search(text) and self._fee(s):
             return
+        if P.SECONDARY.search(text):
+            self._secondary(text)
+            return
         if self._right(s):
             return
-        found = self._securities(s, when)
+        found = self._units(s, when) or self._securities(s, when)
         if not found:
+            self._unit_makeup(s)
             self._deal_consideration(s)
+            self._price_of_the_shares(s)
+            self._price_for_each(s)
             self._formula_terms(s)
             self._conversion_terms(s)
             self._warrant_terms(s)
 
     def _deal_consideration(self, s: Sentence) -> None:
+        """A stated consideration before the sale it pays for waits for it; one after a sale in the
+        same paragraph ("We received gross proceeds of $800,000") belongs to that sale."""
         c = _consideration(s.text)
-        if c and (P.AGREEMENT.search(s.text) or re.search(r"\bsale\s+of\b|\bfinancing\b", s.text, re.I)):
+        if not c:
+            return
+        last = self.deal.last_issue
+        if last is not None and last.sentences[0].paragraph == s.paragraph and last.fields.get("consideration") is None \
+                and last.kind in ("common", "preferred") and not P.AGREEMENT.search(s.text):
+            last.fields["consideration"] = c
+            last.cite(s)
+        elif P.AGREEMENT.search(s.text) or re.search(r"\bsale\s+of\b|\bfinancing\b", s.text, re.I):
             self.deal.consideration = (c[0], c[1], s)
+
+    def _price_of_the_shares(self, s: Sentence) -> None:
+        """"... issued and sold the shares to the Underwriters at a price to the public of $25.00 per
+        share": a price for shares counted in an earlier sentence."""
+        if not re.search(r"\bthe\s+(?:shares|Shares|[A-Z]\w+\s+Shares)\b", s.text) or not P.ISSUE_VERB.search(s.text):
+            return
+        price = _price(s.text)
+        last = next((d for d in reversed(self.drafts) if d.kind == "common"), None)
+        if price is not None and last is not None and last.fields.get("price") is None:
+            last.fields["price"] = price
+            last.cite(s)
+
+    def _price_for_each(self, s: Sentence) -> None:
+        """"The public offering price was $0.20 for each Common Share": by defined term."""
+        for m in P.PRICE_FOR_EACH.finditer(s.text):
+            self.term_prices[_singular(m["term"])] = (to_decimal(m["p"]), s)
+        for d in self.drafts:
+            self._term_price(d)
+
+    def _term_price(self, d: Draft) -> None:
+        own = d.fields.get("defined_term")
+        if d.kind == "common" and own and d.fields.get("price") is None and _singular(own) in self.term_prices:
+            price, where = self.term_prices[_singular(own)]
+            d.fields["price"] = price
+            d.cite(where)
+
+    def _units(self, s: Sentence, when: date | None) -> bool:
+        m = P.UNITS.search(s.text)
+        if not m or not P.ISSUE_VERB.search(s.text) or P.NOT_A_SALE.search(s.text):
+            return False
+        self.units = (parse_count(m["n"]), _price(s.text[m.end():]), s, self._issue_date(when))
+        self._unit_makeup(s)
+        return True
+
+    def _unit_makeup(self, s: Sentence) -> None:
+        """Units become the shares and warrants they are made of."""
+        m = P.UNIT_MAKEUP.search(s.text)
+        if not m or self.units is None:
+            return
+        units, price, where, when = self.units
+        self.units = None
+        per_share, warrants = _fraction(m["sh"]), _fraction(m["wf"]) * (_fraction(m["sf"]) if m["sf"] else 1)
+        shares = units * per_share
+        common = self._new("common", when, where, shares=int(shares) if shares == int(shares) else None,
+                           price=price / per_share if price is not None and per_share else None,
+                           security="Common Stock", segment=where.text)
+        common.cite(s)
+        c = _consideration(where.text)
+        if c:
+            common.fields["consideration"] = c
+        covered = units * warrants
+        w = self._new("warrant", when, where, tranche="Warrants", kind=WarrantKind.INVESTOR, segment=s.text, label=None)
+        w.cite(s)
+        if covered == int(covered):
+            w.fields["shares"] = int(covered)
+        else:
+            w.fields["quantity_basis"] = QuantityBasis.FORMULA
+        self._describe_buyers(common, where)
+        self._describe_buyers(w, where)
+        self.deal.last_issue = common
 
     def _issue_date(self, when: date | None) -> date:
         return when or self.deal.closing or self.deal.date
@@ -221,7 +303,8 @@ class Extractor:
     # -- securities ------------------------------------------------------------------------
     def _securities(self, s: Sentence, when: date | None) -> bool:
         text = s.text
-        if not P.ISSUE_VERB.search(text) or P.NOT_A_SALE.search(text):
+        verbs = f"{self.lead_in} {text}" if P.ENUMERATED.match(text) else text
+        if not P.ISSUE_VERB.search(verbs) or P.NOT_A_SALE.search(text):
             return False
         marks: list[tuple[int, str, re.Match]] = []
         warrant_spans = []
@@ -241,11 +324,23 @@ class Extractor:
             if P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
                 continue
             marks.append((m.start(), "common", m))
+        taken = {start for start, _, _ in marks}
+        for m in P.COUNTED_COMMON.finditer(text):
+            if m.start() not in taken and not P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
+                marks.append((m.start(), "common", m))
+        for m in P.COUNTED_WARRANTS.finditer(text):
+            if not any(a <= m.start() < b for a, b in warrant_spans):
+                marks.append((m.start(), "counted_warrant", m))
         if not marks:
             return False
         marks.sort(key=lambda x: x[0])
         segments = dict(zip([x[0] for x in marks], _segments(text, [x[0] for x in marks])))
         issue_date = self._issue_date(when)
+        if when and self.deal.closing and self.deal.closing > when and P.AGREED_TO_SELL.search(text) \
+                and not P.ISSUED_OR_SOLD.search(text):
+            issue_date = self.deal.closing     # agreed on one day, issued at the stated closing
+        elif when:
+            self.deal.date = when              # later sentences of this deal without a date of their own
         sentence_consideration = _consideration(text)
         same_terms = bool(P.SAME_TERMS.search(text))
         lead: Draft | None = None
@@ -254,15 +349,24 @@ class Extractor:
             a, b = segments[start]
             segment = text[a:b]
             if kind == "common":
-                d = self._new("common", issue_date, s, shares=parse_count(m["n"]), price=_price(segment),
-                              security="Ordinary Shares" if (m["ordinary"] or (m["cls"] or "").lower().startswith("ordinary"))
-                              else "Common Stock", segment=segment)
+                groups = m.groupdict()
+                ordinary = groups.get("ordinary") or (groups.get("cls") or "").lower().startswith("ordinary")
+                shares = parse_count(m["n"])
+                defined = re.search(rf"\(\s*(?:the\s+)?{P.Q}(?P<term>[^\"”']+){P.Q}\s*\)", segment)
+                d = self._new("common", issue_date, s, shares=self.company_part.get(shares, shares), price=_price(segment),
+                              security="Ordinary Shares" if ordinary else "Common Stock", segment=segment,
+                              defined_term=defined["term"] if defined else (m["n"] and "Common Shares"
+                                                                            if "Common Shares" in m.group() else None))
+            elif kind == "counted_warrant":
+                d = self._new("warrant", issue_date, s, tranche=m["label"], kind=WarrantKind.INVESTOR, label=m["label"],
+                              shares=parse_count(m["n"]), exercise_price=None, segment=segment)
             elif kind == "preferred":
                 d = self._preferred(s, m, segment, issue_date)
             else:
                 d = self._warrant(s, m, segment, issue_date)
             if d.kind in ("common", "preferred") and lead is None:
                 lead = d
+            self._term_price(d)
             made.append(d)
         # The consideration goes to the sentence's lead security, or to the deal's if none here.
         target = lead
@@ -289,6 +393,23 @@ class Extractor:
         elif made:
             self.deal.last_issue = made[0]
         return True
+
+    def _secondary(self, text: str) -> None:
+        """"Of the shares offered, 2,500,000 were sold by the Company and 3,749,234 by selling
+        shareholders": shares others sell are not issued; an earlier total becomes the company's part."""
+        counts = [(m, parse_count(m["n"])) for m in P.BARE_SHARES.finditer(text)]
+        secondary = [n for m, n in counts if P.SECONDARY.search(text[m.end():m.end() + 120].split(";")[0])
+                     and not re.search(r"\bby\s+the\s+Company\b", text[m.end():m.end() + 60])]
+        own = [n for _, n in counts if n not in secondary]
+        if len(own) == 1 and len(secondary) == 1:
+            self._company_part(own[0], secondary[0])
+
+    def _company_part(self, own: int, secondary: int) -> None:
+        total = own + secondary
+        self.company_part[total] = own
+        for d in self.drafts:
+            if d.kind == "common" and d.fields.get("shares") == total:
+                d.fields["shares"] = own
 
     def _describe_buyers(self, d: Draft, s: Sentence) -> None:
         m = P.TO_WHOM.search(s.text)
@@ -372,13 +493,22 @@ class Extractor:
         """'The warrants are exercisable for a period of five years': terms told after the grant."""
         if not re.search(r"\bwarrants?\b", s.text, re.I):
             return
+        for m in P.GROUP_LABEL.finditer(s.text):
+            self.groups.setdefault(m["group"].lower(), set()).update({m["a"].lower(), (m["b"] or "").lower()} - {""})
         term, expires = _term("", s.text)
-        price = _price(s.text) if re.search(r"exercise\s+price", s.text, re.I) else None
+        conditional = re.search(r"\bif\b|\bnot\s+fixed\b|\bdepend", s.text, re.I)
+        price = _price(s.text) if re.search(r"exercise\s+price", s.text, re.I) and not conditional else None
         if term is None and expires is None and price is None:
             return
         investor = [d for d in self.drafts if d.kind == "warrant"
                     and d.fields["kind"] not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
-        named = [d for d in investor if d.fields["tranche"] != "Warrants" and d.fields["tranche"].lower() in s.text.lower()]
+        lower = s.text.lower()
+        named_labels = {label for label in {d.fields["tranche"].lower() for d in investor}
+                        if label != "warrants" and _singular(label) in lower}
+        for group, members in self.groups.items():
+            if _singular(group) in lower:
+                named_labels |= members
+        named = [d for d in investor if d.fields["tranche"].lower() in named_labels]
         targets = named or [d for d in investor if d.sentences[0] is investor[-1].sentences[0]] if investor else []
         for d in targets:
             changed = False
@@ -593,6 +723,19 @@ class Extractor:
         return out
 
 
+def _singular(label: str) -> str:
+    return re.sub(r"s$", "", label.strip().lower())
+
+
+_FRACTIONS = {"one-half": Decimal("0.5"), "one-quarter": Decimal("0.25"), "a": Decimal(1), "one": Decimal(1),
+              "two": Decimal(2), "three": Decimal(3)}
+
+
+def _fraction(word: str) -> Decimal:
+    word = word.lower()
+    return _FRACTIONS[word] if word in _FRACTIONS else Decimal(word)
+
+
 def ADDITIONAL_TRANCHE(text: str, d: Draft) -> bool:
     return d.kind == "common" and bool(re.search(r"\ban\s+additional\s+[\d,]+\s+shares", text, re.I)) and \
         not P.OVER_ALLOTMENT.search(text)
@@ -612,12 +755,14 @@ def _same_fact(a: Draft, b: Draft) -> bool:
         # A fee's warrants told again on their own ("The warrants for N shares were issued to the
         # agent") are the same tranche; two investor tranches must agree on kind.
         same_kind = a.fields["kind"] == b.fields["kind"] or (a.fields["kind"] in fee_kinds) != (b.fields["kind"] in fee_kinds)
-        return a.fields["shares"] == b.fields["shares"] and same_kind and \
+        labels = {_singular(x.fields["tranche"]) for x in (a, b)} - {"warrant", "finder's warrant", "fee warrant"}
+        return a.fields["shares"] == b.fields["shares"] and same_kind and len(labels) <= 1 and \
             _compatible(a.fields.get("exercise_price"), b.fields.get("exercise_price"))
     if a.kind == "common":
         return a.fields.get("shares") == b.fields.get("shares") and \
             _compatible(a.fields.get("price"), b.fields.get("price"))
     if a.kind == "preferred":
-        return a.fields.get("series") == b.fields.get("series") and a.fields.get("title") == b.fields.get("title") and \
+        return (a.fields.get("series") or "").lower() == (b.fields.get("series") or "").lower() and \
+            (a.fields.get("series") or a.fields.get("title").lower() == b.fields.get("title").lower()) and \
             _compatible(a.fields.get("shares"), b.fields.get("shares"))
     return False

@@ -29,7 +29,7 @@ _WARRANT_EXHIBIT = re.compile(
     rf"(?:Registrant|Company)\s+to\s+(?P<holders>.+?),?\s+dated\s+(?:as\s+of\s+)?(?P<date>{DATE})", re.I)
 _NAMED_INVESTORS = re.compile(
     r"\b(?:investors|purchasers|buyers|subscribers)\s+(?:are|were|include|included)\s+(?P<names>[A-Z].+?)\.?$")
-_EXHIBIT_LINE = re.compile(r"^(?:\d{1,2}\.\d{1,2}|\(\w\))\s")
+_EXHIBIT_LINE = re.compile(r"^\d{1,2}\.\d{1,2}\s")
 
 
 @attrs.frozen

@@ -23,6 +23,19 @@ COMMON = re.compile(
     rf"(?P<cls>(?:Class\s+[A-Z]\s+)?common\s+stock|ordinary\s+shares))?",
     re.I)
 # Numbers that are not shares being sold: what a warrant, an option or a conversion may yield.
+# "19,770,172 Common Shares", "3,925,525 additional Class A Warrants": counts of defined terms.
+COUNTED_COMMON = re.compile(rf"(?P<n>{NUM})\s+(?:additional\s+)?Common\s+Shares\b")
+COUNTED_WARRANTS = re.compile(rf"(?P<n>{NUM})\s+(?:additional\s+)?(?P<label>(?:Class|Series)\s+[A-Z0-9]+\s+Warrants)\b")
+# Units: "1,333,334 units at a price of $0.60 per unit"; "each unit consisting of one share ... and
+# one-half of a warrant" / "and one warrant to purchase one-half of one share".
+UNITS = re.compile(rf"(?P<n>{NUM})\s+units\b", re.I)
+UNIT_MAKEUP = re.compile(
+    r"\b(?:each|every)\s+unit\s+(?:consist(?:s|ing)\s+of|is\s+made\s+up\s+of|is\s+comprised\s+of|comprises?|includes?)\s+"
+    r"(?P<sh>one|a|two|three|\d+)\s+shares?\s+of\s+(?:[^.;]|\.\d)*?\b(?:common\s+stock|ordinary\s+shares)\b(?:[^.;]|\.\d)*?\band\s+"
+    r"(?:(?P<wf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)(?:\s+of\s+(?:a|one))?\s+(?:[\w-]+\s+){0,2}?warrants?)"
+    r"(?:\s+to\s+purchase\s+(?P<sf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)\s+(?:of\s+(?:a|one)\s+)?shares?)?",
+    re.I)
+SECONDARY = re.compile(r"\bsold\s+by\s+(?:certain\s+)?(?:the\s+)?(?:existing\s+|selling\s+)+(?:share|stock)holders|came\s+from\s+selling", re.I)
 NOT_A_SALE_BEFORE = re.compile(
     r"(?:purchase|acquire|into|exercisable\s+for|exercise\s+of|issuable|underlying|than|exceed|"
     r"reserved|additional\s+option|option\s+to\s+(?:purchase|buy))\s+(?:up\s+to\s+)?(?:a\s+total\s+of\s+|"
@@ -31,7 +44,7 @@ NOT_A_SALE_BEFORE = re.compile(
 WARRANT = re.compile(
     rf"(?P<head>(?:[\w-]+\s+){{0,3}}?)\b(?P<word>warrants?)\b"
     rf"(?:\s*\((?:the\s+)?{Q}?(?P<label>[^)\"“”']{{1,60}}){Q}?(?:\s+and[^)]*)?\))?"
-    rf"(?:\s+\w+){{0,2}}?\s+(?:to\s+(?:purchase|acquire|buy)|exercisable\s+for|for\s+the\s+purchase\s+of|for)\s+"
+    rf"(?:\s+\w+){{0,4}}?\s+(?:to\s+(?:purchase|acquire|buy)|exercisable\s+for|for\s+the\s+purchase\s+of|for|cover(?:ing)?)\s+"
     rf"(?:up\s+to\s+)?(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+|approximately\s+)?"
     rf"(?:(?P<n>{NUM})\s+(?:additional\s+)?(?:shares|ordinary)|(?P<formula>a\s+number\s+of\s+shares)"
     rf"|(?P<bare>(?:shares\s+of\s+)?(?:{POSSESSOR}\s+)?(?:common|ordinary)))",
@@ -48,7 +61,10 @@ PREFERRED = re.compile(
 ISSUE_VERB = re.compile(
     r"\b(?:issued|issue|issues|issuing|sold|sell|sells|selling|received|granted|grant|purchased|"
     r"completion\s+of|completed|closed|consummated|placed|agreed\s+to\s+(?:issue|sell|purchase)|"
-    r"together\s+with|investing|in\s+exchange\s+for)\b", re.I)
+    r"together\s+with|investing|in\s+exchange\s+for|agreed\s+to\s+exchange|"
+    r"(?:registered\s+direct|private\s+placement|underwritten(?:\s+public)?|public)\s+offering\s+of)\b", re.I)
+# A list item "(ii) 1,280 shares of ..." takes its verb from the sentence that introduces the list.
+ENUMERATED = re.compile(r"^\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s")
 # A sentence that speaks of what may happen, not of a sale that was made.
 NOT_A_SALE = re.compile(
     r"\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:issue|sell|offer)|from\s+time\s+to\s+time|"
@@ -60,13 +76,14 @@ NOT_A_SALE = re.compile(
 # --- prices, amounts, terms -----------------------------------------------------------------
 PRICE = re.compile(
     rf"(?<!par\svalue\s)(?:(?:exercise|purchase|offering|conversion|issue|sale)\s+price\s+(?:per\s+(?:share|unit|warrant)\s+)?"
-    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\s*(?:million|billion))"
-    rf"|(?:\bat\s+(?:a\s+price\s+of\s+)?|price\s+of\s+)\$\s?(?P<b>{NUMBER})(?:\s+per\s+(?:share|unit|warrant))?(?!\s*(?:million|billion))"
-    rf"|(?<!par\svalue\s)\$\s?(?P<c>{NUMBER})\s+per\s+(?:share|unit))",
+    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\d|\.\d)(?!\s*(?:million|billion))"
+    rf"|(?:\bat\s+(?:a\s+price\s+of\s+)?|price\s+of\s+)\$\s?(?P<b>{NUMBER})(?!\d|\.\d)(?:\s+per\s+(?:share|unit))?(?!\s*(?:million|billion|per\s+(?:[\w-]+\s+)?warrant))"
+    rf"|(?<!par\svalue\s)\$\s?(?P<c>{NUMBER})(?!\d|\.\d)\s+per\s+(?:share|unit))",
     re.I)
 CONSIDERATION = re.compile(
     rf"(?:(?:aggregate|total|gross)\s+(?:additional\s+)?(?:cash\s+)?(?:consideration|proceeds|purchase\s+price|investment|"
-    rf"offering\s+price|subscription\s+amount)\s+(?:to\s+the\s+Company\s+)?(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+)?"
+    rf"offering\s+price|subscription\s+amount)\s+(?:to\s+the\s+Company\s+)?(?:(?:from|of)\s+the\s+(?:offering|private\s+placement|sale|financing|transaction)\s+)?"
+    rf"(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+|total\s+|totaled\s+|totalled\s+|amounted\s+to\s+|are\s+)?"
     rf"|\bfor\s+(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+)?(?=(?:approximately\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+in\s+the\s+aggregate)"
     rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\braised\s+(?:the\s+sum\s+of\s+|gross\s+proceeds\s+of\s+)?(?:[a-z\s-]*?\()?|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
     rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion|thousand))?",
@@ -84,13 +101,21 @@ EXPIRES_ON = re.compile(rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})", re.I)
 
 LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
 AGREEMENT = re.compile(
-    r"\bentered\s+into\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:Agreement|agreements)\b"
+    r"\b(?:entered\s+into|signed|executed)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:Agreement|agreements)\b"
     r"(?:\s*\([^)]*\))?(?:\s+with\s+(?P<with>(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|several\s+|certain\s+|[\w-]+\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:investors?|institutions?|purchasers?|buyers?|funds?|shareholders?|stockholders?))\b)?",
     re.I)
 CLOSED_ON = re.compile(
-    rf"\b(?:closed|closing\s+(?:occurred|took\s+place|was\s+completed)|was\s+completed|completed)\s+on\s+(?P<date>{DATE})",
+    rf"\b(?:closed|closing\s+(?:occurred|took\s+place|was\s+completed)|was\s+completed|completed)\s+on\s+(?P<date>{DATE})"
+    rf"|\bOn\s+(?P<date2>{DATE}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:closed|was\s+(?:completed|consummated))\b"
+    rf"|\bclosed\s+and\s+[^.]{{0,80}}?\bdelivered\s+on\s+(?P<date3>{DATE})",
     re.I)
+# "$0.20 for each Common Share": a price given for a defined term.
+PRICE_FOR_EACH = re.compile(
+    rf"\$\s?(?P<p>{NUMBER})(?!\d|\.\d)\s+(?:for|per)\s+each\s+(?P<term>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,3}})")
+BARE_SHARES = re.compile(rf"(?P<n>{NUM})\s+shares\b", re.I)
+AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b", re.I)
+ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
 ADDITIONAL = re.compile(r"\badditional\s+(?:closing|\d)", re.I)
 TO_WHOM = re.compile(r"\bto\s+(?P<who>(?:the\s+)?(?:(?:[\w-]+\s+){0,3}?)(?:investors|purchasers|buyers|subscribers))\b",
@@ -102,10 +127,15 @@ VESTING = re.compile(
     rf"(?:subsequent\s+to|after|following)\s+the\s+closing", re.I)
 NO_SHARES = re.compile(r"\bno\s+(?:shares|warrant\s+shares)\b[^.]*?\b(?:issuable|vest|shall\s+vest|will\s+vest)", re.I)
 
+# '(the "Series B Warrants" and, together with the Series A Warrants, the "Common Warrants")'
+GROUP_LABEL = re.compile(
+    rf"{Q}(?P<b>[^\"“”']+?Warrants){Q}\s+and,?\s+(?:together\s+)?with\s+the\s+(?P<a>[\w\s-]+?Warrants),\s+the\s+{Q}(?P<group>[^\"“”']+){Q}",
+    re.I)
+
 # --- convertible terms ----------------------------------------------------------------------
 CONVERT = re.compile(r"\bconver(?:t|sion|tible)", re.I)
 FIXED_CONVERSION = re.compile(
-    rf"(?:conversion|initial|fixed)\s+price\s+(?:of|equal\s+to|is)\s+\$\s?(?P<a>{NUMBER})|at\s+an\s+initial\s+price\s+of\s+\$\s?(?P<b>{NUMBER})",
+    rf"(?:conversion|initial|fixed)\s+price\s+(?:of|equal\s+to|is)\s+\$\s?(?P<a>{NUMBER})(?!\d|\.\d)|at\s+an\s+initial\s+price\s+of\s+\$\s?(?P<b>{NUMBER})(?!\d|\.\d)",
     re.I)
 FIRST_DAYS = re.compile(rf"\bfirst\s+(?P<n>\d+|{WORD_NUMBER})\s+days\b", re.I)
 INCREMENTS = re.compile(r"(?P<pct>\d+(?:\.\d+)?)%\s+(?:cumulative\s+)?(?P<period>monthly|quarterly|annual)\s+increments", re.I)
