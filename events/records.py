@@ -191,6 +191,25 @@ class WarrantGranted(Event):
 
 
 @attrs.frozen(kw_only=True)
+class NoteIssued(Event):
+    """Convertible notes or debentures: debt that may become common stock."""
+
+    TYPE: ClassVar[str] = "note_issued"
+
+    security: str                              # "Senior Secured Convertible Notes due 2027"
+    principal: Decimal | None = money()
+    principal_basis: Basis = basis(Basis.STATED, "principal")
+    interest_rate: Decimal | None = money()    # percent a year
+    conversion_price: Decimal | None = money()
+    conversion_price_basis: Basis = basis(Basis.NOT_STATED, "conversion_price")
+    conversion_formula: str | None = None      # a variable price, as the text gives it
+    maturity: date | None = None
+    maturity_basis: Basis = basis(Basis.NOT_STATED)
+    holders: tuple[str, ...] = names()
+    holders_description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class FeePaid(Event):
     """A fee paid for a financing: cash, warrants, or both."""
 

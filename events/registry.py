@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from events.records import (
-    CommonIssued, ContingentRight, Event, FeePaid, FilingRecorded, PreferredIssued, WarrantGranted,
+    CommonIssued, ContingentRight, Event, FeePaid, FilingRecorded, NoteIssued, PreferredIssued, WarrantGranted,
 )
 
 # Every event type the ledger knows. Reading a type not listed here is an error.
 ALL_EVENTS: tuple[type[Event], ...] = (
-    FilingRecorded, PreferredIssued, CommonIssued, WarrantGranted, FeePaid, ContingentRight,
+    FilingRecorded, PreferredIssued, CommonIssued, NoteIssued, WarrantGranted, FeePaid, ContingentRight,
 )
 
 BY_TYPE: dict[str, type[Event]] = {cls.TYPE: cls for cls in ALL_EVENTS}
@@ -18,6 +18,7 @@ DAY_RANK: dict[str, int] = {
     FilingRecorded.TYPE: 0,
     PreferredIssued.TYPE: 10,
     CommonIssued.TYPE: 20,
+    NoteIssued.TYPE: 25,
     WarrantGranted.TYPE: 30,
     FeePaid.TYPE: 40,
     ContingentRight.TYPE: 50,

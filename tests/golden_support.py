@@ -1,17 +1,18 @@
 """What the golden files hold: each bundled or test filing's events, as their JSON payloads."""
-import hashlib
 from pathlib import Path
 
 from events import to_payload
 from ledger.extract import extract
-from ledger.text.normalise import decode, identity, normalise
+from ledger.intake import read_filing
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted((ROOT / "examples" / "filings").glob("*.txt")) + sorted((ROOT / "tests" / "filings").glob("*.txt"))
+SOURCES = sorted((ROOT / "examples" / "filings").glob("*.txt")) + \
+    sorted(p for p in (ROOT / "tests" / "filings").iterdir() if p.suffix in (".txt", ".htm", ".nc"))
 
 
 def extracted_payloads(path: Path) -> list[dict]:
-    raw = path.read_bytes()
-    text = normalise(decode(raw))
-    result = extract(text, stream=identity(text), raw_sha256=hashlib.sha256(raw).hexdigest(), source_name=path.name)
+    """Through the same intake as `ledger ingest`: format detection, normalisation, header."""
+    filing = read_filing(path)
+    result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
+                     source_name=path.name, header=filing.header)
     return [{"type": e.TYPE, "payload": to_payload(e)} for e in result.events]

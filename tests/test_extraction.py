@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from events import Basis, QuantityBasis, RightKind, WarrantKind
+from ledger.intake import read_filing
 from ledger.extract.values import add_term, parse_date, parse_money, MONEY_RE, word_number
 from ledger.text.normalise import normalise, sentences
 from tests.golden_support import ROOT, SOURCES, extracted_payloads
@@ -35,7 +36,7 @@ def only(items, **want):
 
 def test_every_quote_is_an_exact_span_of_the_normalised_text():
     for source in SOURCES:
-        text = normalise(source.read_bytes().decode("latin-1"))
+        text = read_filing(source).normalised     # the text the ledger keeps and quotes point into
         for event in extracted_payloads(source):
             for q in event["payload"]["provenance"]["quotes"]:
                 assert text[q["start"]:q["end"]] == q["text"], (source.name, q)
@@ -175,3 +176,49 @@ def test_normalise_removes_page_numbers_and_joins_broken_words():
     assert "convertible preferred and five-year warrants." in text and "\n2\n" not in text
     assert [s.text for s in sentences(text)] == ["The Company issued convertible preferred and five-year warrants.",
                                                  "Next page text."]
+
+
+def test_units_of_a_share_and_half_a_warrant_with_a_delayed_term():
+    f = facts("units_private_placement")
+    common = only(f, type="common_issued")
+    assert (common["shares"], common["price"], common["consideration"]) == (2400000, "0.50", "1200000")
+    assert common["buyers"] == ["Lakeview Partners, L.P.", "Ruth Osei", "Gantry Capital LLC"]
+    warrant = only(f, type="warrant_granted")
+    # one-half warrant per unit; three years commencing six months after issuance
+    assert (warrant["shares"], warrant["exercise_price"], warrant["term_years"], warrant["expires_on"]) == \
+        (1200000, "0.75", "3", "2016-10-11")
+
+
+def test_html_registered_direct_with_pre_funded_warrants_and_agent():
+    f = facts("registered_direct_prefunded")
+    assert only(f, type="filing_recorded")["issuer"]["name"] == "Lumen Vale Biosciences, Inc."
+    assert all("999,999" not in q["text"] for e in f for q in e["provenance"]["quotes"])   # hidden ix:header
+    common = only(f, type="common_issued")
+    assert (common["shares"], common["price"], common["effective_date"]) == (1500000, "2.00", "2023-02-07")
+    assert (common["consideration"], common["consideration_basis"]) == ("4000000", "approximate")
+    pre = only(f, type="warrant_granted", kind="pre_funded")
+    assert (pre["shares"], pre["exercise_price"]) == (500000, "0.0001")   # not the $1.9999 purchase price
+    agent = only(f, type="warrant_granted", kind="placement_agent")
+    assert (agent["shares"], agent["exercise_price"], agent["holders"]) == (105000, "2.50", ["Cobalt Street Securities, LLC"])
+    fee = only(f, type="fee_paid")
+    assert (fee["role"], fee["cash"], fee["cash_basis"], fee["percent_of_proceeds"]) == ("placement_agent", None, "formula", "7.0")
+
+
+def test_full_submission_with_selling_stockholders_and_press_release():
+    f = facts("underwritten_selling_holders")
+    filing = only(f, type="filing_recorded")
+    assert (filing["accession"], filing["issuer"]["cik"], filing["report_date"], filing["public_date"]) == \
+        ("0000777777-09-000012", "777777", "2009-10-30", "2009-11-04")
+    common = only(f, type="common_issued")   # the press release repeats it; counted once
+    assert (common["shares"], common["price"]) == (3000000, "12.50")   # not the 5,000,000 with sellers' shares
+    assert only(f, type="contingent_right")["kind"] == "investor_option"
+
+
+def test_convertible_notes_are_their_own_security_and_plain_notes_are_not_equity():
+    f = facts("convertible_notes")
+    notes = [e for e in f if e["type"] == "note_issued"]
+    assert [(n["principal"], n["conversion_price"], n["maturity"], n["interest_rate"]) for n in notes] == \
+        [("4000000", "1.25", "2024-09-14", "8"), ("500000", None, None, None)]
+    assert notes[1]["conversion_price_basis"] == "formula" and notes[1]["conversion_formula"].startswith("the lower of $1.00")
+    assert notes[1]["holders"] == ["Harbor Point Capital LLC"]
+    assert not [e for e in f if e["type"] in ("common_issued", "preferred_issued", "warrant_granted")]

@@ -6,7 +6,7 @@ from datetime import date
 import attrs
 
 from events import (
-    Basis, CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, FilingRecorded, Issuer,
+    Basis, CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, FilingRecorded, Issuer, NoteIssued,
     PreferredIssued, Provenance, QuantityBasis, QuantityFormula, Quote, WarrantGranted,
 )
 from ledger.extract.cover import Cover, read_cover, readable_case
@@ -102,7 +102,9 @@ def _event(d: Draft, stream: str) -> Event:
         term = f.get("term_years")
         expires, expiry_basis = f.get("stated_expiry"), Basis.STATED
         if expires is None and term is not None:
-            expires, expiry_basis = add_term(d.date, term), Basis.COMPUTED
+            # "for three years commencing six months after issuance": the term starts after the offset.
+            start = add_months(d.date, f["term_offset_months"]) if f.get("term_offset_months") else d.date
+            expires, expiry_basis = add_term(start, term), Basis.COMPUTED
         if expires is None:
             expiry_basis = Basis.NOT_STATED
         formula = None
@@ -122,6 +124,17 @@ def _event(d: Draft, stream: str) -> Event:
             term_years=term, expires_on=expires, expiry_basis=expiry_basis,
             holders=f.get("holders", ()), holders_description=f.get("holders_description") or f.get("buyers_description"),
             formula=formula)
+    if d.kind == "note":
+        principal, price = f.get("principal"), f.get("conversion_price")
+        return NoteIssued(
+            **common, security=f["security"], principal=principal,
+            principal_basis=Basis.STATED if principal is not None else Basis.NOT_STATED,
+            interest_rate=f.get("interest_rate"), conversion_price=price,
+            conversion_price_basis=Basis.STATED if price is not None else (
+                Basis.FORMULA if f.get("conversion_formula") else Basis.NOT_STATED),
+            conversion_formula=f.get("conversion_formula"), maturity=f.get("maturity"),
+            maturity_basis=Basis.STATED if f.get("maturity") else Basis.NOT_STATED,
+            holders=f.get("buyers", ()), holders_description=f.get("buyers_description"))
     if d.kind == "fee":
         return FeePaid(
             **common, role=f["role"], payee=f.get("payee"), payee_description=f.get("payee_description"),

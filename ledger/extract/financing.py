@@ -52,6 +52,7 @@ class Deal:
     buyers_description: str | None = None
     closing: date | None = None
     last_issue: Draft | None = None
+    last_sale: Draft | None = None     # the last shares or preferred sold: what a later consideration pays for
 
 
 def _money(m: re.Match) -> Decimal:
@@ -92,6 +93,14 @@ def _term(head: str, segment: str) -> tuple[Decimal | None, date | None]:
                 value = (value / 12).quantize(Decimal("0.0001")).normalize()
             return value, None
     return None, None
+
+
+def _term_offset(text: str) -> int | None:
+    """Months from issue until the term starts ("commencing six months after issuance")."""
+    m = P.TERM_STARTS.search(text)
+    if not m or (n := word_number(m["n"])) is None:
+        return None
+    return n * 12 if m["unit"].lower().startswith("year") else n
 
 
 def _consideration(text: str) -> tuple[Decimal, Basis] | None:
@@ -139,6 +148,7 @@ class Extractor:
         self.deal = Deal(date=report_date)
         self.drafts: list[Draft] = []
         self.agent: tuple[str, Sentence] | None = None
+        self.agent_role = "other"
         self.aliases: dict[str, tuple[str, Sentence]] = {}
         self._order = 0
         self.under: tuple[str, ...] = ()   # the item headings the current text stands under
@@ -178,6 +188,9 @@ class Extractor:
             m = P.AGENT_NAMED.search(s.text)
             if m and self.agent is None:
                 self.agent = (m["name"].strip(" ,"), s)
+                self.agent_role = next((r for pattern, r in P.FEE_ROLE if pattern.search(m["role"])), "other")
+                if m["alias"] and not P.SELF_ALIAS.match(m["alias"]):
+                    self.aliases.setdefault(m["alias"], (self.agent[0], s))
             for m in P.ALIAS.finditer(s.text):
                 if not P.SELF_ALIAS.match(m["alias"]) and not self._is_issuer(m["name"], m["alias"]):
                     self.aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
@@ -222,6 +235,7 @@ class Extractor:
             self._formula_terms(s)
             self._conversion_terms(s)
             self._warrant_terms(s)
+            self._later_note_terms(s)
 
     def _deal_consideration(self, s: Sentence) -> None:
         """A stated consideration before the sale it pays for waits for it; one after a sale in the
@@ -229,9 +243,9 @@ class Extractor:
         c = _consideration(s.text)
         if not c:
             return
-        last = self.deal.last_issue
+        last = self.deal.last_sale
         if last is not None and last.sentences[0].paragraph == s.paragraph and last.fields.get("consideration") is None \
-                and last.kind in ("common", "preferred") and not P.AGREEMENT.search(s.text):
+                and not P.AGREEMENT.search(s.text):
             last.fields["consideration"] = c
             last.cite(s)
         elif P.AGREEMENT.search(s.text) or re.search(r"\bsale\s+of\b|\bfinancing\b", s.text, re.I):
@@ -295,7 +309,7 @@ class Extractor:
             w.fields["quantity_basis"] = QuantityBasis.FORMULA
         self._describe_buyers(common, where)
         self._describe_buyers(w, where)
-        self.deal.last_issue = common
+        self.deal.last_issue = self.deal.last_sale = common
 
     def _issue_date(self, when: date | None) -> date:
         return when or self.deal.closing or self.deal.date
@@ -328,6 +342,8 @@ class Extractor:
         for m in P.COUNTED_COMMON.finditer(text):
             if m.start() not in taken and not P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
                 marks.append((m.start(), "common", m))
+        for m in P.NOTE.finditer(text):
+            marks.append((m.start(), "note", m))
         for m in P.COUNTED_WARRANTS.finditer(text):
             if not any(a <= m.start() < b for a, b in warrant_spans):
                 marks.append((m.start(), "counted_warrant", m))
@@ -357,6 +373,8 @@ class Extractor:
                               security="Ordinary Shares" if ordinary else "Common Stock", segment=segment,
                               defined_term=defined["term"] if defined else (m["n"] and "Common Shares"
                                                                             if "Common Shares" in m.group() else None))
+            elif kind == "note":
+                d = self._note(s, m, segment, issue_date)
             elif kind == "counted_warrant":
                 d = self._new("warrant", issue_date, s, tranche=m["label"], kind=WarrantKind.INVESTOR, label=m["label"],
                               shares=parse_count(m["n"]), exercise_price=None, segment=segment)
@@ -389,7 +407,7 @@ class Extractor:
                 self._same_terms(d)
             self._describe_buyers(d, s)
         if lead is not None:
-            self.deal.last_issue = lead
+            self.deal.last_issue = self.deal.last_sale = lead
         elif made:
             self.deal.last_issue = made[0]
         return True
@@ -412,6 +430,8 @@ class Extractor:
                 d.fields["shares"] = own
 
     def _describe_buyers(self, d: Draft, s: Sentence) -> None:
+        if d.fields.get("buyers"):
+            return
         m = P.TO_WHOM.search(s.text)
         d.fields.setdefault("buyers_description", self.deal.buyers_description or (m["who"] if m else None))
 
@@ -429,6 +449,18 @@ class Extractor:
             d.cite(ref.sentences[0])
         if d.kind == "warrant" and d.fields.get("term_years") is None and ref.fields.get("term_years") is not None:
             d.fields["term_years"] = ref.fields["term_years"]
+
+    def _note(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
+        title = re.sub(r"\s+", " ", m["title"]).strip()
+        fields = dict(security=title, segment=segment, interest_rate=Decimal(m["rate"]) if m["rate"] else None)
+        # "$5,000,000 principal amount of Convertible Notes": terms may precede the title.
+        fields.update(_note_terms(s.text))
+        named = P.NAMED_TO.search(segment)
+        if named:
+            fields.update(buyers=(named["name"].strip(" ,"),), buyers_description=None)
+        if m["due"] and re.fullmatch(r"\d{4}", m["due"]) is None and "maturity" not in fields:
+            fields["maturity"] = parse_date(m["due"])
+        return self._new("note", when, s, **fields)
 
     def _preferred(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
         title = re.sub(r"\s+", " ", m["title"]).strip()
@@ -454,7 +486,7 @@ class Extractor:
         term, expires = _term(head, segment)
         price = _price(segment)
         fields = dict(tranche=label, kind=kind, exercise_price=price, term_years=term, stated_expiry=expires,
-                      segment=segment, label=m["label"])
+                      segment=segment, label=m["label"], term_offset_months=_term_offset(segment))
         if m["n"]:
             fields["shares"] = parse_count(m["n"])
         elif formula:
@@ -489,6 +521,20 @@ class Extractor:
                     d.cite(s)
             return
 
+    def _later_note_terms(self, s: Sentence) -> None:
+        """"The Notes mature on June 30, 2027 and are convertible at $1.25 per share"."""
+        if not re.search(r"\b(?:notes?|debentures?)\b", s.text, re.I):
+            return
+        note = next((d for d in reversed(self.drafts) if d.kind == "note"), None)
+        if note is None:
+            return
+        changed = False
+        for key, value in _note_terms(s.text).items():
+            if note.fields.get(key) is None:
+                note.fields[key], changed = value, True
+        if changed:
+            note.cite(s)
+
     def _warrant_terms(self, s: Sentence) -> None:
         """'The warrants are exercisable for a period of five years': terms told after the grant."""
         if not re.search(r"\bwarrants?\b", s.text, re.I):
@@ -496,9 +542,10 @@ class Extractor:
         for m in P.GROUP_LABEL.finditer(s.text):
             self.groups.setdefault(m["group"].lower(), set()).update({m["a"].lower(), (m["b"] or "").lower()} - {""})
         term, expires = _term("", s.text)
+        offset = _term_offset(s.text)
         conditional = re.search(r"\bif\b|\bnot\s+fixed\b|\bdepend", s.text, re.I)
         price = _price(s.text) if re.search(r"exercise\s+price", s.text, re.I) and not conditional else None
-        if term is None and expires is None and price is None:
+        if term is None and expires is None and price is None and offset is None:
             return
         investor = [d for d in self.drafts if d.kind == "warrant"
                     and d.fields["kind"] not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
@@ -518,6 +565,8 @@ class Extractor:
                 d.fields["stated_expiry"], changed = expires, True
             if price is not None and d.fields.get("exercise_price") is None:
                 d.fields["exercise_price"], changed = price, True
+            if offset is not None and d.fields.get("term_offset_months") is None:
+                d.fields["term_offset_months"], changed = offset, True
             if changed:
                 d.cite(s)
 
@@ -609,6 +658,9 @@ class Extractor:
             fee.cite(self.aliases[alias][1])
         elif self.agent and fields.get("payee") == self.agent[0]:
             fee.cite(self.agent[1])
+        if self.agent and fields.get("payee") == self.agent[0] and role == "other":
+            fee.fields["role"] = role = self.agent_role
+            fee.cite(self.agent[1])
         warrant = P.WARRANT.search(text)
         if warrant or re.search(r"\bwarrants?\b", text, re.I):
             fee.fields["warrants"] = True
@@ -674,7 +726,7 @@ class Extractor:
     # -- holders and merging ---------------------------------------------------------------
     def _resolve_holders(self) -> None:
         for d in self.drafts:
-            if d.kind in ("common", "preferred"):
+            if d.kind in ("common", "preferred", "note") and not d.fields.get("buyers"):
                 buyers, where = self.parties.buyers(self.deal_date_of(d))
                 if buyers:
                     d.fields["buyers"] = buyers
@@ -721,6 +773,25 @@ class Extractor:
                 twin.fields.update(kind=d.fields["kind"], tranche=d.fields["tranche"], holders=d.fields.get("holders", ()))
             twin.cite(*d.sentences)
         return out
+
+
+def _note_terms(text: str) -> dict:
+    out: dict = {}
+    m = P.PRINCIPAL.search(text)
+    if m:
+        out["principal"] = to_decimal(m["num"] or m["num2"], m["scale"] or m["scale2"])
+    m = P.NOTE_CONVERSION_PRICE.search(text)
+    if m and m["p"]:
+        out["conversion_price"] = to_decimal(m["p"])
+    elif m:
+        out["conversion_formula"] = m["formula"].strip()
+    m = P.MATURITY.search(text)
+    if m:
+        out["maturity"] = parse_date(m["date"] or m["date2"])
+    m = P.INTEREST.search(text)
+    if m:
+        out["interest_rate"] = Decimal(m["rate"])
+    return out
 
 
 def _singular(label: str) -> str:

@@ -58,6 +58,22 @@ PREFERRED = re.compile(
     rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)",
     re.I)
 
+# --- convertible notes and debentures -----------------------------------------------------
+NOTE = re.compile(
+    rf"(?P<title>(?:(?P<rate>\d+(?:\.\d+)?)%\s+)?(?:(?:Senior|Secured|Unsecured|Subordinated|Original\s+Issue\s+Discount|"
+    rf"Variable\s+Rate|Amortizing)\s+){{0,3}}Convertible\s+(?:(?:Promissory|Senior|Secured|Subordinated)\s+)*"
+    rf"(?:Notes?|Debentures?)(?:\s+due\s+(?P<due>{DATE}|\d{{4}}))?)",
+    re.I)
+PRINCIPAL = re.compile(
+    rf"(?:principal\s+amount\s+of\s+(?:up\s+to\s+)?|for\s+a\s+total\s+of\s+)\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion))?"
+    rf"|\$\s?(?P<num2>{NUMBER})(?:\s+(?P<scale2>million|billion))?\s+(?:in\s+)?(?:aggregate\s+)?(?:original\s+)?principal\s+amount",
+    re.I)
+NOTE_CONVERSION_PRICE = re.compile(
+    rf"conversion\s+price(?:\s+of\s+(?:that|the|each|such)\s+(?:note|debenture)s?)?\s+(?:of|equal\s+to|is|will\s+be)\s+(?:(?P<formula>(?:the\s+)?(?:lesser|lower|greater)\s+of\s+(?:[^.;]|\.\d)+)|\$\s?(?P<p>{NUMBER})(?!\d|\.\d))",
+    re.I)
+MATURITY = re.compile(rf"\bmatur\w*\s+(?:on\s+|date\s+(?:of|is)\s+)?(?P<date>{DATE})|\bdue\s+(?:on\s+)?(?P<date2>{DATE})", re.I)
+INTEREST = re.compile(r"\b(?:bears?|bearing|accrues?|accruing)\s+interest\s+at\s+(?:a\s+rate\s+of\s+|the\s+rate\s+of\s+)?(?P<rate>\d+(?:\.\d+)?)%", re.I)
+
 ISSUE_VERB = re.compile(
     r"\b(?:issued|issue|issues|issuing|sold|sell|sells|selling|received|granted|grant|purchased|"
     r"completion\s+of|completed|closed|consummated|placed|agreed\s+to\s+(?:issue|sell|purchase)|"
@@ -76,7 +92,7 @@ NOT_A_SALE = re.compile(
 # --- prices, amounts, terms -----------------------------------------------------------------
 PRICE = re.compile(
     rf"(?<!par\svalue\s)(?:(?:exercise|purchase|offering|conversion|issue|sale)\s+price\s+(?:per\s+(?:share|unit|warrant)\s+)?"
-    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\d|\.\d)(?!\s*(?:million|billion))"
+    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\d|\.\d)(?!\s*(?:million|billion|per\s+(?:[\w-]+\s+)?warrant))"
     rf"|(?:\bat\s+(?:a\s+price\s+of\s+)?|price\s+of\s+)\$\s?(?P<b>{NUMBER})(?!\d|\.\d)(?:\s+per\s+(?:share|unit))?(?!\s*(?:million|billion|per\s+(?:[\w-]+\s+)?warrant))"
     rf"|(?<!par\svalue\s)\$\s?(?P<c>{NUMBER})(?!\d|\.\d)\s+per\s+(?:share|unit))",
     re.I)
@@ -97,6 +113,10 @@ TERM_AFTER = re.compile(
     rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+"
     rf"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing|grant)",
     re.I)
+# "exercisable for three years commencing six months after issuance": the term starts later.
+TERM_STARTS = re.compile(
+    rf"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>{WORD_NUMBER}|\d+)\s+(?P<unit>months?|years?)\s+"
+    rf"(?:after|following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing)", re.I)
 EXPIRES_ON = re.compile(rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})", re.I)
 
 LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
@@ -114,7 +134,7 @@ CLOSED_ON = re.compile(
 PRICE_FOR_EACH = re.compile(
     rf"\$\s?(?P<p>{NUMBER})(?!\d|\.\d)\s+(?:for|per)\s+each\s+(?P<term>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,3}})")
 BARE_SHARES = re.compile(rf"(?P<n>{NUM})\s+shares\b", re.I)
-AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b", re.I)
+AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b|\bentered\s+into\b", re.I)
 ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
 ADDITIONAL = re.compile(r"\badditional\s+(?:closing|\d)", re.I)
@@ -168,6 +188,8 @@ CASH_UNDISCLOSED = re.compile(r"\bconsisting\s+of\s+cash\b|\bin\s+cash\s+and\s+w
 PAYEE_DESCRIPTION = re.compile(
     r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
     r"financial\s+advis[oe]r|broker-dealer)s?)\b", re.I)
+NAMED_TO = re.compile(
+    r"\bto\s+(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
 PAYEE_NAME = re.compile(
     r"(?:\bto|\bpaid)\s+(?P<name>(?:[A-Z][\w.&'’-]*\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))",
     )

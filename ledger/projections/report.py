@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from events import Issuer
+from ledger.projections.notes import NoteFold, NoteRow
 from ledger.projections.captable import CapTable, CapTableFold, ClassSummary, Holding
 from ledger.projections.totals import Totals, TotalsFold
 from ledger.projections.warrants import WarrantFold, WarrantRow
@@ -22,6 +23,7 @@ class IssuerReport:
     warrants: tuple[WarrantRow, ...]
     totals: Totals
     classes: tuple[ClassSummary, ...] = ()
+    notes: tuple[NoteRow, ...] = ()
 
 
 @attrs.frozen
@@ -39,7 +41,7 @@ def replay(
     made public after that date are left out; events with no public date are kept, and named in a
     warning. ``issuers`` gives display details by issuer key: a filing's own FilingRecorded may
     postdate the events it reports."""
-    holdings, warrants, money = CapTableFold(as_of), WarrantFold(as_of), TotalsFold(as_of)
+    holdings, warrants, money, notes = CapTableFold(as_of), WarrantFold(as_of), TotalsFold(as_of), NoteFold(as_of)
     undated: list[str] = []
     for stored in events:
         if stored.effective_date > as_of:
@@ -52,7 +54,8 @@ def replay(
         holdings.add(stored)
         warrants.add(stored)
         money.add(stored)
-    tables, tranches = holdings.result(), warrants.result()
+        notes.add(stored)
+    tables, tranches, debts = holdings.result(), warrants.result(), notes.result()
     warnings: list[str] = []
     if undated:
         warnings.append(f"{len(undated)} event(s) have no public date and are counted as known by "
@@ -64,7 +67,8 @@ def replay(
             issuer = Issuer(name=key)
             warnings.append(f"{key}: no issuer details were supplied; shown under its issuer key")
         table = tables.get(key, CapTable((), ()))
-        reports.append(IssuerReport(issuer, key, table.holdings, tranches.get(key, ()), totals, table.classes))
+        reports.append(IssuerReport(issuer, key, table.holdings, tranches.get(key, ()), totals, table.classes,
+                                    debts.get(key, ())))
     reports.sort(key=lambda r: (r.issuer.name, r.issuer_key))
     warnings += [f"{r.issuer.name}: {w}" for r in reports for w in r.totals.warnings]
     return Replay(as_of, known_at, tuple(reports), tuple(warnings))
@@ -97,6 +101,16 @@ def warrant_json(w: WarrantRow) -> dict:
     }
 
 
+def note_json(n: NoteRow) -> dict:
+    return {
+        "security": n.security, "holders": list(n.holders), "holders_description": n.holders_description,
+        "principal": dec(n.principal), "interest_rate": dec(n.interest_rate),
+        "conversion_price": dec(n.conversion_price), "conversion_formula": n.conversion_formula,
+        "issued_on": iso(n.issued_on), "maturity": iso(n.maturity), "status": n.status,
+        "event_ids": list(n.event_ids), "sources": list(n.sources),
+    }
+
+
 def totals_json(t: Totals) -> dict:
     return {
         "common_shares": t.common_shares,
@@ -122,6 +136,7 @@ def to_json_contract(result: Replay) -> dict:
                 "totals": totals_json(r.totals),
                 "holdings": [holding_json(h) for h in r.holdings],
                 "warrants": [warrant_json(w) for w in r.warrants],
+                "notes": [note_json(n) for n in r.notes],
             }
             for r in result.issuers
         ],
