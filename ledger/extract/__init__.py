@@ -1,7 +1,6 @@
 """Filing text to events: the cover page becomes a FilingRecorded, financing sentences the rest."""
 from __future__ import annotations
 
-from datetime import date
 
 import attrs
 

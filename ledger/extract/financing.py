@@ -18,7 +18,7 @@ from events import Basis, QuantityBasis, Quote, RightKind, WarrantKind
 from ledger.extract import patterns as P
 from ledger.extract.parties import Parties, is_exhibit_line
 from ledger.extract.values import (
-    MONEY_RE, add_days, add_months, add_term, parse_count, parse_date, parse_money, to_decimal, word_number,
+    MONEY_RE, add_days, add_months, parse_count, parse_date, parse_money, to_decimal, word_number,
 )
 from ledger.text.normalise import Sentence
 

@@ -1,0 +1,49 @@
+"""`ledger ingest`: files and folders in, one transaction per filing."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from cli import render
+from cli.base import EXIT_BAD_INPUT, app, err, opened, out
+from ledger.ingest import Summary, expand
+from ledger.ingest import ingest as ingest_files
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="8-K filings, or folders of them (walked).", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events, with quotes; write nothing.")] = False,
+) -> None:
+    """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
+    files = list(expand(paths))
+    summary = Summary()
+    with opened(ctx, create=True) if not dry_run else nullcontext() as store, \
+            Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+        for outcome in ingest_files(store, files, dry_run=dry_run):
+            progress.advance(task)
+            summary.add(outcome)
+            if outcome.status == "failed":
+                progress.console.print(f"error: {outcome.error}")
+                continue
+            for warning in outcome.warnings:
+                progress.console.print(f"warning: {warning}")
+            if outcome.status == "duplicate":
+                progress.console.print(f"{outcome.path}: already in the ledger as {outcome.stream}; nothing appended")
+            elif outcome.status == "dry-run":
+                render.dry_run(out, outcome)
+            elif len(files) <= 20:   # a big batch speaks through its progress bar and summary
+                progress.console.print(f"{outcome.path}: appended {outcome.appended} events to {outcome.stream}")
+    err.print(summary.line())
+    if summary.failed:
+        if len(files) > 1:
+            err.print("failed:")
+            for error in summary.failed:
+                err.print(f"  {error}")
+        raise typer.Exit(code=EXIT_BAD_INPUT)

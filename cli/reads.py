@@ -1,0 +1,95 @@
+"""Read-side commands: replay, events, export, verify."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli import render
+from cli.base import EXIT_FAILED_CHECK, AsOf, Format, IssuerOpt, app, err, fail, opened, out
+from events import to_payload
+from ledger.export import write_cap_table_csv, write_warrants_csv
+from ledger.projections import to_json_contract
+from ledger.views import replay_ledger, resolve_issuer
+
+
+class Table(StrEnum):
+    cap_table = "cap-table"
+    warrants = "warrants"
+
+
+@app.command()
+def replay(
+    ctx: typer.Context,
+    as_of: AsOf,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    issuer: IssuerOpt = None,
+) -> None:
+    """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
+    with opened(ctx) as store:
+        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
+    else:
+        render.replay(out, result)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", soft_wrap=True)
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    stream: Annotated[str | None, typer.Option("--stream", help="Only this filing's stream.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    issuer: IssuerOpt = None,
+) -> None:
+    """The ledger's history, in the order it was recorded, with dates and sources."""
+    with opened(ctx) as store:
+        key = resolve_issuer(store, issuer) if issuer else None
+        log = (e for e in store.log(stream=stream) if key is None or e.issuer_key == key)
+        if fmt is Format.json:
+            for stored in log:
+                sys.stdout.write(json.dumps({
+                    "seq": stored.seq, "event_id": stored.event_id, "stream": stored.stream,
+                    "version": stored.version, "type": stored.type, "effective_date": stored.effective_date.isoformat(),
+                    "public_date": stored.public_date.isoformat() if stored.public_date else None,
+                    "recorded_at": stored.recorded_at, "payload": to_payload(stored.event)}) + "\n")
+        else:
+            render.history(out, log)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    table: Annotated[Table, typer.Argument(help="cap-table or warrants")],
+    as_of: AsOf,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    issuer: IssuerOpt = None,
+) -> None:
+    """A CSV of the cap table or of the warrants as of a date."""
+    with opened(ctx) as store:
+        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
+    write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
+    if output is None:
+        write(result, sys.stdout)
+        return
+    try:
+        with output.open("w", newline="", encoding="utf-8") as fh:
+            write(result, fh)
+    except OSError as e:
+        raise fail(f"{output}: cannot write ({e.strerror or e})") from None
+
+
+@app.command()
+def verify(ctx: typer.Context) -> None:
+    """Check the hash chain and the stream versions; exit 1 at the first bad row."""
+    with opened(ctx) as store:
+        report = store.verify()
+    if not report.ok:
+        raise fail(f"{ctx.obj}: seq {report.bad_seq}: {report.problem} ({report.checked} rows good before it)",
+                   EXIT_FAILED_CHECK)
+    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact")
