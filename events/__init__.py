@@ -3,12 +3,16 @@ from events.basis import Basis, FeeRole, QuantityBasis, RightKind, WarrantKind
 from events.codec import from_json, from_payload, to_json, to_payload, upcaster
 from events.provenance import Provenance, Quote
 from events.records import (
-    CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, FilingRecorded, Issuer,
-    NoteIssued, PreferredIssued, QuantityFormula, WarrantGranted,
+    BalanceAssertion, CommonIssued, ContingentRight, ConversionTerms, Event, EventCorrected, EventRetracted,
+    FeePaid, FieldChange, FilingRecorded, Issuer, NoteIssued, PreferredConverted, PreferredIssued,
+    QuantityFormula, SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted,
+    WarrantVested,
 )
 from events.registry import ALL_EVENTS, BY_TYPE, DAY_RANK, event_class
 
 __all__ = [
+    "BalanceAssertion", "EventCorrected", "EventRetracted", "FieldChange", "PreferredConverted",
+    "SharesOutstanding", "StockSplit", "WarrantCancelled", "WarrantExercised", "WarrantVested",
     "ALL_EVENTS", "BY_TYPE", "DAY_RANK", "Basis", "CommonIssued", "ContingentRight", "ConversionTerms",
     "Event", "FeePaid", "FeeRole", "FilingRecorded", "Issuer", "NoteIssued", "PreferredIssued", "Provenance",
     "QuantityBasis", "QuantityFormula", "Quote", "RightKind", "WarrantGranted", "WarrantKind",

@@ -11,11 +11,19 @@ import cattrs
 from events.records import Event
 from events.registry import event_class
 
-converter = cattrs.Converter(forbid_extra_keys=True)
-converter.register_unstructure_hook(Decimal, str)
-converter.register_structure_hook(Decimal, lambda v, _: Decimal(v))
-converter.register_unstructure_hook(date, date.isoformat)
-converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+def _converter(detailed: bool) -> cattrs.Converter:
+    c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
+    c.register_unstructure_hook(Decimal, str)
+    c.register_structure_hook(Decimal, lambda v, _: Decimal(v))
+    c.register_unstructure_hook(date, date.isoformat)
+    c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    return c
+
+
+# Payloads a person wrote (a correction) get errors that name the field; payloads read back from the
+# store were valid when written, and replay reads millions of them, so they skip that bookkeeping.
+converter = _converter(detailed=True)
+_reader = _converter(detailed=False)
 
 # (type, from_version) -> function that turns a payload of that version into the next version.
 Upcaster = Callable[[dict], dict]
@@ -45,7 +53,7 @@ def canonical_json(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def from_payload(type_name: str, schema_version: int, payload: dict) -> Event:
+def from_payload(type_name: str, schema_version: int, payload: dict, *, explain_errors: bool = False) -> Event:
     cls = event_class(type_name)
     if schema_version > cls.SCHEMA_VERSION:
         raise ValueError(f"{type_name} v{schema_version} is newer than this program (v{cls.SCHEMA_VERSION})")
@@ -55,7 +63,7 @@ def from_payload(type_name: str, schema_version: int, payload: dict) -> Event:
             raise ValueError(f"no upcaster for {type_name} v{schema_version}")
         payload = step(payload)
         schema_version += 1
-    return converter.structure(payload, cls)
+    return (converter if explain_errors else _reader).structure(payload, cls)
 
 
 def from_json(type_name: str, schema_version: int, text: str) -> Event:

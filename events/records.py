@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -241,3 +241,105 @@ class ContingentRight(Event):
     amount_basis: Basis = basis(Basis.NOT_STATED, "amount")
     exercisable_from: date | None = None
     exercisable_from_basis: Basis = basis(Basis.NOT_STATED)
+
+
+# --- corrections: new events that point at the ones they change, never edits ---------------
+
+@attrs.frozen
+class FieldChange:
+    """One field of the corrected event, and its new value as the event's JSON would hold it."""
+
+    field: str
+    value: Any          # JSON: a number, a decimal string, a date string, a list of holders, null
+
+
+@attrs.frozen(kw_only=True)
+class EventRetracted(Event):
+    """The target event should not have been recorded. Its effective date is the target's."""
+
+    TYPE: ClassVar[str] = "event_retracted"
+
+    target: str                     # event_id
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class EventCorrected(Event):
+    """The target event, with some fields replaced. Its effective date is the target's."""
+
+    TYPE: ClassVar[str] = "event_corrected"
+
+    target: str
+    changes: tuple[FieldChange, ...] = attrs.field(converter=tuple)
+    reason: str
+
+
+# --- facts that later filings (10-Q, 10-K, 8-K) state, recorded by hand ----------------------
+
+@attrs.frozen(kw_only=True)
+class WarrantExercised(Event):
+    TYPE: ClassVar[str] = "warrant_exercised"
+
+    tranche: str                    # event_id of the WarrantGranted
+    shares: int = attrs.field(converter=to_int)          # warrant shares exercised
+    cashless: bool = False
+    shares_issued: int | None = count()                  # common received (fewer when cashless)
+
+
+@attrs.frozen(kw_only=True)
+class WarrantCancelled(Event):
+    TYPE: ClassVar[str] = "warrant_cancelled"
+
+    tranche: str
+    shares: int | None = count()    # None: the whole remaining tranche
+
+
+@attrs.frozen(kw_only=True)
+class WarrantVested(Event):
+    """Shares of a formula-quantity (adjustable) warrant fixed on a vesting date."""
+
+    TYPE: ClassVar[str] = "warrant_vested"
+
+    tranche: str
+    shares: int = attrs.field(converter=to_int)
+
+
+@attrs.frozen(kw_only=True)
+class PreferredConverted(Event):
+    TYPE: ClassVar[str] = "preferred_converted"
+
+    preferred: str                  # event_id of the PreferredIssued
+    shares_converted: int | None = count()
+    stated_amount_converted: Decimal | None = money()
+    common_received: int = attrs.field(converter=to_int)
+
+
+@attrs.frozen(kw_only=True)
+class SharesOutstanding(Event):
+    """An opening balance: the class's shares outstanding on the effective date."""
+
+    TYPE: ClassVar[str] = "shares_outstanding"
+
+    security: str = "Common Stock"
+    shares: int = attrs.field(converter=to_int)
+
+
+@attrs.frozen(kw_only=True)
+class StockSplit(Event):
+    """Every open instrument rebased: share counts x numerator / denominator, prices inverse."""
+
+    TYPE: ClassVar[str] = "stock_split"
+
+    numerator: int = attrs.field(converter=to_int)       # 1-for-200 reverse split: 1 / 200
+    denominator: int = attrs.field(converter=to_int)
+    rounding: str = attrs.field(default="down", validator=attrs.validators.in_(("down", "up", "nearest")))
+
+
+@attrs.frozen(kw_only=True)
+class BalanceAssertion(Event):
+    """A reported total ("N shares of common stock outstanding as of D"), checked by `ledger check`."""
+
+    TYPE: ClassVar[str] = "balance_assertion"
+
+    figure: str = "common_shares"
+    value: int = attrs.field(converter=to_int)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 import attrs
+import cattrs
 from sqlite_utils import Database
 
 from events import BY_TYPE, DAY_RANK, Event, Issuer, from_json, to_json
@@ -53,6 +54,14 @@ class VerifyReport:
     checked: int
     bad_seq: int | None = None
     problem: str | None = None
+    # True when the chain is intact but does not extend the checkpoint given to verify_against:
+    # ``problem`` is then a whole sentence and ``bad_seq`` the checkpoint's seq.
+    against_checkpoint: bool = False
+
+
+class UnreadableEvent(StoreError, ValueError):
+    """A stored event this program cannot decode: a schema version newer than it knows, an old one
+    with no upcaster, or an unknown type. The row is left as it is; upgrade the program to read it."""
 
 
 class EncodedEvent(NamedTuple):
@@ -70,16 +79,18 @@ def event_id(stream: str, version: int) -> str:
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
-             stream: str | None = None) -> tuple[str, dict]:
+             stream: str | None = None, known_at: date | None = None) -> tuple[str, dict]:
     """The replay query. The WHERE clause is assembled from constant fragments only, so each
     filter stays sargable for its index (no `:x IS NULL OR ...`); values are always parameters."""
     if isinstance(as_of, datetime):  # a datetime's ISO text would sort after its own date
         as_of = as_of.date()
-    params = {"as_of": _iso(as_of), "issuer_key": issuer_key, "stream": stream}
+    params = {"as_of": _iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": _iso(known_at)}
     clauses = {
         "as_of": "e.effective_date <= :as_of",
         "issuer_key": "e.issuer_key = :issuer_key",
         "stream": "e.stream = :stream",
+        # Knowledge time: left out before decoding, which is most of a replay's cost.
+        "known_at": "(e.public_date IS NULL OR e.public_date <= :known_at)",
     }
     used = [clauses[name] for name, value in params.items() if value is not None]
     where = f"WHERE {' AND '.join(used)}" if used else ""
@@ -171,6 +182,8 @@ class EventStore:
         """Translate driver errors into ledger errors (raw sqlite3 exceptions never escape)."""
         try:
             yield
+        except UnreadableEvent as e:  # raised by _decode, which does not know the path
+            raise UnreadableEvent(f"{self.path}: {e}") from e.__cause__
         except sqlite3.IntegrityError as e:
             if "append-only" in str(e):
                 raise AppendOnlyViolation(f"{self.path}: {e}") from e
@@ -254,10 +267,25 @@ class EventStore:
             row = next(self.db.query("SELECT raw_sha256 FROM streams WHERE stream = :stream", {"stream": stream}), None)
         return row["raw_sha256"] if row else None
 
+    def event(self, event_id: str) -> StoredEvent | None:
+        with self._errors():
+            row = next(self.db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id = :id",
+                                     {"id": event_id}), None)
+        return self._stored(row) if row else None
+
+    def of_type(self, type_name: str) -> Iterator[StoredEvent]:
+        """Every event of one type, in recording order, through the type index (corrections and
+        balance assertions are few among many)."""
+        with self._errors():
+            for row in self.db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.type = :type ORDER BY e.seq",
+                                     {"type": type_name}):
+                yield self._stored(row)
+
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None,
-             stream: str | None = None) -> Iterator[StoredEvent]:
-        """Replay order: effective date, same-day rank, seq. ``as_of`` is inclusive."""
-        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream)
+             stream: str | None = None, known_at: date | None = None) -> Iterator[StoredEvent]:
+        """Replay order: effective date, same-day rank, seq. ``as_of`` and ``known_at`` are inclusive;
+        an event with no public date counts as known."""
+        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at)
         with self._errors():
             for row in self.db.query(sql, params):  # streamed from the cursor
                 yield self._stored(row)
@@ -312,8 +340,7 @@ class EventStore:
             effective_date=date.fromisoformat(row["effective_date"]),
             public_date=_date(row["public_date"]), recorded_at=row["recorded_at"],
             quote=row["quote"], prev_hash=row["prev_hash"], hash=row["hash"],
-            # from_json upcasts older schema versions to the current record.
-            event=from_json(row["type"], row["schema_version"], row["payload"]),
+            event=_decode(row),
         )
 
     # -- auditing ----------------------------------------------------------------------------
@@ -321,20 +348,67 @@ class EventStore:
     def verify(self) -> VerifyReport:
         """Walk the log in seq order and stop at the first row that breaks the chain.
 
-        A chain alone cannot reveal rows cut from its end: compare ``head()`` with a copy kept
-        elsewhere for that.
+        A chain alone cannot reveal rows cut from its end, nor a tail rewritten with every hash
+        recomputed: keep ``head()`` elsewhere and check it with ``verify_against`` for that.
         """
-        checked, prev_seq, prev_hash = 0, 0, GENESIS
+        return self._walk()[0]
+
+    def verify_against(self, seq: int, hash: str) -> VerifyReport:
+        """``verify()``, then prove the ledger still extends a checkpoint: the ``(seq, hash)`` that
+        ``head()`` gave earlier and that was kept outside the database.
+
+        The row at ``seq`` must still have ``hash``. Each hash covers the one before it, so with an
+        intact chain that one comparison proves rows 1..seq unchanged; rows after it may be new.
+        A broken chain is reported first, as ``verify()`` reports it.
+        """
+        if seq < 0:
+            raise ValueError(f"a checkpoint's seq is 0 or more, not {seq}")
+        report, found = self._walk(watch=seq)
+        if not report.ok:
+            return report
+
+        def failed(problem: str) -> VerifyReport:
+            return VerifyReport(ok=False, checked=report.checked, bad_seq=seq, problem=problem,
+                                against_checkpoint=True)
+
+        if seq == 0:  # the empty ledger, which every ledger extends
+            if hash != GENESIS:
+                return failed(f"the checkpoint gives seq 0 the hash {hash}, but seq 0 is the empty "
+                              f"ledger, whose hash is {GENESIS}")
+            return report
+        if found is None:  # the chain is gapless from 1, so the ledger ends before seq
+            return failed(f"the ledger has {report.checked} events; the checkpoint is at seq {seq}: "
+                          "rows were removed")
+        if found != hash:
+            return failed(f"seq {seq}: hash is {found} but the checkpoint says {hash}: "
+                          f"the ledger was rewritten at or before seq {seq}")
+        return report
+
+    def _walk(self, watch: int | None = None) -> tuple[VerifyReport, str | None]:
+        """The chain check, and the hash of row ``watch`` if the walk reached it."""
+        checked, prev_seq, prev_hash, watched = 0, 0, GENESIS, None
         versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
         with self._errors():
             for row in self.db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e ORDER BY e.seq"):
                 problem = _row_problem(row, prev_seq, prev_hash, versions.get(row["stream"], 0))
                 if problem:
                     return VerifyReport(ok=False, checked=checked, bad_seq=row["seq"],
-                                        problem=problem)
+                                        problem=problem), watched
                 checked, prev_seq, prev_hash = checked + 1, row["seq"], row["hash"]
                 versions[row["stream"]] = row["version"]
-        return VerifyReport(ok=True, checked=checked)
+                if prev_seq == watch:
+                    watched = prev_hash
+        return VerifyReport(ok=True, checked=checked), watched
+
+
+def _decode(row: dict) -> Event:
+    """The row's event; from_json upcasts older schema versions to the current record."""
+    try:
+        return from_json(row["type"], row["schema_version"], row["payload"])
+    except (ValueError, KeyError, TypeError, cattrs.BaseValidationError) as e:
+        reason = e.args[0] if isinstance(e, KeyError) and e.args else e
+        raise UnreadableEvent(f"cannot read seq {row['seq']} ({row['event_id']}, {row['type']} "
+                              f"v{row['schema_version']}): {reason}") from e
 
 
 def _row_problem(row: dict, prev_seq: int, prev_hash: str, last_version: int) -> str | None:

@@ -1,0 +1,70 @@
+"""Tamper evidence: `verify` checks the hash chain, `checkpoint` prints the head to keep elsewhere,
+and `verify --against HASH@SEQ` proves the ledger still extends such a checkpoint."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from cli.base import EXIT_FAILED_CHECK, app, err, fail, opened
+from ledger.checkpoint import BadCheckpoint, Checkpoint
+from ledger.store import VerifyReport
+
+
+class CheckpointFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _failure(ctx: typer.Context, report: VerifyReport) -> typer.Exit:
+    if report.against_checkpoint:
+        return fail(f"{ctx.obj}: {report.problem} (the hash chain itself is intact over {report.checked} events)",
+                    EXIT_FAILED_CHECK)
+    return fail(f"{ctx.obj}: seq {report.bad_seq}: {report.problem} ({report.checked} rows good before it)",
+                EXIT_FAILED_CHECK)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    against: Annotated[str | None, typer.Option(
+        "--against", metavar="HASH@SEQ",
+        help="A checkpoint printed earlier by `ledger checkpoint`: also prove the ledger still extends it.")] = None,
+) -> None:
+    """Check the hash chain and stream versions (and with --against, a checkpoint); exit 1 if changed."""
+    try:
+        checkpoint = Checkpoint.parse(against) if against is not None else None
+    except BadCheckpoint as e:
+        raise fail(str(e)) from None
+    with opened(ctx) as store:
+        report = store.verify() if checkpoint is None else store.verify_against(checkpoint.seq, checkpoint.hash)
+    if not report.ok:
+        raise _failure(ctx, report)
+    extends = f"; extends checkpoint {checkpoint}" if checkpoint is not None else ""
+    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact{extends}")
+
+
+@app.command()
+def checkpoint(
+    ctx: typer.Context,
+    fmt: Annotated[CheckpointFormat, typer.Option("--format", help="text (HASH@SEQ) or json")] = CheckpointFormat.text,
+) -> None:
+    """Print the verified head of the hash chain as HASH@SEQ, to keep outside the database.
+
+    The ledger is verified first: a broken chain is not checkpointed (exit 1).
+    """
+    with opened(ctx) as store:
+        head = Checkpoint(*store.head())
+        # Checked against the head just read: rows another writer appends meanwhile are not in it.
+        report = store.verify_against(head.seq, head.hash)
+    if not report.ok:
+        err.print(f"{ctx.obj}: not checkpointed: the ledger fails verify")
+        raise _failure(ctx, report)
+    if fmt is CheckpointFormat.json:
+        sys.stdout.write(json.dumps(head.as_dict()) + "\n")
+    else:
+        sys.stdout.write(f"{head}\n")
+    err.print(f"keep it outside the database; later, `ledger verify --against {head}` proves the ledger still extends it")
