@@ -7,8 +7,11 @@ from decimal import Decimal
 
 import attrs
 
-from events import CommonIssued, PreferredIssued
+from events import (
+    CommonIssued, PreferredConverted, PreferredIssued, SharesOutstanding, StockSplit, WarrantExercised, WarrantGranted,
+)
 from ledger.projections import add, sources
+from ledger.projections.split import split_price, split_shares
 from ledger.stored import StoredEvent
 
 
@@ -82,23 +85,63 @@ def holding(stored: StoredEvent) -> Holding | None:
 
 
 class CapTableFold:
-    """Streaming state: the rows seen so far, by issuer."""
+    """Streaming state: the lots seen so far, by issuer, each keyed by the event that made it."""
 
     def __init__(self, as_of: date):
         self.as_of = as_of
-        self._rows: dict[str, list[Holding]] = {}
+        self._rows: dict[str, dict[str, Holding]] = {}
+        self._grants: dict[str, tuple[tuple[str, ...], str | None, Decimal | None]] = {}
 
     def add(self, stored: StoredEvent) -> None:
         if stored.effective_date > self.as_of:
             return
+        lots = self._rows.setdefault(stored.issuer_key, {})
+        event = stored.event
         row = holding(stored)
         if row is not None:
-            self._rows.setdefault(stored.issuer_key, []).append(row)
+            lots[stored.event_id] = row
+        elif isinstance(event, WarrantGranted):
+            self._grants[stored.event_id] = (event.holders, event.holders_description, event.exercise_price)
+        elif isinstance(event, WarrantExercised):
+            holders, description, price = self._grants.get(event.tranche, ((), None, None))
+            lots[stored.event_id] = Holding(
+                "Common Stock", holders, description, event.shares_issued or event.shares, None,
+                None if event.cashless else price, stored.effective_date, (event.tranche, stored.event_id),
+                sources(event))
+        elif isinstance(event, PreferredConverted):
+            self._convert(lots, stored)
+        elif isinstance(event, SharesOutstanding):
+            # An opening balance includes every earlier lot of its class: they fold into it.
+            for key in [k for k, r in lots.items() if r.security_class == event.security]:
+                del lots[key]
+            lots[stored.event_id] = Holding(event.security, (), "shares outstanding (opening balance)", event.shares,
+                                            None, None, stored.effective_date, (stored.event_id,), sources(event))
+        elif isinstance(event, StockSplit):
+            for key, r in lots.items():
+                lots[key] = attrs.evolve(r, shares=split_shares(r.shares, event), price=split_price(r.price, event),
+                                         event_ids=r.event_ids + (stored.event_id,))
+            self._grants = {k: (h, d, split_price(p, event)) for k, (h, d, p) in self._grants.items()}
+
+    @staticmethod
+    def _convert(lots: dict[str, Holding], stored: StoredEvent) -> None:
+        event = stored.event
+        lot = lots.get(event.preferred)
+        if lot is not None:
+            shares = lot.shares - event.shares_converted if None not in (lot.shares, event.shares_converted) else lot.shares
+            amount = lot.stated_amount
+            if amount is not None and event.stated_amount_converted is not None:
+                amount = amount - event.stated_amount_converted
+            lots[event.preferred] = attrs.evolve(lot, shares=shares, stated_amount=amount,
+                                                 event_ids=lot.event_ids + (stored.event_id,))
+        lots[stored.event_id] = Holding(
+            "Common Stock", lot.holders if lot else (), lot.holders_description if lot else None,
+            event.common_received, None, None, stored.effective_date, (event.preferred, stored.event_id),
+            sources(event))
 
     def result(self) -> dict[str, CapTable]:
         out = {}
-        for key, rows in self._rows.items():
-            rows = sorted(rows, key=lambda r: r.date)  # stable: same-day rows keep replay order
+        for key, lots in self._rows.items():
+            rows = sorted(lots.values(), key=lambda r: r.date)  # stable: same-day rows keep replay order
             out[key] = CapTable(tuple(rows), summarise(rows))
         return out
 

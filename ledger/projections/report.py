@@ -61,7 +61,7 @@ def replay(
         warnings.append(f"{len(undated)} event(s) have no public date and are counted as known by "
                         f"{known_at.isoformat()}: {', '.join(undated)}")
     reports = []
-    for key, totals in money.result(tranches).items():   # every issuer seen by as_of
+    for key, totals in money.result(tranches, tables).items():   # every issuer seen by as_of
         issuer = issuers.get(key)
         if issuer is None:
             issuer = Issuer(name=key)

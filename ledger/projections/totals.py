@@ -9,6 +9,7 @@ import attrs
 
 from events import Basis, CommonIssued, FeePaid, PreferredIssued
 from ledger.projections import EXACT, add
+from ledger.projections.captable import CapTable, CapTableFold
 from ledger.projections.warrants import WarrantFold, WarrantRow, WarrantStatus
 from ledger.stored import StoredEvent
 
@@ -69,8 +70,6 @@ class TotalsFold:
                 t = attrs.evolve(t, undisclosed_consideration=t.undisclosed_consideration + 1)
             else:
                 t = attrs.evolve(t, capital_raised=add(t.capital_raised, event.consideration))
-        if isinstance(event, CommonIssued) and event.shares is not None:
-            t = attrs.evolve(t, common_shares=t.common_shares + event.shares)
         if warning := check_consideration(stored):
             t = attrs.evolve(t, warnings=t.warnings + (warning,))
         if isinstance(event, FeePaid):
@@ -83,8 +82,17 @@ class TotalsFold:
                 t = attrs.evolve(t, undisclosed_cash_fees=t.undisclosed_cash_fees + 1)
         self._by_issuer[stored.issuer_key] = t
 
-    def result(self, warrants: Mapping[str, tuple[WarrantRow, ...]]) -> dict[str, Totals]:
-        return {key: with_warrants(t, warrants.get(key, ())) for key, t in self._by_issuer.items()}
+    def result(self, warrants: Mapping[str, tuple[WarrantRow, ...]],
+               tables: Mapping[str, CapTable] | None = None) -> dict[str, Totals]:
+        """Share figures come from the rows, where exercises, conversions, opening balances and
+        splits have already been applied; money from the events."""
+        out = {}
+        for key, t in self._by_issuer.items():
+            t = with_warrants(t, warrants.get(key, ()))
+            if tables is not None and key in tables:
+                t = attrs.evolve(t, common_shares=sum(h.shares or 0 for h in tables[key].holdings if h.is_common))
+            out[key] = t
+        return out
 
 
 def with_warrants(t: Totals, rows: Iterable[WarrantRow]) -> Totals:
@@ -105,8 +113,9 @@ def with_warrants(t: Totals, rows: Iterable[WarrantRow]) -> Totals:
 
 def totals(events: Iterable[StoredEvent], *, as_of: date) -> dict[str, Totals]:
     """Fold events (in replay order) into totals per issuer key, as of ``as_of`` inclusive."""
-    money, warrants = TotalsFold(as_of), WarrantFold(as_of)
+    money, warrants, lots = TotalsFold(as_of), WarrantFold(as_of), CapTableFold(as_of)
     for stored in events:
         money.add(stored)
         warrants.add(stored)
-    return money.result(warrants.result())
+        lots.add(stored)
+    return money.result(warrants.result(), lots.result())

@@ -8,8 +8,11 @@ from enum import StrEnum
 
 import attrs
 
-from events import QuantityBasis, WarrantGranted, WarrantKind
+from events import (
+    QuantityBasis, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted, WarrantKind, WarrantVested,
+)
 from ledger.projections import sources
+from ledger.projections.split import split_price, split_shares
 from ledger.stored import StoredEvent
 
 
@@ -49,22 +52,30 @@ def status_on(grant: WarrantGranted, as_of: date) -> WarrantStatus:
 
 @attrs.define
 class Tranche:
-    """Fold state for one grant. Later events (exercise, cancellation) find it by the grant's
-    event id, append their own id and sources, and set ``closed``."""
+    """Fold state for one grant. Later events (vesting, exercise, cancellation, a split) find it
+    by the grant's event id, change what remains, and add their own id and sources."""
 
     grant: WarrantGranted
     issued_on: date
     event_ids: list[str]
     sources: list[str]
+    remaining: int | None = None            # warrant shares still outstanding; None: undetermined
+    price: Decimal | None = None
     closed: WarrantStatus | None = None
 
     def row(self, as_of: date) -> WarrantRow:
         g = self.grant
+        status = self.closed or status_on(g, as_of)
+        if status == WarrantStatus.CONTINGENT and self.remaining is not None:
+            status = WarrantStatus.OUTSTANDING   # shares have vested: no longer a formula only
         return WarrantRow(
-            g.tranche, g.kind, g.holders, g.holders_description, g.shares, g.quantity_basis,
-            g.exercise_price, self.issued_on, g.expires_on, self.closed or status_on(g, as_of),
-            tuple(self.event_ids), tuple(self.sources),
+            g.tranche, g.kind, g.holders, g.holders_description, self.remaining, g.quantity_basis,
+            self.price, self.issued_on, g.expires_on, status, tuple(self.event_ids), tuple(self.sources),
         )
+
+    def touched_by(self, stored: StoredEvent) -> None:
+        self.event_ids.append(stored.event_id)
+        self.sources.extend(sources(stored.event))
 
 
 # An issuer's tranches by the event id of their grant.
@@ -72,14 +83,54 @@ Book = dict[str, Tranche]
 
 
 def _grant(book: Book, stored: StoredEvent) -> None:
+    g = stored.event
     book[stored.event_id] = Tranche(
-        stored.event, stored.effective_date, [stored.event_id], list(sources(stored.event)),
+        g, stored.effective_date, [stored.event_id], list(sources(g)), g.shares, g.exercise_price,
     )
 
 
-# The seam for later event types: WarrantExercised will be one function registered here.
+def _vested(book: Book, stored: StoredEvent) -> None:
+    t = book.get(stored.event.tranche)
+    if t is not None:
+        t.remaining = (t.remaining or 0) + stored.event.shares
+        t.touched_by(stored)
+
+
+def _exercised(book: Book, stored: StoredEvent) -> None:
+    t = book.get(stored.event.tranche)
+    if t is not None and t.remaining is not None:
+        t.remaining -= stored.event.shares
+        t.touched_by(stored)
+        if t.remaining <= 0:
+            t.remaining, t.closed = 0, WarrantStatus.EXERCISED
+
+
+def _cancelled(book: Book, stored: StoredEvent) -> None:
+    t = book.get(stored.event.tranche)
+    if t is None:
+        return
+    t.touched_by(stored)
+    if stored.event.shares is None or t.remaining is None or stored.event.shares >= t.remaining:
+        t.remaining, t.closed = 0, WarrantStatus.CANCELLED
+    else:
+        t.remaining -= stored.event.shares
+
+
+def _split(book: Book, stored: StoredEvent) -> None:
+    for t in book.values():
+        if t.closed is None:
+            t.remaining = split_shares(t.remaining, stored.event)
+            t.price = split_price(t.price, stored.event)
+            t.touched_by(stored)
+
+
+# One function per event type that changes a tranche.
 HANDLERS: dict[type, Callable[[Book, StoredEvent], None]] = {
     WarrantGranted: _grant,
+    WarrantVested: _vested,
+    WarrantExercised: _exercised,
+    WarrantCancelled: _cancelled,
+    StockSplit: _split,
 }
 
 

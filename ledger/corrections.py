@@ -1,0 +1,88 @@
+"""Retractions and corrections, applied on read. The events they point at stay in the ledger as
+recorded; replay sees them as corrected, and with --known-at before the correction, as they were."""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from datetime import date
+
+import attrs
+
+from events import DAY_RANK, EventCorrected, EventRetracted, from_payload, to_payload
+from ledger.errors import LedgerError
+from ledger.store import EventStore
+from ledger.stored import StoredEvent
+
+
+class BadCorrection(LedgerError):
+    pass
+
+
+@attrs.frozen
+class Pending:
+    """What the known corrections say about one target, in the order they were recorded."""
+
+    retracted_by: str | None = None
+    changes: tuple[tuple[str, object], ...] = ()
+    corrected_by: tuple[str, ...] = ()
+
+
+def known_corrections(store: EventStore, *, known_at: date | None = None) -> dict[str, Pending]:
+    """Target event id -> what happened to it, counting only corrections public by ``known_at``."""
+    out: dict[str, Pending] = {}
+    for type_name in (EventRetracted.TYPE, EventCorrected.TYPE):
+        for stored in store.of_type(type_name):
+            if known_at is not None and stored.public_date is not None and stored.public_date > known_at:
+                continue
+            e = stored.event
+            p = out.get(e.target, Pending())
+            if isinstance(e, EventRetracted):
+                p = attrs.evolve(p, retracted_by=stored.event_id)
+            else:
+                p = attrs.evolve(p, changes=p.changes + tuple((c.field, c.value) for c in e.changes),
+                                 corrected_by=p.corrected_by + (stored.event_id,))
+            out[e.target] = p
+    return out
+
+
+def corrected_event(stored: StoredEvent, pending: Pending) -> StoredEvent:
+    """The stored event with the corrected fields, checked by the event's own converters."""
+    payload = to_payload(stored.event)
+    for field, value in pending.changes:
+        payload[field] = value
+    event = from_payload(stored.type, type(stored.event).SCHEMA_VERSION, payload)
+    return attrs.evolve(stored, event=event, effective_date=event.effective_date)
+
+
+def _order(stored: StoredEvent):
+    return stored.effective_date, DAY_RANK.get(stored.type, 999), stored.seq
+
+
+def apply(events: Iterator[StoredEvent], pending: dict[str, Pending], *, as_of: date | None = None,
+          moved: list[StoredEvent] = ()) -> Iterator[StoredEvent]:
+    """Replay order, with retracted events left out and corrected ones replaced. An event whose
+    effective date was corrected leaves its old place; ``moved`` (from ``moved_events``) puts it
+    back at the new one."""
+    def stream():
+        for stored in events:
+            p = pending.get(stored.event_id)
+            if p is None:
+                yield stored
+                continue
+            if p.retracted_by or any(field == "effective_date" for field, _ in p.changes):
+                continue
+            yield corrected_event(stored, p)
+    ahead = sorted((m for m in moved if as_of is None or m.effective_date <= as_of), key=_order)
+    return heapq.merge(stream(), ahead, key=_order) if ahead else stream()
+
+
+def moved_events(store: EventStore, pending: dict[str, Pending]) -> list[StoredEvent]:
+    """Targets whose effective date a correction changed, as corrected (few: read one by one)."""
+    out = []
+    for target, p in pending.items():
+        if p.retracted_by or not any(field == "effective_date" for field, _ in p.changes):
+            continue
+        stored = store.event(target)
+        if stored is not None:
+            out.append(corrected_event(stored, p))
+    return out

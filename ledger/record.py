@@ -1,0 +1,239 @@
+"""Facts from elsewhere, and corrections, recorded by hand: each checked against the ledger as it
+stands, then appended as its own small stream whose provenance is the citation given.
+
+Nothing here edits an event. A retraction or correction is a new event naming its target.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import attrs
+import cattrs
+
+from events import (
+    BalanceAssertion, Event, EventCorrected, EventRetracted, FieldChange, PreferredConverted, PreferredIssued,
+    Provenance, Quote, SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted,
+    WarrantVested, from_payload, to_payload,
+)
+from ledger.errors import LedgerError
+from ledger.store import EventStore
+from ledger.stored import StoredEvent, StreamInfo
+from ledger.views import replay_ledger
+
+
+class BadRecord(LedgerError):
+    """A hand-recorded fact the ledger refuses: it contradicts what the ledger holds."""
+
+
+@attrs.frozen
+class Citation:
+    """Where a hand-recorded fact comes from: "10-Q for the quarter ended June 30, 2000, note 7"."""
+
+    source: str
+    public_date: date | None = None      # when the source became public; default: the day recorded
+    quote: str | None = None             # the sentence, if given
+
+    def provenance(self, stream: str) -> Provenance:
+        text = self.quote or self.source
+        return Provenance(stream, (Quote(0, len(text), text),))
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def append_recorded(store: EventStore, issuer_key: str, build, citation: Citation) -> StoredEvent:
+    """Append one hand-recorded event as a stream of its own. ``build(provenance)`` makes the event."""
+    info_for = next((i for i in store.streams(issuer_key)), None)
+    if info_for is None:
+        raise BadRecord(f"no filings of issuer {issuer_key} in the ledger")
+    recorded = datetime.now(timezone.utc).isoformat()
+    probe = build(citation.provenance("manual:"))
+    digest = hashlib.sha256(json.dumps([to_payload(probe), recorded], sort_keys=True, default=str).encode()).hexdigest()
+    stream = f"manual:{digest}"
+    event = build(citation.provenance(stream))
+    info = StreamInfo(stream=stream, issuer_key=issuer_key, issuer=info_for.issuer, form="record",
+                      public_date=citation.public_date or _today(), source_name=citation.source,
+                      raw_sha256=digest)
+    [stored] = store.append(info, [event], None, recorded_at=recorded)
+    return stored
+
+
+# --- the instruments recorded facts point at --------------------------------------------------
+
+def _target(store: EventStore, event_id: str, kind: type[Event], what: str) -> StoredEvent:
+    stored = store.event(event_id)
+    if stored is None:
+        raise BadRecord(f"no event {event_id} in the ledger")
+    if not isinstance(stored.event, kind):
+        raise BadRecord(f"{event_id} is a {stored.type}, not {what}")
+    return stored
+
+
+def _not_before(when: date, issued: StoredEvent, what: str) -> None:
+    if when < issued.effective_date:
+        raise BadRecord(f"{when} is before {what} {issued.event_id} was issued ({issued.effective_date})")
+
+
+def _tranche_row(store: EventStore, tranche: StoredEvent, when: date):
+    result = replay_ledger(store, as_of=when, issuer_key=tranche.issuer_key)
+    for report in result.issuers:
+        for row in report.warrants:
+            if row.event_ids and row.event_ids[0] == tranche.event_id:
+                return row
+    raise BadRecord(f"warrant tranche {tranche.event_id} is not in the ledger as of {when} (retracted?)")
+
+
+def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: date, cashless: bool,
+                    shares_issued: int | None, citation: Citation) -> StoredEvent:
+    tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
+    _not_before(when, tranche, "warrant tranche")
+    if shares <= 0:
+        raise BadRecord(f"cannot exercise {shares} warrant shares")
+    row = _tranche_row(store, tranche, when)
+    if row.shares is None:
+        raise BadRecord(f"tranche {tranche_id} has no determined quantity on {when}; record its vesting first")
+    if row.status != "outstanding":
+        raise BadRecord(f"tranche {tranche_id} is {row.status} on {when}")
+    if shares > row.shares:
+        raise BadRecord(f"cannot exercise {shares:,} warrant shares of tranche {tranche_id}: "
+                        f"{row.shares:,} are outstanding on {when}")
+    if shares_issued is not None and (shares_issued < 0 or shares_issued > shares):
+        raise BadRecord(f"an exercise of {shares:,} warrant shares cannot issue {shares_issued:,} common shares")
+    return append_recorded(store, tranche.issuer_key, lambda p: WarrantExercised(
+        effective_date=when, provenance=p, tranche=tranche_id, shares=shares, cashless=cashless,
+        shares_issued=shares_issued if shares_issued is not None else (None if cashless else shares)), citation)
+
+
+def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | None, when: date,
+                        citation: Citation) -> StoredEvent:
+    tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
+    _not_before(when, tranche, "warrant tranche")
+    row = _tranche_row(store, tranche, when)
+    if shares is not None and row.shares is not None and shares > row.shares:
+        raise BadRecord(f"cannot cancel {shares:,} warrant shares of tranche {tranche_id}: "
+                        f"{row.shares:,} are outstanding on {when}")
+    return append_recorded(store, tranche.issuer_key, lambda p: WarrantCancelled(
+        effective_date=when, provenance=p, tranche=tranche_id, shares=shares), citation)
+
+
+def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: date, citation: Citation) -> StoredEvent:
+    tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
+    _not_before(when, tranche, "warrant tranche")
+    if tranche.event.formula is None and tranche.event.shares is not None:
+        raise BadRecord(f"tranche {tranche_id} has a fixed quantity ({tranche.event.shares:,}); only formula "
+                        "warrants vest by recorded amounts")
+    if shares < 0:
+        raise BadRecord(f"cannot vest {shares} shares")
+    return append_recorded(store, tranche.issuer_key, lambda p: WarrantVested(
+        effective_date=when, provenance=p, tranche=tranche_id, shares=shares), citation)
+
+
+def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEvent:
+    """A preferred issuance by event id, or by series ("Series A") within the issuer."""
+    stored = store.event(wanted)
+    if stored is not None:
+        if not isinstance(stored.event, PreferredIssued):
+            raise BadRecord(f"{wanted} is a {stored.type}, not a preferred issuance")
+        return stored
+    matches = [e for e in store.read(issuer_key=issuer_key)
+               if isinstance(e.event, PreferredIssued) and (e.event.series or "").lower() == wanted.lower()]
+    if not matches:
+        raise BadRecord(f"no {wanted} preferred stock of this issuer in the ledger")
+    if len(matches) > 1:
+        raise BadRecord(f"{wanted} names {len(matches)} preferred issuances; give an event id "
+                        f"({', '.join(m.event_id for m in matches)})")
+    return matches[0]
+
+
+def record_conversion(store: EventStore, preferred: StoredEvent, *, common_received: int, when: date,
+                      shares_converted: int | None, amount_converted: Decimal | None,
+                      citation: Citation) -> StoredEvent:
+    _not_before(when, preferred, "preferred")
+    p = preferred.event
+    if common_received <= 0:
+        raise BadRecord(f"a conversion must deliver common shares, not {common_received}")
+    if shares_converted is not None and p.shares is not None and shares_converted > p.shares:
+        raise BadRecord(f"cannot convert {shares_converted:,} shares of {p.title}: {p.shares:,} were issued")
+    if amount_converted is not None and p.stated_amount is not None and amount_converted > p.stated_amount:
+        raise BadRecord(f"cannot convert {amount_converted:,} of {p.title}: its stated amount is {p.stated_amount:,}")
+    cap = p.conversion.share_cap if p.conversion else None
+    if cap is not None and common_received > cap:
+        raise BadRecord(f"{common_received:,} common shares exceed the {cap:,}-share conversion cap of {p.title}")
+    return append_recorded(store, preferred.issuer_key, lambda prov: PreferredConverted(
+        effective_date=when, provenance=prov, preferred=preferred.event_id, shares_converted=shares_converted,
+        stated_amount_converted=amount_converted, common_received=common_received), citation)
+
+
+def record_opening_balance(store: EventStore, issuer_key: str, *, shares: int, when: date, security: str,
+                           citation: Citation) -> StoredEvent:
+    if shares < 0:
+        raise BadRecord(f"an opening balance cannot be {shares}")
+    return append_recorded(store, issuer_key, lambda p: SharesOutstanding(
+        effective_date=when, provenance=p, security=security, shares=shares), citation)
+
+
+def record_split(store: EventStore, issuer_key: str, *, numerator: int, denominator: int, rounding: str,
+                 when: date, citation: Citation) -> StoredEvent:
+    if numerator <= 0 or denominator <= 0 or numerator == denominator:
+        raise BadRecord(f"{numerator}:{denominator} is not a split ratio")
+    return append_recorded(store, issuer_key, lambda p: StockSplit(
+        effective_date=when, provenance=p, numerator=numerator, denominator=denominator, rounding=rounding), citation)
+
+
+def record_reported_total(store: EventStore, issuer_key: str, *, shares: int, when: date,
+                          citation: Citation) -> StoredEvent:
+    return append_recorded(store, issuer_key, lambda p: BalanceAssertion(
+        effective_date=when, provenance=p, figure="common_shares", value=shares), citation)
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+def retract(store: EventStore, event_id: str, *, reason: str, citation: Citation) -> StoredEvent:
+    target = store.event(event_id)
+    if target is None:
+        raise BadRecord(f"no event {event_id} in the ledger")
+    if isinstance(target.event, (EventRetracted, EventCorrected)):
+        raise BadRecord(f"{event_id} is itself a correction; retract the event it corrects instead")
+    return append_recorded(store, target.issuer_key, lambda p: EventRetracted(
+        effective_date=target.effective_date, provenance=p, target=event_id, reason=reason), citation)
+
+
+def parse_assignment(text: str) -> FieldChange:
+    """'shares=850000', 'price=11.83', 'holders=["A","B"]': the value is JSON when it parses, else text."""
+    field, sep, raw = text.partition("=")
+    if not sep or not field.strip():
+        raise BadRecord(f"{text!r} is not field=value")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    if isinstance(value, float):   # keep money exact: the decimal as the user wrote it
+        value = raw.strip()
+    return FieldChange(field.strip(), value)
+
+
+def correct(store: EventStore, event_id: str, *, changes: list[FieldChange], reason: str,
+            citation: Citation) -> StoredEvent:
+    target = store.event(event_id)
+    if target is None:
+        raise BadRecord(f"no event {event_id} in the ledger")
+    if not changes:
+        raise BadRecord("nothing to correct: give at least one --set field=value")
+    payload = to_payload(target.event)
+    for change in changes:
+        if change.field not in payload or change.field in ("provenance",):
+            fields = ", ".join(sorted(k for k in payload if k != "provenance"))
+            raise BadRecord(f"{target.type} has no field {change.field!r}; its fields are: {fields}")
+        payload[change.field] = change.value
+    try:   # the corrected event must still be a valid event of its type
+        from_payload(target.type, type(target.event).SCHEMA_VERSION, payload, explain_errors=True)
+    except Exception as e:  # noqa: BLE001 - converters and validators raise many kinds
+        detail = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
+        raise BadRecord(f"the corrected {target.type} is not valid: {detail}") from None
+    return append_recorded(store, target.issuer_key, lambda p: EventCorrected(
+        effective_date=target.effective_date, provenance=p, target=event_id, changes=tuple(changes),
+        reason=reason), citation)
