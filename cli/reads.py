@@ -1,8 +1,9 @@
-"""Read-side commands: replay, events, export, verify."""
+"""Read-side commands: replay, events, export."""
 from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,11 +11,17 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.base import EXIT_FAILED_CHECK, AsOf, Format, IssuerOpt, app, err, fail, opened, out
+from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, out, parse_date
 from events import to_payload
 from ledger.export import write_cap_table_csv, write_warrants_csv
 from ledger.projections import to_json_contract
 from ledger.views import replay_ledger, resolve_issuer
+
+
+# Knowledge time: only facts public by the end of this day (a filing's FILED AS OF DATE, else its
+# signature date). Shared with the audit commands.
+KnownAt = Annotated[date | None, typer.Option("--known-at", parser=parse_date, metavar="YYYY-MM-DD",
+                                              help="Only facts made public by this day.")]
 
 
 class Table(StrEnum):
@@ -28,10 +35,12 @@ def replay(
     as_of: AsOf,
     fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
     issuer: IssuerOpt = None,
+    known_at: KnownAt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
     with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
+        result = replay_ledger(store, as_of=as_of, known_at=known_at,
+                               issuer_key=resolve_issuer(store, issuer) if issuer else None)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
     else:
@@ -69,10 +78,12 @@ def export(
     as_of: AsOf,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     issuer: IssuerOpt = None,
+    known_at: KnownAt = None,
 ) -> None:
     """A CSV of the cap table or of the warrants as of a date."""
     with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of, issuer_key=resolve_issuer(store, issuer) if issuer else None)
+        result = replay_ledger(store, as_of=as_of, known_at=known_at,
+                               issuer_key=resolve_issuer(store, issuer) if issuer else None)
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
     if output is None:
         write(result, sys.stdout)
@@ -82,14 +93,3 @@ def export(
             write(result, fh)
     except OSError as e:
         raise fail(f"{output}: cannot write ({e.strerror or e})") from None
-
-
-@app.command()
-def verify(ctx: typer.Context) -> None:
-    """Check the hash chain and the stream versions; exit 1 at the first bad row."""
-    with opened(ctx) as store:
-        report = store.verify()
-    if not report.ok:
-        raise fail(f"{ctx.obj}: seq {report.bad_seq}: {report.problem} ({report.checked} rows good before it)",
-                   EXIT_FAILED_CHECK)
-    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact")
