@@ -55,10 +55,6 @@ class Deal:
     last_sale: Draft | None = None     # the last shares or preferred sold: what a later consideration pays for
 
 
-def _money(m: re.Match) -> Decimal:
-    return parse_money(m)
-
-
 def _segments(text: str, starts: list[int]) -> list[tuple[int, int]]:
     edges = sorted(set(starts)) + [len(text)]
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
@@ -119,7 +115,7 @@ def _sentence_date(text: str) -> date | None:
     return parse_date(m["date"]) if m else None
 
 
-def _label(head: str, label: str | None, word: str) -> str:
+def _label(head: str, label: str | None) -> str:
     if label:
         return label.strip()
     words = [w for w in head.split() if not re.search(r"\d|year|the|and|issued|also|received|purchase", w, re.I)]
@@ -371,8 +367,8 @@ class Extractor:
                 defined = re.search(rf"\(\s*(?:the\s+)?{P.Q}(?P<term>[^\"”']+){P.Q}\s*\)", segment)
                 d = self._new("common", issue_date, s, shares=self.company_part.get(shares, shares), price=_price(segment),
                               security="Ordinary Shares" if ordinary else "Common Stock", segment=segment,
-                              defined_term=defined["term"] if defined else (m["n"] and "Common Shares"
-                                                                            if "Common Shares" in m.group() else None))
+                              defined_term=defined["term"] if defined
+                              else ("Common Shares" if "Common Shares" in m.group() else None))
             elif kind == "note":
                 d = self._note(s, m, segment, issue_date)
             elif kind == "counted_warrant":
@@ -398,10 +394,8 @@ class Extractor:
                 target.fields["consideration"] = (value, basis)
                 target.cite(where)
             self.deal.consideration = None
-        elif sentence_consideration is None and self.deal.consideration is None:
-            pass
         for d in made:
-            if ADDITIONAL_TRANCHE(s.text, d):
+            if _additional_tranche(s.text, d):
                 d.fields["tranche"] = "additional closing"
             if same_terms:
                 self._same_terms(d)
@@ -480,7 +474,7 @@ class Extractor:
 
     def _warrant(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
         head = m["head"] or ""
-        label = _label(head, m["label"], m["word"])
+        label = _label(head, m["label"])
         formula = bool(m["formula"])
         kind = _warrant_kind(label, head, formula)
         term, expires = _term(head, segment)
@@ -727,7 +721,7 @@ class Extractor:
     def _resolve_holders(self) -> None:
         for d in self.drafts:
             if d.kind in ("common", "preferred", "note") and not d.fields.get("buyers"):
-                buyers, where = self.parties.buyers(self.deal_date_of(d))
+                buyers, where = self.parties.buyers(d.date)
                 if buyers:
                     d.fields["buyers"] = buyers
                     d.cite(*where)
@@ -736,7 +730,7 @@ class Extractor:
                 continue
             exhibits = self.parties.warrant_holders(d.fields.get("label") or (
                 d.fields["tranche"] if d.fields["tranche"] != "Warrants" else None))
-            exhibits = [e for e in exhibits if e.date >= self.deal_date_of(d)] if exhibits else []
+            exhibits = [e for e in exhibits if e.date >= d.date]
             if exhibits:
                 holders: list[str] = []
                 for e in exhibits:
@@ -753,9 +747,6 @@ class Extractor:
                 if source and source.fields.get("buyers"):
                     d.fields["holders"] = source.fields["buyers"]
                     d.cite(*source.sentences[1:])
-
-    def deal_date_of(self, d: Draft) -> date:
-        return d.date
 
     @staticmethod
     def _merge(drafts: list[Draft]) -> list[Draft]:
@@ -807,7 +798,8 @@ def _fraction(word: str) -> Decimal:
     return _FRACTIONS[word] if word in _FRACTIONS else Decimal(word)
 
 
-def ADDITIONAL_TRANCHE(text: str, d: Draft) -> bool:
+def _additional_tranche(text: str, d: Draft) -> bool:
+    """"an additional 525,000 shares": a later closing of the same deal."""
     return d.kind == "common" and bool(re.search(r"\ban\s+additional\s+[\d,]+\s+shares", text, re.I)) and \
         not P.OVER_ALLOTMENT.search(text)
 

@@ -137,7 +137,6 @@ BARE_SHARES = re.compile(rf"(?P<n>{NUM})\s+shares\b", re.I)
 AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b|\bentered\s+into\b", re.I)
 ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
-ADDITIONAL = re.compile(r"\badditional\s+(?:closing|\d)", re.I)
 TO_WHOM = re.compile(r"\bto\s+(?P<who>(?:the\s+)?(?:(?:[\w-]+\s+){0,3}?)(?:investors|purchasers|buyers|subscribers))\b",
                      re.I)
 
