@@ -39,13 +39,17 @@ def _looks_binary(raw: bytes) -> bool:
     return controls > len(sample) // 20
 
 
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
 def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise BadInput(path, "is a directory with no files in it")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise BadInput(path, f"is {size // (1024 * 1024)} MB; filings over {MAX_BYTES // (1024 * 1024)} MB are refused")
+            raise BadInput(path, f"is {_size(size)}; filings over {_size(MAX_BYTES)} are refused")
         return path.read_bytes()
     except FileNotFoundError:
         raise BadInput(path, "no such file") from None

@@ -224,3 +224,15 @@ def test_same_accession_with_different_content_is_refused(run, tmp_path):
         "refusing to overwrite it")
     with EventStore.open(db) as store:
         assert store.count() == 7
+
+
+def test_oversize_file_is_refused_before_it_is_read(run, tmp_path, monkeypatch):
+    import ledger.intake
+    monkeypatch.setattr(ledger.intake, "MAX_BYTES", 1024)   # the rule, not a 50 MB file on disk
+    big, db = tmp_path / "huge.txt", tmp_path / "ledger.db"
+    big.write_bytes(FILING.read_bytes() * 2)
+    result = run("--db", db, "ingest", big)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    size = f"{big.stat().st_size:,}"
+    assert result.stderr.splitlines()[0] == f"error: {big}: is {size} bytes; filings over 1,024 bytes are refused"
+    assert_nothing_written(db)
