@@ -273,6 +273,29 @@ class EventStore:
                                      {"id": event_id}), None)
         return self._stored(row) if row else None
 
+    def filings_reported_on(self, issuer_key: str, form: str, report_date: date) -> list[str]:
+        """Streams of one issuer's filings of a form with a date of report, read from the stored
+        JSON without decoding events (amendment matching runs on every replay)."""
+        # From the issuer's few streams (streams_issuer) to each one's version 1, its filing, by
+        # UNIQUE(stream, version): never a scan of all filings. CROSS JOIN fixes that loop order
+        # in SQLite, and the unary + keeps the planner off the events_type index.
+        sql = ("SELECT s.stream FROM streams AS s CROSS JOIN events AS e ON e.stream = s.stream AND e.version = 1 "
+               "WHERE s.issuer_key = :issuer_key AND upper(s.form) = :form AND +e.type = 'filing_recorded' "
+               "AND json_extract(e.payload, '$.report_date') = :report_date ORDER BY e.seq")
+        with self._errors():
+            return [r["stream"] for r in self.db.query(
+                sql, {"issuer_key": issuer_key, "form": form.upper(), "report_date": report_date.isoformat()})]
+
+    def stream_fields(self, stream: str, *paths: str) -> list[tuple]:
+        """Some JSON fields ("$.amends") of a stream's events, in version order, without decoding
+        the events. Values come back as SQLite's JSON functions give them (arrays as JSON text)."""
+        columns = ", ".join(f"json_extract(e.payload, :p{i}) AS f{i}" for i in range(len(paths)))
+        params = {f"p{i}": path for i, path in enumerate(paths)} | {"stream": stream}
+        with self._errors():
+            rows = self.db.execute(f"SELECT e.type, {columns} FROM events AS e WHERE e.stream = :stream "
+                                   "ORDER BY e.version", params).fetchall()
+        return [tuple(r) for r in rows]
+
     def of_type(self, type_name: str) -> Iterator[StoredEvent]:
         """Every event of one type, in recording order, through the type index (corrections and
         balance assertions are few among many)."""
