@@ -222,3 +222,11 @@ def test_convertible_notes_are_their_own_security_and_plain_notes_are_not_equity
     assert notes[1]["conversion_price_basis"] == "formula" and notes[1]["conversion_formula"].startswith("the lower of $1.00")
     assert notes[1]["holders"] == ["Harbor Point Capital LLC"]
     assert not [e for e in f if e["type"] in ("common_issued", "preferred_issued", "warrant_granted")]
+
+
+def test_acquisition_shares_are_approximate_and_statements_recap_nothing():
+    f = facts("acquisition_with_statements")
+    common = only(f, type="common_issued")
+    assert (common["shares"], common["shares_basis"], common["price"]) == (850000, "approximate", None)
+    # the target's capitalisation and its audited notes (past issuances) are not facts of this filing
+    assert [e["type"] for e in f] == ["filing_recorded", "common_issued"]

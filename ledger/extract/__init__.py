@@ -72,7 +72,7 @@ def _event(d: Draft, stream: str) -> Event:
         consideration, c_basis = _pair(f.get("consideration"), Basis.STATED)
         return CommonIssued(
             **common, security=f.get("security", "Common Stock"), shares=f.get("shares"),
-            shares_basis=Basis.STATED if f.get("shares") is not None else Basis.NOT_STATED,
+            shares_basis=f.get("shares_basis", Basis.STATED) if f.get("shares") is not None else Basis.NOT_STATED,
             price=f.get("price"),
             price_basis=f.get("price_basis") or (Basis.STATED if f.get("price") is not None else Basis.NOT_STATED),
             consideration=consideration, consideration_basis=c_basis or Basis.NOT_STATED,

@@ -159,8 +159,15 @@ class Extractor:
     def run(self) -> list[Draft]:
         self._read_context()
         paragraph = -1
+        in_statements = False
         for s in self.sentences:
             if is_exhibit_line(s):
+                continue
+            if P.FINANCIAL_STATEMENTS.match(s.text):
+                in_statements = True
+            elif P.ITEM_HEADING.match(s.text) or P.EXHIBIT_HEADING.match(s.text):
+                in_statements = False
+            if in_statements:
                 continue
             if s.paragraph != paragraph:
                 paragraph = s.paragraph
@@ -365,7 +372,9 @@ class Extractor:
                 ordinary = groups.get("ordinary") or (groups.get("cls") or "").lower().startswith("ordinary")
                 shares = parse_count(m["n"])
                 defined = re.search(rf"\(\s*(?:the\s+)?{P.Q}(?P<term>[^\"”']+){P.Q}\s*\)", segment)
+                approximate = bool(P.APPROXIMATELY_BEFORE.search(text[max(0, m.start() - 20):m.start()]))
                 d = self._new("common", issue_date, s, shares=self.company_part.get(shares, shares), price=_price(segment),
+                              shares_basis=Basis.APPROXIMATE if approximate else Basis.STATED,
                               security="Ordinary Shares" if ordinary else "Common Stock", segment=segment,
                               defined_term=defined["term"] if defined
                               else ("Common Shares" if "Common Shares" in m.group() else None))

@@ -19,7 +19,7 @@ COMMON = re.compile(
     rf"(?P<n>{NUM})\s+(?:(?:newly\s+issued|newly-issued|additional|restricted|unregistered)\s+)*"
     rf"(?:(?P<ordinary>ordinary\s+shares)|shares)"
     rf"(?:\s*\([^)]{{0,60}}\))?"
-    rf"(?:\s+of\s+(?:{POSSESSOR}\s+)?(?:restricted\s+|unregistered\s+|newly\s+issued\s+)?"
+    rf"(?:\s+of\s+(?:{POSSESSOR}\s+|(?:[A-Z][\w.&'’-]*\s+){{1,3}}(?=common\s+stock))?(?:restricted\s+|unregistered\s+|newly\s+issued\s+)?"
     rf"(?P<cls>(?:Class\s+[A-Z]\s+)?common\s+stock|ordinary\s+shares))?",
     re.I)
 # Numbers that are not shares being sold: what a warrant, an option or a conversion may yield.
@@ -35,6 +35,7 @@ UNIT_MAKEUP = re.compile(
     r"(?:(?P<wf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)(?:\s+of\s+(?:a|one))?\s+(?:[\w-]+\s+){0,2}?warrants?)"
     r"(?:\s+to\s+purchase\s+(?P<sf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)\s+(?:of\s+(?:a|one)\s+)?shares?)?",
     re.I)
+APPROXIMATELY_BEFORE = re.compile(r"\b(?:approximately|about|roughly)\s+$", re.I)
 SECONDARY = re.compile(r"\bsold\s+by\s+(?:certain\s+)?(?:the\s+)?(?:existing\s+|selling\s+)+(?:share|stock)holders|came\s+from\s+selling", re.I)
 NOT_A_SALE_BEFORE = re.compile(
     r"(?:purchase|acquire|into|exercisable\s+for|exercise\s+of|issuable|underlying|than|exceed|"
@@ -86,8 +87,18 @@ NOT_A_SALE = re.compile(
     r"\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:issue|sell|offer)|from\s+time\s+to\s+time|"
     r"upon\s+(?:the\s+)?(?:exercise|conversion)|exchange\s+ratio|shelf|authori[sz]ed\s+(?:but\s+unissued|to\s+issue)|"
     r"reserved\s+for\s+issuance|certificate\s+of\s+(?:designation|elimination)|stock\s+options?|"
-    r"no\s+shares\s+(?:of\s+[\w\s]+?\s+)?(?:were|are)\s+(?:then\s+)?outstanding|option\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional)\b",
+    r"no\s+shares\s+(?:of\s+[\w\s]+?\s+)?(?:were|are)\s+(?:then\s+)?outstanding|option\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional|"
+    # capitalisation and merger mechanics describe what exists or will be converted, not a sale
+    r"authori[sz]ed\s+capital(?:\s+stock)?|issued\s+and\s+outstanding|by\s+virtue\s+of\s+the\s+merger)\b",
     re.I)
+# Audited statements and their notes recap past issuances (often another company's): not facts of
+# this filing. They run until the next item heading or exhibit.
+FINANCIAL_STATEMENTS = re.compile(
+    r"^(?:NOTES\s+TO\s+(?:THE\s+)?(?:CONSOLIDATED\s+)?FINANCIAL\s+STATEMENTS|REPORT\s+OF\s+INDEPENDENT\s+"
+    r"(?:ACCOUNTANTS|AUDITORS|REGISTERED\s+PUBLIC\s+ACCOUNTING\s+FIRM|CERTIFIED\s+PUBLIC\s+ACCOUNTANTS)|"
+    r"(?:CONSOLIDATED\s+)?BALANCE\s+SHEETS?\b|(?:CONSOLIDATED\s+)?STATEMENTS?\s+OF\s+(?:OPERATIONS|CASH\s+FLOWS|"
+    r"(?:CHANGES\s+IN\s+)?(?:STOCKHOLDERS|SHAREHOLDERS)['’]?\s+EQUITY|INCOME))")
+EXHIBIT_HEADING = re.compile(r"^EX-\d")
 
 # --- prices, amounts, terms -----------------------------------------------------------------
 PRICE = re.compile(
