@@ -73,7 +73,7 @@ def _warn(warnings) -> None:
 
 
 def _issuer_key(store, issuer: str | None) -> str | None:
-    return resolve_issuer(store, issuer) if issuer else None
+    return resolve_issuer(store, issuer)
 
 
 # -- history -----------------------------------------------------------------------------------

@@ -29,6 +29,11 @@ class Table(StrEnum):
     warrants = "warrants"
 
 
+def _replayed(ctx: typer.Context, as_of, known_at, issuer: str | None):
+    with opened(ctx) as store:
+        return replay_ledger(store, as_of=as_of, known_at=known_at, issuer_key=resolve_issuer(store, issuer))
+
+
 @app.command()
 def replay(
     ctx: typer.Context,
@@ -38,9 +43,7 @@ def replay(
     known_at: KnownAt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
-    with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of, known_at=known_at,
-                               issuer_key=resolve_issuer(store, issuer) if issuer else None)
+    result = _replayed(ctx, as_of, known_at, issuer)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
     else:
@@ -58,7 +61,7 @@ def events(
 ) -> None:
     """The ledger's history, in the order it was recorded, with dates and sources."""
     with opened(ctx) as store:
-        key = resolve_issuer(store, issuer) if issuer else None
+        key = resolve_issuer(store, issuer)
         log = (e for e in store.log(stream=stream) if key is None or e.issuer_key == key)
         if fmt is Format.json:
             for stored in log:
@@ -81,9 +84,7 @@ def export(
     known_at: KnownAt = None,
 ) -> None:
     """A CSV of the cap table or of the warrants as of a date."""
-    with opened(ctx) as store:
-        result = replay_ledger(store, as_of=as_of, known_at=known_at,
-                               issuer_key=resolve_issuer(store, issuer) if issuer else None)
+    result = _replayed(ctx, as_of, known_at, issuer)
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
     if output is None:
         write(result, sys.stdout)

@@ -104,7 +104,7 @@ def conversion(ctx: typer.Context,
                source_date: SourceDate = None, quote: QuoteOpt = None) -> None:
     """A conversion of preferred stock into common."""
     def action(store):
-        key = resolve_issuer(store, issuer) if issuer else None
+        key = resolve_issuer(store, issuer)
         try:
             amount = Decimal(amount_converted.replace(",", "").lstrip("$")) if amount_converted else None
         except InvalidOperation:
@@ -161,7 +161,7 @@ def check(ctx: typer.Context, issuer: IssuerOpt = None, known_at: KnownAt = None
     """Replay everything and reconcile the reported totals; exit 1 when any differs."""
     failed = checked = 0
     with opened(ctx) as store:
-        key = resolve_issuer(store, issuer) if issuer else None
+        key = resolve_issuer(store, issuer)
         for r in reconcile(store, issuer_key=key, known_at=known_at):
             checked += 1
             a = r.assertion

@@ -21,8 +21,11 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def resolve_issuer(store: EventStore, wanted: str) -> str:
-    """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one."""
+def resolve_issuer(store: EventStore, wanted: str | None) -> str | None:
+    """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one;
+    None (every issuer) when nothing is asked for."""
+    if not wanted:
+        return None
     matches: dict[str, str] = {}
     for info in store.streams():
         issuer = info.issuer
