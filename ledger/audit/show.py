@@ -6,7 +6,7 @@ import attrs
 
 from events import EventCorrected, EventRetracted, Quote
 from ledger.audit.history import UnknownEvent
-from ledger.store import EventStore, event_id
+from ledger.store import EventStore
 from ledger.stored import Document, StoredEvent, StreamInfo
 
 # A "paragraph" of normalised text is a line; a line longer than this around the quote (a table
@@ -39,18 +39,12 @@ class Shown:
 
 
 def find_event(store: EventStore, wanted: str) -> tuple[StoredEvent, StreamInfo] | None:
-    """An event by its id (``<first 12 characters of the stream id>-<version>``), read from its
-    own stream only."""
-    wanted = wanted.strip()
-    _, dash, version = wanted.rpartition("-")
-    if not dash or not version.isdigit():
+    """An event by its id, through the unique index on event ids, and its stream."""
+    stored = store.event(wanted.strip())
+    if stored is None:
         return None
-    for info in store.streams():
-        if event_id(info.stream, int(version)) == wanted:
-            for stored in store.log(stream=info.stream):
-                if stored.event_id == wanted:
-                    return stored, info
-    return None
+    info = next((i for i in store.streams(stored.issuer_key) if i.stream == stored.stream), None)
+    return stored, info
 
 
 def excerpt(text: str, quote: Quote, context: int = CONTEXT) -> Excerpt:
@@ -77,10 +71,11 @@ def show(store: EventStore, wanted: str) -> Shown:
     if found is None:
         raise UnknownEvent(wanted.strip())
     stored, info = found
-    document = store.document(info.raw_sha256) if info.raw_sha256 else None
+    document = store.document(info.raw_sha256) if info and info.raw_sha256 else None
     excerpts = ()
     if document is not None:
         excerpts = tuple(excerpt(document.normalised, q) for q in stored.event.provenance.quotes)
-    corrected_by = tuple(e for e in store.log(after_seq=stored.seq)
-                         if isinstance(e.event, (EventRetracted, EventCorrected)) and e.event.target == stored.event_id)
+    # Corrections are few among many events: read them by type, not by scanning the ledger.
+    corrected_by = tuple(sorted((e for kind in (EventRetracted, EventCorrected) for e in store.of_type(kind.TYPE)
+                                 if e.event.target == stored.event_id), key=lambda e: e.seq))
     return Shown(stored, info, document, excerpts, corrected_by)
