@@ -21,6 +21,11 @@ def _holders(names: tuple[str, ...], description: str | None) -> str:
     return "; ".join(names) if names else (description or "—")
 
 
+def _heading(console: Console, text: str) -> None:
+    # A Rich rule truncates its title to the width; paths and stream ids must print whole.
+    console.print(f"── {text}", style="bold", soft_wrap=True, markup=False, highlight=False)
+
+
 def _money(value) -> str:
     return "—" if value is None else f"{value:,}"
 
@@ -30,7 +35,7 @@ def replay(console: Console, result: Replay) -> None:
         console.print(f"No events on or before {result.as_of}.")
     for report in result.issuers:
         issuer, t = report.issuer, report.totals
-        console.rule(f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
+        _heading(console, f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
         holdings = Table("class", "holders", "shares", "stated amount", "price", "date", "events",
                          title="Cap table", title_justify="left")
         for h in report.holdings:
@@ -70,7 +75,7 @@ def history(console: Console, events: Iterable[StoredEvent]) -> None:
 
 
 def dry_run(console: Console, outcome: Outcome) -> None:
-    console.rule(f"{outcome.path} → {outcome.stream} (dry run: nothing written)")
+    _heading(console, f"{outcome.path} → {outcome.stream} (dry run: nothing written)")
     for i, event in enumerate(outcome.events, 1):
         payload = to_payload(event)
         console.print(f"{i}. {event.TYPE} {event.effective_date}  {_summary(payload)}", style="bold", soft_wrap=True)

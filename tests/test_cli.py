@@ -73,9 +73,14 @@ def test_reingesting_a_filing_is_skipped_and_appends_nothing(run, filings, db_co
 
 def test_dry_run_prints_events_with_quotes_and_creates_no_db(run, filings, tmp_path):
     db = tmp_path / "never.db"
-    result = run("--db", db, "ingest", "--dry-run", filings[0])
+    deep = tmp_path / ("a-long-folder-name-" * 4) / filings[0].name
+    deep.parent.mkdir()
+    deep.write_bytes(filings[0].read_bytes())
+    result = run("--db", db, "ingest", "--dry-run", deep)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"─ {filings[0]} → sha256:863674c153e7")
+    # The heading is never cut to the terminal's width, however long the path.
+    stream = "sha256:863674c153e7280652dec79382442ca82e6c89694f94a245727b100d1417f490"
+    assert result.stdout.splitlines()[0] == f"── {deep} → {stream} (dry run: nothing written)"
     assert "2. common_issued 1999-11-19" in result.stdout
     assert "a total of 845,594 shares of the Company's common stock at a purchase price of $11.826" in result.stdout
     assert "0 event(s) appended" in result.stderr
