@@ -15,7 +15,8 @@ from ledger.errors import LedgerError
 from ledger.store import EventStore
 
 app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None)  # usage errors as click's plain lines, never a boxed panel that wraps
 # Diagnostics carry file names and filing text: never markup or emoji, never wrapped (one line each).
 err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 out = Console(highlight=False, markup=False, emoji=False)  # filing text may contain [brackets]
