@@ -8,11 +8,10 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from cli.base import Format, IssuerOpt, app, err, fail, opened, out, parse_date
+from cli import render
+from cli.base import Format, IssuerOpt, app, err, fail, opened, out, parse_date, table_console
 from cli.reads import KnownAt
 from events import to_payload
 from ledger.audit import (
@@ -27,13 +26,6 @@ OptionalAsOf = Annotated[date | None, typer.Option(
 Fmt = Annotated[Format, typer.Option("--format", help="table or json")]
 HIGHLIGHT = "bold black on yellow"
 MARK_OPEN, MARK_CLOSE = "»", "«"      # the quoted span, when stdout is not a terminal
-
-
-def _console() -> Console:
-    """The shared console on a terminal; in a pipe a wide one, so ids and dates are never cut."""
-    if out.is_terminal:
-        return out
-    return Console(file=sys.stdout, highlight=False, markup=False, emoji=False, width=220)
 
 
 def _line(text: str = "") -> None:
@@ -116,10 +108,9 @@ def history_command(
             for row in rows:
                 _json_line(_history_json(row))
             return
-        table = Table("seq", "event", "type", "effective", "public", "recorded", "what", "source",
-                      title=f"History of {selector.kind} {selector.value}", title_justify="left")
-        for column in table.columns[:6]:
-            column.no_wrap = True
+        table = render.table("seq", "event", "type", "effective", "public", "recorded", "what", "source",
+                             atomic={"seq", "event", "type", "effective", "public", "recorded"},
+                             title=f"History of {selector.kind} {selector.value}", title_justify="left")
         count = 0
         for row in rows:
             s, count = row.stored, count + 1
@@ -129,7 +120,7 @@ def history_command(
             table.add_row(str(s.seq), s.event_id, s.type, iso(s.effective_date), iso(s.public_date) or "—",
                           s.recorded_at[:19], what, s.quote)
     if count:
-        _console().print(table)
+        render.show(table_console(), table)
     else:
         err.print(f"no events for {selector.kind} {selector.value!r} with these filters")
 
@@ -243,20 +234,20 @@ def explain_command(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(_explain_json(result), indent=2, ensure_ascii=False) + "\n")
     else:
-        console = _console()
+        console = table_console()
         known = f", known at {iso(result.known_at)}" if result.known_at else ""
         if not result.issuers:
             _line(f"No events on or before {iso(result.as_of)}{known}.")
         for i in result.issuers:
-            table = Table("events", "date", "amount", "counted", "what", "source",
-                          title=f"{i.issuer.name}: {figure} as of {iso(result.as_of)}{known}", title_justify="left")
-            for column in table.columns[:4]:
-                column.no_wrap = True
+            table = render.table("events", "date", "amount", "counted", "what", "source",
+                                 atomic={"events", "date", "amount", "counted"},
+                                 title=f"{i.issuer.name}: {figure} as of {iso(result.as_of)}{known}",
+                                 title_justify="left")
             for it in i.items:
                 what = it.what + (f" (corrected by {', '.join(it.corrected_by)})" if it.corrected_by else "")
                 table.add_row(", ".join(it.event_ids), iso(it.date), _fmt(it.amount),
                               "yes" if it.counted else f"no: {it.note}", what, it.source or "—")
-            console.print(table)
+            render.show(console, table)
             counted = sum(1 for it in i.items if it.counted)
             _line(f"{figure} = {_fmt(i.total)} ({counted} item(s) counted, sum {_fmt(i.itemised)})")
             if i.residual:

@@ -1,6 +1,7 @@
 """What every command shares: the app, the global --db, consoles, date parsing, exit codes."""
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -20,6 +21,13 @@ app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only eve
 # Diagnostics carry file names and filing text: never markup or emoji, never wrapped (one line each).
 err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
 out = Console(highlight=False, markup=False, emoji=False)  # filing text may contain [brackets]
+
+
+def table_console() -> Console:
+    """The shared console on a terminal; in a pipe a wide one, so tables keep their rows on one line."""
+    if out.is_terminal:
+        return out
+    return Console(file=sys.stdout, highlight=False, markup=False, emoji=False, width=220)
 
 EXIT_BAD_INPUT = 2      # a file, a date or a database the command cannot use
 EXIT_FAILED_CHECK = 1   # verify found a changed ledger

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cli import render
-from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, out, parse_date
+from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, parse_date, table_console
 from events import to_payload
 from ledger.export import write_cap_table_csv, write_warrants_csv
 from ledger.projections import to_json_contract
@@ -47,7 +47,7 @@ def replay(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
     else:
-        render.replay(out, result)
+        render.replay(table_console(), result)
     for warning in result.warnings:
         err.print(f"warning: {warning}", soft_wrap=True)
 
@@ -71,7 +71,7 @@ def events(
                     "public_date": stored.public_date.isoformat() if stored.public_date else None,
                     "recorded_at": stored.recorded_at, "payload": to_payload(stored.event)}) + "\n")
         else:
-            render.history(out, log)
+            render.history(table_console(), log)
 
 
 @app.command()

@@ -1,16 +1,47 @@
 """Rich tables for people. Scripts should use --format json or the CSV export instead."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from rich.console import Console
-from rich.table import Table
+from rich.measure import Measurement
+from rich.table import Column, Table
 
 from events import to_payload
 from ledger.ingest import Outcome
 from ledger.projections import Replay
 from ledger.projections.report import dec
 from ledger.stored import StoredEvent
+
+
+def table(*headers: str, atomic: Collection[str] = (), **kwargs) -> Table:
+    """Cells fold onto more lines, never end in '…'; atomic ones (figures, dates, ids) stay on one line
+    while the width allows, so an auditor can read every figure whole."""
+    return Table(*(Column(h, overflow="fold", no_wrap=h in atomic) for h in headers), **kwargs)
+
+
+def _narrowest(console: Console, rows: Table) -> int:
+    """The least width at which no cell is cut: whole words, and atomic cells whole."""
+    def least(column) -> int:
+        sizes = [Measurement.get(console, console.options, cell) for cell in (column.header, *column.cells)]
+        return max(m.maximum if column.no_wrap else m.minimum for m in sizes)
+    columns = rows.columns
+    return sum(least(c) + 2 for c in columns) + len(columns) + 1     # padding and borders
+
+
+def show(console: Console, rows: Table) -> None:
+    """Print a table when its cells fit the width whole; else one record per row, like psql's
+    expanded display, since a cropped date or id is worse than a longer page."""
+    if _narrowest(console, rows) <= console.width:
+        console.print(rows)
+        return
+    if rows.title:
+        console.print(rows.title, style="italic")
+    columns = [(str(c.header), list(c.cells)) for c in rows.columns]
+    for i in range(rows.row_count):
+        console.print(f"-[ {i + 1} ]-", style="dim")
+        for header, cells in columns:
+            console.print(f"{header}: {cells[i]}", soft_wrap=True)
 
 
 def _cell(value) -> str:
@@ -36,20 +67,22 @@ def replay(console: Console, result: Replay) -> None:
     for report in result.issuers:
         issuer, t = report.issuer, report.totals
         _heading(console, f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
-        holdings = Table("class", "holders", "shares", "stated amount", "price", "date", "events",
+        holdings = table("class", "holders", "shares", "stated amount", "price", "date", "events",
+                         atomic={"shares", "stated amount", "price", "date", "events"},
                          title="Cap table", title_justify="left")
         for h in report.holdings:
             holdings.add_row(h.security_class, _holders(h.holders, h.holders_description), _money(h.shares),
                              _money(h.stated_amount), _cell(dec(h.price)), str(h.date), ", ".join(h.event_ids))
-        console.print(holdings)
-        warrants = Table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
+        show(console, holdings)
+        warrants = table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
+                         atomic={"shares", "exercise", "issued", "expires", "status", "events"},
                          title="Warrants", title_justify="left")
         for w in report.warrants:
             warrants.add_row(w.tranche, _holders(w.holders, w.holders_description), _money(w.shares),
                              str(w.quantity_basis), _cell(dec(w.exercise_price)), str(w.issued_on),
                              _cell(w.expires_on), str(w.status), ", ".join(w.event_ids))
-        console.print(warrants)
-        totals = Table("total", "value", title="Totals", title_justify="left")
+        show(console, warrants)
+        totals = table("total", "value", atomic={"value"}, title="Totals", title_justify="left")
         totals.add_row("common shares", f"{t.common_shares:,}")
         totals.add_row("warrant shares outstanding", f"{t.warrant_shares_outstanding:,}")
         totals.add_row("tranches of undetermined quantity", str(t.undetermined_warrant_tranches))
@@ -57,7 +90,7 @@ def replay(console: Console, result: Replay) -> None:
         totals.add_row("capital raised (stated)", f"${t.capital_raised:,}")
         totals.add_row("cash fees paid (stated)", f"${t.fees_paid_cash:,}" + (" approx." if t.fees_approximate else ""))
         totals.add_row("fees with undisclosed cash", str(t.undisclosed_cash_fees))
-        console.print(totals)
+        show(console, totals)
 
 
 def _summary(payload: dict) -> str:
@@ -67,11 +100,12 @@ def _summary(payload: dict) -> str:
 
 
 def history(console: Console, events: Iterable[StoredEvent]) -> None:
-    table = Table("seq", "event", "type", "effective", "public", "recorded", "what", "source")
+    rows = table("seq", "event", "type", "effective", "public", "recorded", "what", "source",
+                 atomic={"seq", "event", "type", "effective", "public", "recorded"})
     for e in events:
-        table.add_row(str(e.seq), e.event_id, e.type, str(e.effective_date), _cell(e.public_date),
+        rows.add_row(str(e.seq), e.event_id, e.type, str(e.effective_date), _cell(e.public_date),
                       e.recorded_at[:19], _summary(to_payload(e.event)), e.quote)
-    console.print(table)
+    show(console, rows)
 
 
 def dry_run(console: Console, outcome: Outcome) -> None:
