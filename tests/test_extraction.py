@@ -112,6 +112,14 @@ def test_warrant_date_differs_from_agreement_date():
     assert (warrant["effective_date"], warrant["expires_on"]) == ("2000-05-01", "2005-05-01")   # "dated as of May 1, 2000"
 
 
+def test_a_warrant_exhibit_to_someone_outside_the_purchase_agreement_is_not_an_investor_holder():
+    # Exhibit 4.4 is a warrant to Dlouhy Investments Inc., who is not a party to the purchase
+    # agreement (4.1); the body's investor warrants go to the one buyer.
+    warrant = only(facts("003"), type="warrant_granted", kind="investor")
+    assert warrant["holders"] == ["Royal Canadian Growth Fund"]
+    assert not any("Dlouhy" in q["text"] for q in warrant["provenance"]["quotes"])
+
+
 def test_additional_closing_on_the_same_terms_and_approximate_fee():
     f = facts("004")
     first = only(f, type="common_issued", shares=2575000)

@@ -740,10 +740,15 @@ class Extractor:
             exhibits = self.parties.warrant_holders(d.fields.get("label") or (
                 d.fields["tranche"] if d.fields["tranche"] != "Warrants" else None))
             exhibits = [e for e in exhibits if e.date >= d.date]
+            # A warrant exhibit to someone outside the purchase agreement (often the finder) does not
+            # make them an investor in this tranche.
+            buyers = set(self.parties.buyers(d.date)[0])
+            if buyers and any(buyers & set(e.holders) for e in exhibits):
+                exhibits = [e for e in exhibits if buyers & set(e.holders)]
             if exhibits:
                 holders: list[str] = []
                 for e in exhibits:
-                    holders.extend(h for h in e.holders if h not in holders)
+                    holders.extend(h for h in e.holders if h not in holders and (not buyers or h in buyers))
                     d.cite(e.sentence)
                 d.fields["holders"] = tuple(holders)
                 dated = {e.date for e in exhibits}
