@@ -57,6 +57,14 @@ def _heading(console: Console, text: str) -> None:
     console.print(f"── {text}", style="bold", soft_wrap=True, markup=False, highlight=False)
 
 
+def _price(h) -> str:
+    """Common: the price paid. Preferred: what a share converts at, and the cap on common received."""
+    if h.is_common or (h.conversion_price is None and h.conversion_share_cap is None):
+        return _cell(dec(h.price))
+    cap = f" (cap {h.conversion_share_cap:,})" if h.conversion_share_cap is not None else ""
+    return f"converts at {_cell(dec(h.conversion_price))}{cap}"
+
+
 def _money(value) -> str:
     return "—" if value is None else f"{value:,}"
 
@@ -68,11 +76,11 @@ def replay(console: Console, result: Replay) -> None:
         issuer, t = report.issuer, report.totals
         _heading(console, f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
         holdings = table("class", "holders", "shares", "stated amount", "price", "date", "events",
-                         atomic={"shares", "stated amount", "price", "date", "events"},
+                         atomic={"shares", "stated amount", "date", "events"},
                          title="Cap table", title_justify="left")
         for h in report.holdings:
             holdings.add_row(h.security_class, _holders(h.holders, h.holders_description), _money(h.shares),
-                             _money(h.stated_amount), _cell(dec(h.price)), str(h.date), ", ".join(h.event_ids))
+                             _money(h.stated_amount), _price(h), str(h.date), ", ".join(h.event_ids))
         show(console, holdings)
         warrants = table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
                          atomic={"shares", "exercise", "issued", "expires", "status", "events"},

@@ -149,20 +149,35 @@ def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEve
     return matches[0]
 
 
+def _preferred_position(store: EventStore, preferred: StoredEvent, when: date):
+    """The preferred lot as of ``when`` (after earlier conversions and splits) and the common
+    its earlier conversions delivered."""
+    result = replay_ledger(store, as_of=when, issuer_key=preferred.issuer_key)
+    rows = [h for r in result.issuers for h in r.holdings if h.event_ids and h.event_ids[0] == preferred.event_id]
+    lot = next((h for h in rows if not h.is_common), None)
+    if lot is None:
+        raise BadRecord(f"preferred {preferred.event_id} is not in the ledger as of {when} (retracted?)")
+    return lot, sum(h.shares or 0 for h in rows if h.is_common)
+
+
 def record_conversion(store: EventStore, preferred: StoredEvent, *, common_received: int, when: date,
                       shares_converted: int | None, amount_converted: Decimal | None,
                       citation: Citation) -> StoredEvent:
     _not_before(when, preferred, "preferred")
-    p = preferred.event
+    title = preferred.event.title
     if common_received <= 0:
         raise BadRecord(f"a conversion must deliver common shares, not {common_received}")
-    if shares_converted is not None and p.shares is not None and shares_converted > p.shares:
-        raise BadRecord(f"cannot convert {shares_converted:,} shares of {p.title}: {p.shares:,} were issued")
-    if amount_converted is not None and p.stated_amount is not None and amount_converted > p.stated_amount:
-        raise BadRecord(f"cannot convert {amount_converted:,} of {p.title}: its stated amount is {p.stated_amount:,}")
-    cap = p.conversion.share_cap if p.conversion else None
-    if cap is not None and common_received > cap:
-        raise BadRecord(f"{common_received:,} common shares exceed the {cap:,}-share conversion cap of {p.title}")
+    lot, delivered = _preferred_position(store, preferred, when)
+    if shares_converted is not None and lot.shares is not None and shares_converted > lot.shares:
+        raise BadRecord(f"cannot convert {shares_converted:,} shares of {title}: {lot.shares:,} are outstanding "
+                        f"on {when}")
+    if amount_converted is not None and lot.stated_amount is not None and amount_converted > lot.stated_amount:
+        raise BadRecord(f"cannot convert {amount_converted:,} of {title}: {lot.stated_amount:,} is outstanding "
+                        f"on {when}")
+    cap = lot.conversion_share_cap      # rebased by any split before ``when``
+    if cap is not None and delivered + common_received > cap:
+        raise BadRecord(f"{common_received:,} common shares exceed the {cap:,}-share conversion cap of {title}"
+                        + (f" ({delivered:,} already delivered)" if delivered else ""))
     return append_recorded(store, preferred.issuer_key, lambda prov: PreferredConverted(
         effective_date=when, provenance=prov, preferred=preferred.event_id, shares_converted=shares_converted,
         stated_amount_converted=amount_converted, common_received=common_received), citation)

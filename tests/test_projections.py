@@ -356,8 +356,9 @@ def test_json_contract_shape_and_types():
     }
     assert all(type(issuer["totals"][k]) is int for k in ("common_shares", "warrant_shares_outstanding"))
     pref, common, _ = issuer["holdings"]
-    assert set(common) == {"class", "holders", "holders_description", "shares", "stated_amount", "price", "date",
-                           "event_ids", "sources"}
+    assert set(common) == {"class", "holders", "holders_description", "shares", "stated_amount", "price",
+                           "conversion_price", "conversion_share_cap", "date", "event_ids", "sources"}
+    assert (common["conversion_price"], common["conversion_share_cap"]) == (None, None)
     assert (common["shares"], common["price"], common["stated_amount"], common["date"]) == (
         845_594, "11.826", None, "1999-11-19")
     assert common["holders"] == list(BUYERS_1999) and common["event_ids"] == ["common-nov99"]

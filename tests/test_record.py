@@ -114,12 +114,25 @@ def test_preferred_conversion_by_series(run, db_copy):
     assert i["totals"]["common_shares"] == 845594 + 150000
 
 
+def test_a_second_conversion_is_checked_against_what_the_first_left(run, db_copy):
+    ok(run("--db", db_copy, "record", "conversion", "--preferred", "Series A", "--issuer", "NeoTherapeutics",
+           "--common", "1000000", "--amount-converted", "3,000,000", "--date", "1999-09-01", "--source", "10-Q"))
+    base = ["--db", db_copy, "record", "conversion", "--preferred", "Series A", "--issuer", "NeoTherapeutics"]
+    title = "5% Series A Preferred Stock with Conversion Features"
+    refused(run(*base, "--common", "10", "--amount-converted", "1,000,001", "--date", "1999-10-01", "--source", "10-Q"),
+            f"cannot convert 1,000,001 of {title}: 1,000,000 is outstanding on 1999-10-01")
+    refused(run(*base, "--common", "450001", "--date", "1999-10-01", "--source", "10-Q"),
+            f"450,001 common shares exceed the 1,450,000-share conversion cap of {title} (1,000,000 already delivered)")
+    ok(run(*base, "--common", "450000", "--amount-converted", "1,000,000", "--date", "1999-10-01", "--source", "10-Q"))
+
+
 @pytest.mark.parametrize("args, message", [
     (["--preferred", "Series C", "--common", "1"], "no Series C preferred stock of this issuer in the ledger"),
     (["--preferred", "Series A", "--common", "1450001"],
      "1,450,001 common shares exceed the 1,450,000-share conversion cap of 5% Series A Preferred Stock with Conversion Features"),
     (["--preferred", "Series A", "--common", "10", "--amount-converted", "4000001"],
-     "cannot convert 4,000,001 of 5% Series A Preferred Stock with Conversion Features: its stated amount is 4,000,000"),
+     "cannot convert 4,000,001 of 5% Series A Preferred Stock with Conversion Features: 4,000,000 is outstanding "
+     "on 1999-09-01"),
 ])
 def test_bad_conversions_are_refused(run, db_copy, args, message):
     refused(run("--db", db_copy, "record", "conversion", "--issuer", "NeoTherapeutics", *args,
@@ -139,6 +152,12 @@ def test_opening_balance_and_split(run, db_copy):
     assert (march["shares"], march["exercise_price"]) == (643750 // 3, "8.25")
     lot = next(h for h in after["holdings"] if h["date"] == "2002-03-13")
     assert lot["price"] == "6.00"
+    # Preferred keeps its stated amount and share count; what it converts into is rebased.
+    before_pref, pref = (next(h for h in i["holdings"] if "Preferred" in h["class"])
+                         for i in (issuer(run, db_copy, "2002-05-31"), after))
+    assert (before_pref["conversion_price"], before_pref["conversion_share_cap"]) == ("13.06", 1_450_000)
+    assert (pref["conversion_price"], pref["conversion_share_cap"]) == ("39.18", 1_450_000 // 3)
+    assert (pref["shares"], pref["stated_amount"]) == (before_pref["shares"], before_pref["stated_amount"])
 
 
 def test_retraction_and_correction_keep_history_and_honour_knowledge_time(run, db_copy):

@@ -30,6 +30,10 @@ class Holding:
     date: date
     event_ids: tuple[str, ...]
     sources: tuple[str, ...]
+    # Preferred only: the fixed conversion price and the cap on common received, as filed and
+    # then rebased by stock splits (a split of common leaves the count of preferred shares alone).
+    conversion_price: Decimal | None = None
+    conversion_share_cap: int | None = None
 
     @property
     def is_common(self) -> bool:
@@ -77,11 +81,26 @@ def holding(stored: StoredEvent) -> Holding | None:
             event.price, stored.effective_date, (stored.event_id,), sources(event),
         )
     if isinstance(event, PreferredIssued):
+        terms = event.conversion
         return Holding(
             preferred_class(event), event.holders, event.holders_description, event.shares,
             event.stated_amount, None, stored.effective_date, (stored.event_id,), sources(event),
+            terms.fixed_price if terms else None, terms.share_cap if terms else None,
         )
     return None
+
+
+def _split_lot(lot: Holding, stored: StoredEvent) -> Holding:
+    """A split of common: common lots rebase shares and price; preferred lots keep their shares
+    and rebase what they convert into."""
+    split, ids = stored.event, lot.event_ids + (stored.event_id,)
+    if lot.is_common:
+        return attrs.evolve(lot, shares=split_shares(lot.shares, split), price=split_price(lot.price, split),
+                            event_ids=ids)
+    if lot.conversion_price is None and lot.conversion_share_cap is None:
+        return lot
+    return attrs.evolve(lot, conversion_price=split_price(lot.conversion_price, split),
+                        conversion_share_cap=split_shares(lot.conversion_share_cap, split), event_ids=ids)
 
 
 class CapTableFold:
@@ -118,8 +137,7 @@ class CapTableFold:
                                             None, None, stored.effective_date, (stored.event_id,), sources(event))
         elif isinstance(event, StockSplit):
             for key, r in lots.items():
-                lots[key] = attrs.evolve(r, shares=split_shares(r.shares, event), price=split_price(r.price, event),
-                                         event_ids=r.event_ids + (stored.event_id,))
+                lots[key] = _split_lot(r, stored)
             self._grants = {k: (h, d, split_price(p, event)) for k, (h, d, p) in self._grants.items()}
 
     @staticmethod

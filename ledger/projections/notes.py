@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import attrs
 
-from events import NoteIssued
+from events import NoteIssued, StockSplit
 from ledger.projections import sources
+from ledger.projections.split import split_price
 from ledger.stored import StoredEvent
 
 
@@ -34,7 +35,16 @@ class NoteFold:
 
     def add(self, stored: StoredEvent) -> None:
         e = stored.event
-        if not isinstance(e, NoteIssued) or stored.effective_date > self.as_of:
+        if stored.effective_date > self.as_of:
+            return
+        if isinstance(e, StockSplit):   # a note converts into common: its conversion price rebases
+            rows = self._rows.get(stored.issuer_key, [])
+            rows[:] = [attrs.evolve(r, conversion_price=split_price(r.conversion_price, e),
+                                    event_ids=r.event_ids + (stored.event_id,))
+                       if r.conversion_price is not None and (r.maturity is None or stored.effective_date < r.maturity)
+                       else r for r in rows]
+            return
+        if not isinstance(e, NoteIssued):
             return
         status = "matured" if e.maturity is not None and self.as_of >= e.maturity else "outstanding"
         self._rows.setdefault(stored.issuer_key, []).append(NoteRow(
