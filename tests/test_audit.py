@@ -203,6 +203,13 @@ def test_history_shows_corrections_with_what_they_replace(run, corrected_db):
     assert filing[at]["retracted_by"] == [ids["retraction"]]
     assert filing[at + 1]["event_id"] == ids["retraction"] and filing[at + 1]["replaces"] == JAN29_WARRANTS
 
+    # The November 1999 filing's trail goes on past its own events, to the exercise of its warrants.
+    november = [r["event_id"] for r in history(run, db, "--filing", "000_ba47be5c523c5283.txt")]
+    assert november[-1] == ids["exercise"] and november.index(ids["correction"]) == november.index(NOV19_CLOSING) + 1
+    assert [i for i in november if not i.startswith("863674c153e7-")] == [ids["correction"], ids["exercise"]]
+    assert ids["exercise"] not in [r["event_id"] for r in history(run, db, "--filing", "000_ba47be5c523c5283.txt",
+                                                                    "--as-of", "2001-05-31")]
+
     table = ok(run("--db", db, "history", "--filing", "002_224ff9c854471a24.txt")).stdout
     assert f"retracted by {ids['retraction']}" in table and f"retracts {JAN29_WARRANTS}" in table
 

@@ -28,7 +28,6 @@ from ledger.stored import StoredEvent, StreamInfo
 # corrected event). ``tranche`` is also a label on grants ("Closing Warrants"); a label never
 # equals an event id, so it is only a pointer when it names one.
 POINTER_FIELDS = ("target", "tranche", "preferred")
-CORRECTION_FIELDS = ("target",)
 HOLDER_FIELDS = ("holders", "buyers", "payee")
 CORRECTIONS = (EventRetracted, EventCorrected)
 
@@ -169,8 +168,10 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
             issuer_key: str | None = None) -> Iterator[HistoryRow]:
     """The trail of one filing, tranche or holder, in replay order; see the module docstring.
     Raises BadSelector or UnknownEvent before yielding anything."""
-    stream = find_filing(store, selector.value).stream if selector.kind == "filing" else None
-    fields = CORRECTION_FIELDS if selector.kind == "filing" else POINTER_FIELDS
+    filing = find_filing(store, selector.value) if selector.kind == "filing" else None
+    stream = filing.stream if filing else None
+    if filing is not None:      # the filing's events, then whatever later points at them (exercises too)
+        issuer_key = filing.issuer_key
     needle = selector.value.strip().lower()
 
     selected: set[str] = set()
@@ -188,7 +189,7 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
             seed_found = True
         elif selector.kind == "holder" and _holder_match(event, needle):
             selected.add(stored.event_id)
-        elif any(p in selected for p in _pointers(event, fields)):
+        elif any(p in selected for p in _pointers(event, POINTER_FIELDS)):
             selected.add(stored.event_id)
         elif selector.kind == "holder" and _corrects_holder(event, needle):
             selected.update((stored.event_id, event.target))
@@ -197,10 +198,10 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
             corrections.setdefault(event.target, []).append(stored)
     if not seed_found:
         raise UnknownEvent(selector.value.strip())
-    return _rows(store, selected, corrections, stream, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+    return _rows(store, selected, corrections, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
 
 
-def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[StoredEvent]], stream: str | None,
+def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[StoredEvent]],
           *, as_of: date | None, known_at: date | None, issuer_key: str | None) -> Iterator[HistoryRow]:
     restated = superseded(store, known_at=known_at)
     shown: set[str] = set()
@@ -218,6 +219,6 @@ def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[Sto
             if fix.event_id not in shown:
                 yield from row(fix)
 
-    for stored in store.read(as_of=as_of, issuer_key=issuer_key, stream=stream):
+    for stored in store.read(as_of=as_of, issuer_key=issuer_key):
         if stored.event_id in selected and stored.event_id not in shown and visible(stored, known_at=known_at):
             yield from row(stored)
