@@ -238,3 +238,39 @@ def test_acquisition_shares_are_approximate_and_statements_recap_nothing():
     assert (common["shares"], common["shares_basis"], common["price"]) == (850000, "approximate", None)
     # the target's capitalisation and its audited notes (past issuances) are not facts of this filing
     assert [e["type"] for e in f] == ["filing_recorded", "common_issued"]
+
+
+def test_a_term_that_starts_later_and_a_closing_after_the_agreement():
+    # "exercisable beginning six months after the date of issuance and will expire five years from
+    # the date they first become exercisable"; agreed March 3, closed March 7.
+    f = facts("pipe_delayed_exercise_later_closing")
+    common = only(f, type="common_issued")
+    assert (common["effective_date"], common["shares"], common["price"]) == ("2006-03-07", 3200000, "2.50")
+    assert (common["consideration"], common["consideration_basis"]) == ("8000000", "approximate")
+    warrant = only(f, type="warrant_granted", kind="investor")
+    assert (warrant["shares"], warrant["exercise_price"], warrant["term_years"], warrant["expires_on"]) == (
+        1600000, "3.25", "5", "2011-09-07")
+    fee = only(f, type="fee_paid")
+    assert (fee["payee"], fee["percent_of_proceeds"], fee["cash"], fee["warrant_shares"]) == (
+        "Rodman & Renshaw, LLC", "6", None, 96000)
+    agent = only(f, type="warrant_granted", kind="placement_agent")
+    assert (agent["holders"], agent["exercise_price"], agent["expires_on"]) == (["Rodman & Renshaw, LLC"], "3.125", None)
+
+
+def test_debentures_agent_warrants_on_the_same_terms_and_a_named_buyer():
+    f = facts("debentures_and_regulation_s_sale")
+    note = only(f, type="note_issued")
+    assert (note["principal"], note["interest_rate"], note["maturity"], note["conversion_price"]) == (
+        "3000000", "6", "2000-08-14", None)          # "the lesser of $4.50 ... or 80% of ...": a formula
+    assert note["conversion_formula"].startswith("the lesser of $4.50 per share or 80% of the average")
+    investor = only(f, type="warrant_granted", kind="investor")
+    assert (investor["shares"], investor["exercise_price"], investor["expires_on"]) == (150000, "5.25", "2000-08-14")
+    agent = only(f, type="warrant_granted", kind="placement_agent")
+    assert (agent["holders"], agent["shares"], agent["exercise_price"], agent["exercise_price_basis"],
+            agent["expires_on"]) == (["Westpark Securities, Inc."], 30000, "5.25", "by_reference", "2000-08-14")
+    fee = only(f, type="fee_paid")
+    assert (fee["payee"], fee["cash"]) == ("Westpark Securities, Inc.", "240000")
+    sale = only(f, type="common_issued")
+    assert (sale["effective_date"], sale["shares"], sale["price"], sale["buyers"]) == (
+        "1997-09-02", 400000, "3.75", ["Harbor Point Partners, L.P."])
+    assert (sale["consideration"], sale["consideration_basis"]) == (None, "not_stated")

@@ -77,7 +77,7 @@ def _term(head: str, segment: str) -> tuple[Decimal | None, date | None]:
     m = P.EXPIRES_ON.search(segment)
     if m:
         return None, parse_date(m["date"])
-    m = P.TERM_AFTER.search(segment)
+    m = _term_match(segment)
     if m:
         raw, half, unit = (m["n"], m["half"], m["unit"]) if m["n"] else (m["n2"], m["half2"], m["unit2"])
         n = word_number(raw) if not re.fullmatch(r"\d+\.\d+", raw) else None
@@ -91,10 +91,24 @@ def _term(head: str, segment: str) -> tuple[Decimal | None, date | None]:
     return None, None
 
 
+def _term_match(text: str) -> re.Match | None:
+    """The first statement of how long a warrant lasts, not of when it starts: in "exercisable
+    beginning six months after issuance and expire five years from ...", five years."""
+    starts = P.TERM_STARTS.search(text)
+    for m in P.TERM_AFTER.finditer(text):
+        if not (starts and m.start() < starts.end() and starts.start() < m.end()):
+            return m
+    return None
+
+
 def _term_offset(text: str) -> int | None:
-    """Months from issue until the term starts ("commencing six months after issuance")."""
+    """Months from issue until the term starts ("commencing six months after issuance"); None when
+    the term itself runs from issue ("expire five years from the date of issuance")."""
     m = P.TERM_STARTS.search(text)
     if not m or (n := word_number(m["n"])) is None:
+        return None
+    term = _term_match(text)
+    if term and (term["n2"] or P.FROM_ISSUE.match(text, term.end())):
         return None
     return n * 12 if m["unit"].lower().startswith("year") else n
 
@@ -435,6 +449,11 @@ class Extractor:
     def _describe_buyers(self, d: Draft, s: Sentence) -> None:
         if d.fields.get("buyers"):
             return
+        if d.kind == "common":      # "sold 400,000 shares ... to Harbor Point Partners, L.P. at $3.75"
+            named = P.NAMED_TO.search(d.fields.get("segment") or "")
+            if named and not self._is_issuer(named["name"], named["name"]):
+                d.fields["buyers"] = (named["name"].strip(" ,"),)
+                return
         m = P.TO_WHOM.search(s.text)
         d.fields.setdefault("buyers_description", self.deal.buyers_description or (m["who"] if m else None))
 
@@ -679,10 +698,12 @@ class Extractor:
                 w.fields["shares"] = shares
             else:
                 w.fields["quantity_basis"] = QuantityBasis.UNDISCLOSED
-            if w.fields["exercise_price"] is None:
-                w.fields["exercise_price_basis"] = Basis.UNDISCLOSED
             term, expires = _term("", segment)
             w.fields.update(term_years=term, stated_expiry=expires)
+            if P.SAME_TERMS.search(segment):    # "on the same terms as the investors' warrants"
+                self._same_terms(w)
+            if w.fields["exercise_price"] is None:
+                w.fields["exercise_price_basis"] = Basis.UNDISCLOSED
         return True
 
     def _right(self, s: Sentence) -> bool:

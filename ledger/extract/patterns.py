@@ -119,7 +119,7 @@ NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
 
 TERM_BEFORE = re.compile(rf"\b(?P<n>{WORD_NUMBER}|\d+)(?P<half>\s+and\s+one-half)?[- ]years?[- ]?$", re.I)
 TERM_AFTER = re.compile(
-    rf"(?:for\s+a\s+(?:period|term)\s+of|term\s+of|exercisable\s+for|expir\w*\s+(?:on\s+the\s+)?|within)\s+"
+    rf"(?:for\s+a\s+(?:period|term)\s+of|term\s+of|exercisable\s+for|expir\w*(?:\s+on\s+the)?|within)\s+"
     rf"(?P<n>{WORD_NUMBER}|\d+(?:\.\d+)?)(?:\s+\(\d+\))?(?P<half>\s+and\s+one-half)?\s+(?P<unit>years?|months?)"
     rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+"
     rf"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing|grant)",
@@ -128,6 +128,10 @@ TERM_AFTER = re.compile(
 TERM_STARTS = re.compile(
     rf"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>{WORD_NUMBER}|\d+)\s+(?P<unit>months?|years?)\s+"
     rf"(?:after|following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing)", re.I)
+# What follows a term that runs from issue: "five years| from the date of issuance".
+FROM_ISSUE = re.compile(
+    r"\s+(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:original\s+)?(?:issuance|issue|closing|grant)",
+    re.I)
 EXPIRES_ON = re.compile(rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})", re.I)
 
 LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
@@ -137,7 +141,8 @@ AGREEMENT = re.compile(
     r"(?:[\w-]+\s+){0,3}?(?:investors?|institutions?|purchasers?|buyers?|funds?|shareholders?|stockholders?))\b)?",
     re.I)
 CLOSED_ON = re.compile(
-    rf"\b(?:closed|closing\s+(?:occurred|took\s+place|was\s+completed)|was\s+completed|completed)\s+on\s+(?P<date>{DATE})"
+    rf"\b(?:closed|closing(?:\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:transaction|offering|placement|financing|sale)s?)?"
+    rf"\s+(?:occurred|took\s+place|was\s+(?:completed|consummated|held))|was\s+completed|completed)\s+on\s+(?P<date>{DATE})"
     rf"|\bOn\s+(?P<date2>{DATE}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:closed|was\s+(?:completed|consummated))\b"
     rf"|\bclosed\s+and\s+[^.]{{0,80}}?\bdelivered\s+on\s+(?P<date3>{DATE})",
     re.I)
@@ -199,17 +204,18 @@ PAYEE_DESCRIPTION = re.compile(
     r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
     r"financial\s+advis[oe]r|broker-dealer)s?)\b", re.I)
 NAMED_TO = re.compile(
-    r"\bto\s+(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
+    r"\bto\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
 PAYEE_NAME = re.compile(
-    r"(?:\bto|\bpaid)\s+(?P<name>(?:[A-Z][\w.&'’-]*\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))",
+    r"(?:\bto|\bpaid)\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&)\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)"
+    r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?|Corp\.?)(?=[\s,.;]|$))?)",
     )
 # 'Mercator Advisory Group, LLC ("MAG")': later sentences may name a party by its alias only.
 ALIAS = re.compile(
-    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))"
+    r"(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))"
     r",?\s*\((?:the\s+)?[\"“](?P<alias>[A-Z][\w&. -]{0,30})[\"”]\)")
 SELF_ALIAS = re.compile(r"^(?:Company|Registrant|Issuer|Corporation|Parent|Purchaser|Purchasers|Investors?|Agreement)$", re.I)
 AGENT_NAMED = re.compile(
-    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
+    r"(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
     r"(?:\s*\((?:the\s+)?[\"“](?P<alias>[^\"”]+)[\"”]\))?\s+(?:acted|served|is\s+acting|was\s+engaged)\s+as\s+(?:the\s+)?(?:exclusive\s+|sole\s+|lead\s+)?"
     r"(?P<role>placement\s+agent|finder|financial\s+advis[oe]r|underwriter)")
 FEE_ROLE = (
