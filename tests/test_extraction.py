@@ -274,3 +274,20 @@ def test_debentures_agent_warrants_on_the_same_terms_and_a_named_buyer():
     assert (sale["effective_date"], sale["shares"], sale["price"], sale["buyers"]) == (
         "1997-09-02", 400000, "3.75", ["Harbor Point Partners, L.P."])
     assert (sale["consideration"], sale["consideration_basis"]) == (None, "not_stated")
+
+
+def test_units_in_two_closings_amounts_in_words_and_no_agent():
+    f = facts("units_two_closings_no_agent")
+    assert [e["type"] for e in f] == ["filing_recorded", "common_issued", "warrant_granted", "common_issued",
+                                      "warrant_granted"]          # "no commissions were paid": no fee
+    first, second = (e for e in f if e["type"] == "common_issued")
+    assert (first["effective_date"], first["shares"], first["price"], first["consideration"]) == (
+        "2010-06-30", 1250000, "0.80", "1000000")                # "one million dollars ($1,000,000)"
+    assert (second["effective_date"], second["shares"], second["price"], second["price_basis"],
+            second["consideration"]) == ("2010-07-15", 500000, "0.80", "by_reference", "400000")
+    assert second["buyers"] == ["Alder Creek Capital LLC", "Bison Ridge Fund, L.P.", "Mr. Thomas Greer"]
+    assert first["buyers"] == [] and first["buyers_description"] == "accredited investors"
+    w1, w2 = (e for e in f if e["type"] == "warrant_granted")
+    assert (w1["shares"], w1["exercise_price"], w1["expires_on"]) == (625000, "1.20", "2013-06-30")
+    assert (w2["shares"], w2["exercise_price"], w2["expires_on"], w2["holders"]) == (
+        250000, "1.20", "2013-06-30", second["buyers"])

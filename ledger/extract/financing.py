@@ -16,7 +16,7 @@ import attrs
 
 from events import Basis, QuantityBasis, Quote, RightKind, WarrantKind
 from ledger.extract import patterns as P
-from ledger.extract.parties import Parties, is_exhibit_line
+from ledger.extract.parties import Parties, is_exhibit_line, split_names
 from ledger.extract.values import (
     MONEY_RE, add_days, add_months, parse_count, parse_date, parse_money, to_decimal, word_number,
 )
@@ -120,7 +120,7 @@ def _consideration(text: str) -> tuple[Decimal, Basis] | None:
             continue
         value = to_decimal(m["num"], m["scale"])
         value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
-        return value, Basis.APPROXIMATE if m["approx"] else Basis.STATED
+        return value, Basis.APPROXIMATE if m["approx"] or m["approx0"] else Basis.STATED
     return None
 
 
@@ -164,6 +164,8 @@ class Extractor:
         self.under: tuple[str, ...] = ()   # the item headings the current text stands under
         self.lead_in: str = ""             # the sentence that introduces an enumerated list
         self.units: tuple[int, Decimal | None, Sentence, date] | None = None   # units sold, makeup pending
+        # shares and warrants per unit, the unit price, and the sentence that says so
+        self.unit_makeup: tuple[Decimal, Decimal, Decimal | None, Sentence] | None = None
         self.company_part: dict[int, int] = {}   # offering total -> the part the company itself sold
         self.groups: dict[str, set[str]] = {}    # "Common Warrants" -> {"Series A Warrants", ...}
         self.term_prices: dict[str, tuple[Decimal, Sentence]] = {}   # "common share" -> its stated price
@@ -253,6 +255,23 @@ class Extractor:
             self._conversion_terms(s)
             self._warrant_terms(s)
             self._later_note_terms(s)
+            self._closing_buyers(s)
+
+    def _closing_buyers(self, s: Sentence) -> None:
+        """"The purchasers in the second closing were A, B and C": the buyers of the sale just told
+        (its shares and the warrants sold with them), not of the whole deal."""
+        m = P.NAMED_IN_CLOSING.search(s.text)
+        sale = self.deal.last_sale
+        if not m or sale is None or sale.fields.get("buyers"):
+            return
+        names = split_names(m["names"], self.issuer)
+        if not names:
+            return
+        for d in self.drafts:
+            if d.sentences[0] is sale.sentences[0] and d.kind in ("common", "warrant", "preferred") \
+                    and d.fields.get("kind") not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
+                d.fields["holders" if d.kind == "warrant" else "buyers"] = names
+                d.cite(s)
 
     def _deal_consideration(self, s: Sentence) -> None:
         """A stated consideration before the sale it pays for waits for it; one after a sale in the
@@ -297,8 +316,14 @@ class Extractor:
         m = P.UNITS.search(s.text)
         if not m or not P.ISSUE_VERB.search(s.text) or P.NOT_A_SALE.search(s.text):
             return False
-        self.units = (parse_count(m["n"]), _price(s.text[m.end():]), s, self._issue_date(when))
+        price = _price(s.text[m.end():])
+        if price is None and P.SAME_TERMS.search(s.text) and self.unit_makeup:
+            price = self.unit_makeup[2]          # "an additional 500,000 Units on the same terms"
+        self.units = (parse_count(m["n"]), price, s, self._issue_date(when))
         self._unit_makeup(s)
+        if self.units is not None and self.unit_makeup and not P.UNIT_MAKEUP.search(s.text):
+            # A later closing of units already described: the makeup stated before applies.
+            self._split_units(*self.unit_makeup[:2], self.unit_makeup[3])
         return True
 
     def _unit_makeup(self, s: Sentence) -> None:
@@ -306,24 +331,37 @@ class Extractor:
         m = P.UNIT_MAKEUP.search(s.text)
         if not m or self.units is None:
             return
+        per_share, warrants = _fraction(m["sh"]), _fraction(m["wf"]) * (_fraction(m["sf"]) if m["sf"] else 1)
+        self.unit_makeup = (per_share, warrants, self.units[1], s)
+        self._split_units(per_share, warrants, s)
+
+    def _split_units(self, per_share: Decimal, warrants: Decimal, makeup: Sentence) -> None:
         units, price, where, when = self.units
         self.units = None
-        per_share, warrants = _fraction(m["sh"]), _fraction(m["wf"]) * (_fraction(m["sf"]) if m["sf"] else 1)
         shares = units * per_share
         common = self._new("common", when, where, shares=int(shares) if shares == int(shares) else None,
                            price=price / per_share if price is not None and per_share else None,
                            security="Common Stock", segment=where.text)
-        common.cite(s)
+        if makeup is not where:
+            common.cite(makeup)
         c = _consideration(where.text)
         if c:
             common.fields["consideration"] = c
         covered = units * warrants
-        w = self._new("warrant", when, where, tranche="Warrants", kind=WarrantKind.INVESTOR, segment=s.text, label=None)
-        w.cite(s)
+        w = self._new("warrant", when, where, tranche="Warrants", kind=WarrantKind.INVESTOR,
+                      segment=makeup.text, label=None)
+        if makeup is not where:
+            w.cite(makeup)
         if covered == int(covered):
             w.fields["shares"] = int(covered)
         else:
             w.fields["quantity_basis"] = QuantityBasis.FORMULA
+        if re.search(r"\ban\s+additional\s+[\d,]+\s+units\b", where.text, re.I):
+            common.fields["tranche"] = w.fields["tranche"] = "additional closing"
+        if P.SAME_TERMS.search(where.text):
+            self._same_terms(w)
+            if common.fields["price"] is not None and _price(where.text) is None:
+                common.fields["price_basis"] = Basis.BY_REFERENCE      # the earlier units' price
         self._describe_buyers(common, where)
         self._describe_buyers(w, where)
         self.deal.last_issue = self.deal.last_sale = common
@@ -471,6 +509,9 @@ class Extractor:
             d.cite(ref.sentences[0])
         if d.kind == "warrant" and d.fields.get("term_years") is None and ref.fields.get("term_years") is not None:
             d.fields["term_years"] = ref.fields["term_years"]
+        if d.kind == "warrant" and d.fields.get("term_years") is None and d.fields.get("stated_expiry") is None \
+                and ref.fields.get("stated_expiry") is not None:
+            d.fields["stated_expiry"] = ref.fields["stated_expiry"]     # a fixed date: the same date
 
     def _note(self, s: Sentence, m: re.Match, segment: str, when: date) -> Draft:
         title = re.sub(r"\s+", " ", m["title"]).strip()
@@ -633,6 +674,8 @@ class Extractor:
         text = s.text
         if P.NOT_A_SALE.search(text) and not re.search(r"finder|placement|fee", text, re.I):
             return False
+        if P.NO_FEE.search(text) and not P.FEE_CASH.search(text):
+            return False
         role = next((r for pattern, r in P.FEE_ROLE if pattern.search(text)), "other")
         fields: dict = dict(role=role)
         m = P.FEE_CASH.search(text)
@@ -645,7 +688,7 @@ class Extractor:
         else:
             pct = P.FEE_PERCENT.search(text)
             if pct:
-                fields["percent_of_proceeds"] = Decimal(pct["pct"]) if pct["pct"] else None
+                fields["percent_of_proceeds"] = Decimal(pct["pct"] or pct["pct3"])
                 fields["cash_basis"] = Basis.FORMULA
             elif re.search(r"\bcash\b", text, re.I):
                 fields["cash_basis"] = Basis.UNDISCLOSED

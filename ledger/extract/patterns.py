@@ -113,6 +113,8 @@ CONSIDERATION = re.compile(
     rf"(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+|total\s+|totaled\s+|totalled\s+|amounted\s+to\s+|are\s+)?"
     rf"|\bfor\s+(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+)?(?=(?:approximately\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+in\s+the\s+aggregate)"
     rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\braised\s+(?:the\s+sum\s+of\s+|gross\s+proceeds\s+of\s+)?(?:[a-z\s-]*?\()?|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
+    # "one million dollars ($1,000,000)": the amount in words, then in figures
+    rf"(?:(?P<approx0>approximately\s+|about\s+)?[a-z][a-z\s-]{{0,60}}?\s+dollars\s*\(\s*)?"
     rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion|thousand))?",
     re.I)
 NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
@@ -153,6 +155,9 @@ BARE_SHARES = re.compile(rf"(?P<n>{NUM})\s+shares\b", re.I)
 AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b|\bentered\s+into\b", re.I)
 ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
+NAMED_IN_CLOSING = re.compile(
+    r"\b(?:investors|purchasers|buyers|subscribers)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?closing\s+"
+    r"(?:were|are|included|include)\s+(?P<names>[A-Z].+?)\.?$")
 TO_WHOM = re.compile(r"\bto\s+(?P<who>(?:the\s+)?(?:(?:[\w-]+\s+){0,3}?)(?:investors|purchasers|buyers|subscribers))\b",
                      re.I)
 
@@ -197,8 +202,15 @@ FEE_CASH = re.compile(
     rf"(?:as\s+a\s+)?(?:finder['’]?s?\s+|placement\s+|due\s+diligence\s+|advisory\s+)?(?:fee|commission)",
     re.I)
 FEE_PERCENT = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds|(?P<pct2>\w+(?:[- ]\w+)?)\s+percent\s+\(\d+(?:\.\d+)?%\)\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds",
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds"
+    r"|(?P<pct2>\w+(?:[- ]\w+)?)\s+percent\s+\((?P<pct3>\d+(?:\.\d+)?)%\)\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds",
     re.I)
+# "No underwriter or placement agent was used and no commissions were paid": a fee denied.
+NO_FEE = re.compile(
+    r"\bno\s+(?:underwriters?|placement\s+agents?|finders?|brokers?|broker-dealers?|commissions?|fees?|"
+    r"underwriting\s+(?:discounts?|commissions?))\b|\bwithout\s+(?:the\s+(?:use|assistance)\s+of\s+)?(?:an?\s+)?"
+    r"(?:underwriter|placement\s+agent|finder|broker)|\b(?:not|neither)\s+(?:pay|paid|incur|incurred)\s+(?:any\s+)?"
+    r"(?:commissions?|fees?)", re.I)
 CASH_UNDISCLOSED = re.compile(r"\bconsisting\s+of\s+cash\b|\bin\s+cash\s+and\s+warrants\b|\bcash\s+and\s+warrants\b", re.I)
 PAYEE_DESCRIPTION = re.compile(
     r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
