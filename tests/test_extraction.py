@@ -291,3 +291,15 @@ def test_units_in_two_closings_amounts_in_words_and_no_agent():
     assert (w1["shares"], w1["exercise_price"], w1["expires_on"]) == (625000, "1.20", "2013-06-30")
     assert (w2["shares"], w2["exercise_price"], w2["expires_on"], w2["holders"]) == (
         250000, "1.20", "2013-06-30", second["buyers"])
+
+
+def test_preferred_with_warrants_a_half_year_term_and_an_agent_named_by_alias():
+    f = facts("preferred_and_warrants_agent_alias")
+    pref = only(f, type="preferred_issued")
+    assert (pref["effective_date"], pref["shares"], pref["stated_value"], pref["stated_amount"]) == (
+        "2019-11-14", 5000, "1000", "5000000")                  # agreed Nov 12, "closed on November 14"
+    assert pref["conversion"]["fixed_price"] == "2.00"
+    warrant = only(f, type="warrant_granted", kind="investor")
+    assert (warrant["term_years"], warrant["expires_on"]) == ("5.5", "2025-05-14")
+    fee = only(f, type="fee_paid")
+    assert (fee["payee"], fee["percent_of_proceeds"], fee["cash"]) == ("H.C. Wainwright & Co., LLC", "7.0", None)
