@@ -135,7 +135,9 @@ def test_additional_closing_on_the_same_terms_and_approximate_fee():
 
 
 def test_filings_without_financing_yield_only_the_filing():
-    for prefix in ("auditor_change", "officer_departure"):
+    # The third grants an officer options and restricted shares, and recaps a past offering and
+    # the warrants outstanding at year end in its results: none of it is a financing.
+    for prefix in ("auditor_change", "officer_departure", "officer_award_and_results"):
         assert [e["type"] for e in facts(prefix)] == ["filing_recorded"]
 
 

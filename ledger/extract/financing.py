@@ -192,7 +192,8 @@ class Extractor:
                 # Headings side by side ("Item 1.01 ... Item 3.02 ...") put the text under both.
                 self.under = tuple(dict.fromkeys(m["n"] for m in P.ITEM_NUMBER.finditer(s.text)))
                 self.items.extend(i for i in self.under if i not in self.items)
-            self._sentence(s)
+            if not (self.under and set(self.under) <= P.NO_FINANCING_ITEMS):
+                self._sentence(s)
             if not P.ENUMERATED.match(s.text):
                 self.lead_in = s.text if s.text.rstrip().endswith((":", "—", "-")) else ""
         self._resolve_holders()

@@ -89,8 +89,14 @@ NOT_A_SALE = re.compile(
     r"reserved\s+for\s+issuance|certificate\s+of\s+(?:designation|elimination)|stock\s+options?|"
     r"no\s+shares\s+(?:of\s+[\w\s]+?\s+)?(?:were|are)\s+(?:then\s+)?outstanding|option\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional|"
     # capitalisation and merger mechanics describe what exists or will be converted, not a sale
-    r"authori[sz]ed\s+capital(?:\s+stock)?|issued\s+and\s+outstanding|by\s+virtue\s+of\s+the\s+merger)\b",
+    r"authori[sz]ed\s+capital(?:\s+stock)?|issued\s+and\s+outstanding|by\s+virtue\s+of\s+the\s+merger|"
+    # compensation awards, and balances at a date, are not sales
+    r"(?:equity|stock)\s+(?:incentive|option|compensation|award)\s+plan|restricted\s+(?:stock|shares?)\s+(?:award|unit)s?|"
+    rf"award\s+of\s+[\d,]+\s+restricted|outstanding\s+(?:as\s+of|at)\s+(?:the\s+end\s+of|{DATE}))\b",
     re.I)
+# Items whose text recaps or compensates, never reports a financing: results of operations,
+# officers and their pay, changes of accountants, votes of holders.
+NO_FINANCING_ITEMS = frozenset({"2.02", "4.01", "4.02", "5.02", "5.07"})
 # Audited statements and their notes recap past issuances (often another company's): not facts of
 # this filing. They run until the next item heading or exhibit.
 FINANCIAL_STATEMENTS = re.compile(
