@@ -305,3 +305,22 @@ def test_preferred_with_warrants_a_half_year_term_and_an_agent_named_by_alias():
     assert (warrant["term_years"], warrant["expires_on"]) == ("5.5", "2025-05-14")
     fee = only(f, type="fee_paid")
     assert (fee["payee"], fee["percent_of_proceeds"], fee["cash"]) == ("H.C. Wainwright & Co., LLC", "7.0", None)
+
+
+def test_regulation_s_preferred_with_a_discount_formula_and_warrants_exercisable_through_a_date():
+    # "... under Regulation S. The Series C Stock is convertible ...": "S." ends the sentence.
+    f = facts("regulation_s_preferred_and_warrants")
+    pref = only(f, type="preferred_issued")
+    assert (pref["series"], pref["dividend_rate"], pref["shares"], pref["holders_description"]) == (
+        "Series C", "6", 1500, "two offshore investors")
+    assert (pref["stated_amount"], pref["consideration"]) == (None, None)     # only net proceeds are given
+    assert (pref["conversion"]["variable_percent"], pref["conversion"]["fixed_price"]) == ("82", None)
+    warrant = only(f, type="warrant_granted")
+    assert (warrant["shares"], warrant["exercise_price"], warrant["expires_on"], warrant["expiry_basis"]) == (
+        50000, "3.00", "2001-03-31", "stated")
+
+
+def test_a_lettered_name_before_a_period_ends_the_sentence():
+    text = "Shares were sold under Regulation S. The Series A Stock converts. Mr. J. Smith signed."
+    assert [s.text for s in sentences(text)] == [
+        "Shares were sold under Regulation S.", "The Series A Stock converts.", "Mr. J. Smith signed."]

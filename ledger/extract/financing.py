@@ -76,7 +76,7 @@ def _term(head: str, segment: str) -> tuple[Decimal | None, date | None]:
             return Decimal(n) + (Decimal("0.5") if m["half"] else 0), None
     m = P.EXPIRES_ON.search(segment)
     if m:
-        return None, parse_date(m["date"])
+        return None, parse_date(m["date"] or m["date2"])
     m = _term_match(segment)
     if m:
         raw, half, unit = (m["n"], m["half"], m["unit"]) if m["n"] else (m["n2"], m["half2"], m["unit2"])

@@ -140,7 +140,10 @@ TERM_STARTS = re.compile(
 FROM_ISSUE = re.compile(
     r"\s+(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:original\s+)?(?:issuance|issue|closing|grant)",
     re.I)
-EXPIRES_ON = re.compile(rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})", re.I)
+# "expiring March 31, 2001", "exercisable at $3.00 per share through March 31, 2001"
+EXPIRES_ON = re.compile(
+    rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})"
+    rf"|\bexercisable\b(?:[^.;]|\.\d){{0,80}}?\s(?:through|until)\s+(?:and\s+including\s+)?(?P<date2>{DATE})", re.I)
 
 LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
 AGREEMENT = re.compile(
@@ -186,7 +189,7 @@ FIXED_CONVERSION = re.compile(
 FIRST_DAYS = re.compile(rf"\bfirst\s+(?P<n>\d+|{WORD_NUMBER})\s+days\b", re.I)
 INCREMENTS = re.compile(r"(?P<pct>\d+(?:\.\d+)?)%\s+(?:cumulative\s+)?(?P<period>monthly|quarterly|annual)\s+increments", re.I)
 VARIABLE = re.compile(
-    r"(?P<formula>(?:the\s+lesser\s+of\s+[^.]*?)?(?:variable\s+(?:rate|conversion\s+price|price)\s+(?:of|equal\s+to)\s+)"
+    r"(?P<formula>(?:the\s+lesser\s+of\s+[^.]*?)?(?:(?:variable\s+)?(?:rate|conversion\s+price|price)\s+(?:of|equal\s+to)\s+)"
     r"(?P<pct>\d+(?:\.\d+)?)%\s+of\s+the\s+(?P<ref>(?:average\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[^.]*)", re.I)
 DISCOUNT = re.compile(r"(?P<formula>[^.]*?(?P<pct>\d+(?:\.\d+)?)%\s+discount\s+to\s+(?:the\s+)?(?P<ref>[^.,;]+)[^.]*)", re.I)
 SHARE_CAP = re.compile(

@@ -77,9 +77,13 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
 
 
+# "under Regulation S. The Series C Stock ...": a lettered name, not an initial, before the period.
+_LETTERED_NAME = re.compile(r"\b(?:Regulation|Rule|Schedule|Series|Class|Exhibit|Annex|Appendix)\s+[A-Z]$")
+
+
 def _ends_with_abbreviation(text: str, dot: int) -> bool:
     word = re.search(r"([A-Za-z.]+)$", text[:dot])
-    if not word:
+    if not word or _LETTERED_NAME.search(text[:dot]):
         return False
     token = word.group(1).lower().strip(".")
     if token in _ABBREVIATIONS:
