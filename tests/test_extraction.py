@@ -324,3 +324,11 @@ def test_a_lettered_name_before_a_period_ends_the_sentence():
     text = "Shares were sold under Regulation S. The Series A Stock converts. Mr. J. Smith signed."
     assert [s.text for s in sentences(text)] == [
         "Shares were sold under Regulation S.", "The Series A Stock converts.", "Mr. J. Smith signed."]
+
+
+def test_a_warrant_exhibit_naming_no_buyer_still_names_the_holder():
+    # The buyers filter applies only when some exhibit names a buyer; otherwise the exhibit's
+    # holder stands, rather than leaving the tranche with none.
+    f = facts("warrant_exhibit_to_a_non_buyer")
+    assert only(f, type="common_issued")["buyers"] == ["Alpha Fund L.P."]
+    assert only(f, type="warrant_granted")["holders"] == ["Alpha Management LLC"]

@@ -808,12 +808,13 @@ class Extractor:
             # A warrant exhibit to someone outside the purchase agreement (often the finder) does not
             # make them an investor in this tranche.
             buyers = set(self.parties.buyers(d.date)[0])
-            if buyers and any(buyers & set(e.holders) for e in exhibits):
-                exhibits = [e for e in exhibits if buyers & set(e.holders)]
+            keep = buyers if any(buyers & set(e.holders) for e in exhibits) else None
+            if keep:
+                exhibits = [e for e in exhibits if keep & set(e.holders)]
             if exhibits:
                 holders: list[str] = []
                 for e in exhibits:
-                    holders.extend(h for h in e.holders if h not in holders and (not buyers or h in buyers))
+                    holders.extend(h for h in e.holders if h not in holders and (keep is None or h in keep))
                     d.cite(e.sentence)
                 d.fields["holders"] = tuple(holders)
                 dated = {e.date for e in exhibits}
