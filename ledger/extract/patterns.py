@@ -126,20 +126,20 @@ CONSIDERATION = re.compile(
 NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
 
 TERM_BEFORE = re.compile(rf"\b(?P<n>{WORD_NUMBER}|\d+)(?P<half>\s+and\s+one-half)?[- ]years?[- ]?$", re.I)
+# "from the date of issuance": the moment a term or its start is counted from.
+_AFTER_ISSUE = (r"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:original\s+)?"
+                r"(?:issuance|issue|closing|grant)")
 TERM_AFTER = re.compile(
     rf"(?:for\s+a\s+(?:period|term)\s+of|term\s+of|exercisable\s+for|expir\w*(?:\s+on\s+the)?|within)\s+"
     rf"(?P<n>{WORD_NUMBER}|\d+(?:\.\d+)?)(?:\s+\(\d+\))?(?P<half>\s+and\s+one-half)?\s+(?P<unit>years?|months?)"
-    rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+"
-    rf"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing|grant)",
+    rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+{_AFTER_ISSUE}",
     re.I)
 # "exercisable for three years commencing six months after issuance": the term starts later.
 TERM_STARTS = re.compile(
     rf"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>{WORD_NUMBER}|\d+)\s+(?P<unit>months?|years?)\s+"
-    rf"(?:after|following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:issuance|issue|closing)", re.I)
+    rf"{_AFTER_ISSUE}", re.I)
 # What follows a term that runs from issue: "five years| from the date of issuance".
-FROM_ISSUE = re.compile(
-    r"\s+(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:original\s+)?(?:issuance|issue|closing|grant)",
-    re.I)
+FROM_ISSUE = re.compile(rf"\s+{_AFTER_ISSUE}", re.I)
 # "expiring March 31, 2001", "exercisable at $3.00 per share through March 31, 2001"
 EXPIRES_ON = re.compile(
     rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})"
