@@ -55,6 +55,17 @@ class Deal:
     last_sale: Draft | None = None     # the last shares or preferred sold: what a later consideration pays for
 
 
+@attrs.frozen
+class UnitMakeup:
+    """"Each Unit consists of one share ... and a warrant to purchase one-half of one share", as
+    first stated, for later closings of the same units."""
+
+    per_share: Decimal      # shares in a unit
+    warrants: Decimal       # warrant shares in a unit
+    price: Decimal | None   # the unit price stated with the first units
+    sentence: Sentence
+
+
 def _segments(text: str, starts: list[int]) -> list[tuple[int, int]]:
     edges = sorted(set(starts)) + [len(text)]
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
@@ -164,8 +175,7 @@ class Extractor:
         self.under: tuple[str, ...] = ()   # the item headings the current text stands under
         self.lead_in: str = ""             # the sentence that introduces an enumerated list
         self.units: tuple[int, Decimal | None, Sentence, date] | None = None   # units sold, makeup pending
-        # shares and warrants per unit, the unit price, and the sentence that says so
-        self.unit_makeup: tuple[Decimal, Decimal, Decimal | None, Sentence] | None = None
+        self.unit_makeup: UnitMakeup | None = None
         self.company_part: dict[int, int] = {}   # offering total -> the part the company itself sold
         self.groups: dict[str, set[str]] = {}    # "Common Warrants" -> {"Series A Warrants", ...}
         self.term_prices: dict[str, tuple[Decimal, Sentence]] = {}   # "common share" -> its stated price
@@ -319,12 +329,12 @@ class Extractor:
             return False
         price = _price(s.text[m.end():])
         if price is None and P.SAME_TERMS.search(s.text) and self.unit_makeup:
-            price = self.unit_makeup[2]          # "an additional 500,000 Units on the same terms"
+            price = self.unit_makeup.price       # "an additional 500,000 Units on the same terms"
         self.units = (parse_count(m["n"]), price, s, self._issue_date(when))
         self._unit_makeup(s)
         if self.units is not None and self.unit_makeup and not P.UNIT_MAKEUP.search(s.text):
             # A later closing of units already described: the makeup stated before applies.
-            self._split_units(*self.unit_makeup[:2], self.unit_makeup[3])
+            self._split_units(self.unit_makeup)
         return True
 
     def _unit_makeup(self, s: Sentence) -> None:
@@ -332,32 +342,33 @@ class Extractor:
         m = P.UNIT_MAKEUP.search(s.text)
         if not m or self.units is None:
             return
-        per_share, warrants = _fraction(m["sh"]), _fraction(m["wf"]) * (_fraction(m["sf"]) if m["sf"] else 1)
-        self.unit_makeup = (per_share, warrants, self.units[1], s)
-        self._split_units(per_share, warrants, s)
+        warrants = _fraction(m["wf"]) * (_fraction(m["sf"]) if m["sf"] else 1)
+        self.unit_makeup = UnitMakeup(_fraction(m["sh"]), warrants, self.units[1], s)
+        self._split_units(self.unit_makeup)
 
-    def _split_units(self, per_share: Decimal, warrants: Decimal, makeup: Sentence) -> None:
+    def _split_units(self, makeup: UnitMakeup) -> None:
         units, price, where, when = self.units
         self.units = None
+        per_share, source = makeup.per_share, makeup.sentence
         shares = units * per_share
         common = self._new("common", when, where, shares=int(shares) if shares == int(shares) else None,
                            price=price / per_share if price is not None and per_share else None,
                            security="Common Stock", segment=where.text)
-        if makeup is not where:
-            common.cite(makeup)
+        if source is not where:
+            common.cite(source)
         c = _consideration(where.text)
         if c:
             common.fields["consideration"] = c
-        covered = units * warrants
+        covered = units * makeup.warrants
         w = self._new("warrant", when, where, tranche="Warrants", kind=WarrantKind.INVESTOR,
-                      segment=makeup.text, label=None)
-        if makeup is not where:
-            w.cite(makeup)
+                      segment=source.text, label=None)
+        if source is not where:
+            w.cite(source)
         if covered == int(covered):
             w.fields["shares"] = int(covered)
         else:
             w.fields["quantity_basis"] = QuantityBasis.FORMULA
-        if re.search(r"\ban\s+additional\s+[\d,]+\s+units\b", where.text, re.I):
+        if _additional_closing(where.text, "units"):
             common.fields["tranche"] = w.fields["tranche"] = "additional closing"
         if P.SAME_TERMS.search(where.text):
             self._same_terms(w)
@@ -457,7 +468,7 @@ class Extractor:
                 target.cite(where)
             self.deal.consideration = None
         for d in made:
-            if _additional_tranche(s.text, d):
+            if d.kind == "common" and _additional_closing(s.text):
                 d.fields["tranche"] = "additional closing"
             if same_terms:
                 self._same_terms(d)
@@ -878,9 +889,9 @@ def _fraction(word: str) -> Decimal:
     return _FRACTIONS[word] if word in _FRACTIONS else Decimal(word)
 
 
-def _additional_tranche(text: str, d: Draft) -> bool:
-    """"an additional 525,000 shares": a later closing of the same deal."""
-    return d.kind == "common" and bool(re.search(r"\ban\s+additional\s+[\d,]+\s+shares", text, re.I)) and \
+def _additional_closing(text: str, noun: str = "shares") -> bool:
+    """"an additional 525,000 shares" (or units): a later closing of the same deal."""
+    return bool(re.search(rf"\ban\s+additional\s+[\d,]+\s+{noun}\b", text, re.I)) and \
         not P.OVER_ALLOTMENT.search(text)
 
 
