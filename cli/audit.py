@@ -18,6 +18,7 @@ from ledger.audit import (
     FIGURES, Diff, Explanation, HistoryRow, Selector, Shown, UnknownFigure, diff, event_summary,
     explain, history, show,
 )
+from ledger.ids import short_id
 from ledger.projections.report import dec, iso
 from ledger.views import resolve_issuer
 
@@ -117,7 +118,7 @@ def history_command(
             what = event_summary(s.event)
             if row.notes:
                 what = f"[{'; '.join(row.notes)}] {what}"
-            table.add_row(str(s.seq), s.event_id, s.type, iso(s.effective_date), iso(s.public_date) or "—",
+            table.add_row(str(s.seq), short_id(s.event_id), s.type, iso(s.effective_date), iso(s.public_date) or "—",
                           s.recorded_at[:19], what, s.quote)
     if count:
         render.show(table_console(), table)
@@ -159,7 +160,8 @@ def show_command(
         sys.stdout.write(json.dumps(_show_json(shown), indent=2, ensure_ascii=False) + "\n")
         return
     s, info, terminal = shown.stored, shown.info, out.is_terminal
-    _line(f"event {s.event_id}  {s.type}  (seq {s.seq}, version {s.version} of its stream)")
+    _line(f"event {short_id(s.event_id)}  {s.type}  (seq {s.seq}, version {s.version} of its stream)")
+    _line(f"id         {s.event_id}")
     _line(f"stream     {s.stream}")
     if info is not None:
         _line(f"filing     {info.form} read from {info.source_name}; issuer {info.issuer.name}")
@@ -168,7 +170,7 @@ def show_command(
     _line(f"recorded   {s.recorded_at}")
     for c in shown.corrected_by:
         verb = "retracted" if c.type == "event_retracted" else "replaced"
-        _line(f"{verb} by {c.event_id} (recorded {c.recorded_at[:10]}, public {iso(c.public_date) or '—'})")
+        _line(f"{verb} by {short_id(c.event_id)} (recorded {c.recorded_at[:10]}, public {iso(c.public_date) or '—'})")
     _line("fields:")
     for key, value in to_payload(s.event).items():
         if key in ("provenance", "effective_date"):
@@ -245,7 +247,7 @@ def explain_command(
                                  title_justify="left")
             for it in i.items:
                 what = it.what + (f" (corrected by {', '.join(it.corrected_by)})" if it.corrected_by else "")
-                table.add_row(", ".join(it.event_ids), iso(it.date), _fmt(it.amount),
+                table.add_row(", ".join(short_id(i) for i in it.event_ids), iso(it.date), _fmt(it.amount),
                               "yes" if it.counted else f"no: {it.note}", what, it.source or "—")
             render.show(console, table)
             counted = sum(1 for it in i.items if it.counted)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ledger.errors import LedgerError
+from ledger.schema import SCHEMA_VERSION
 from ledger.store import EventStore
 
 app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.",
@@ -65,11 +66,15 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 
 @contextmanager
-def opened(ctx: typer.Context, *, create: bool = False):
+def opened(ctx: typer.Context, *, create: bool = False, write: bool = False):
+    """The ledger; read-only unless the command writes, so readers take no lock and write nothing."""
     try:
-        store = EventStore.open(ctx.obj, create=create)
+        store = EventStore.open(ctx.obj, create=create, read_only=not (create or write))
     except LedgerError as e:
         raise fail(str(e)) from None
+    if store.migrated_from is not None:
+        err.print(f"{ctx.obj}: upgraded the ledger from schema {store.migrated_from} to {SCHEMA_VERSION}; "
+                  f"the file as it was is kept at {store.backup_path}")
     try:
         yield store
     except LedgerError as e:

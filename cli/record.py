@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.base import EXIT_FAILED_CHECK, IssuerOpt, app, err, fail, opened, out, parse_date
+from ledger.ids import short_id
 from ledger.check import reconcile
 from ledger.record import (
     BadRecord, Citation, correct, find_preferred, parse_assignment, record_cancellation, record_conversion,
@@ -41,7 +42,7 @@ def _done(stored: StoredEvent) -> None:
 
 
 def _write(ctx: typer.Context, action) -> None:
-    with opened(ctx) as store:
+    with opened(ctx, write=True) as store:
         try:
             _done(action(store))
         except BadRecord as e:
@@ -166,7 +167,7 @@ def check(ctx: typer.Context, issuer: IssuerOpt = None, known_at: KnownAt = None
             checked += 1
             a = r.assertion
             head = (f"{r.issuer}: {r.figure} on {a.effective_date}: reported {r.reported:,} "
-                    f"({a.event_id}: {a.quote}); ledger {r.projected:,}")
+                    f"({short_id(a.event_id)}: {a.quote}); ledger {r.projected:,}")
             if r.ok:
                 out.print(f"ok    {head}", soft_wrap=True)
                 continue

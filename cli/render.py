@@ -8,6 +8,7 @@ from rich.measure import Measurement
 from rich.table import Column, Table
 
 from events import to_payload
+from ledger.ids import short_id
 from ledger.ingest import Outcome
 from ledger.projections import Replay
 from ledger.projections.report import dec
@@ -80,7 +81,7 @@ def replay(console: Console, result: Replay) -> None:
                          title="Cap table", title_justify="left")
         for h in report.holdings:
             holdings.add_row(h.security_class, _holders(h.holders, h.holders_description), _money(h.shares),
-                             _money(h.stated_amount), _price(h), str(h.date), ", ".join(h.event_ids))
+                             _money(h.stated_amount), _price(h), str(h.date), _ids(h.event_ids))
         show(console, holdings)
         warrants = table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
                          atomic={"shares", "exercise", "issued", "expires", "status", "events"},
@@ -88,7 +89,7 @@ def replay(console: Console, result: Replay) -> None:
         for w in report.warrants:
             warrants.add_row(w.tranche, _holders(w.holders, w.holders_description), _money(w.shares),
                              str(w.quantity_basis), _cell(dec(w.exercise_price)), str(w.issued_on),
-                             _cell(w.expires_on), str(w.status), ", ".join(w.event_ids))
+                             _cell(w.expires_on), str(w.status), _ids(w.event_ids))
         show(console, warrants)
         totals = table("total", "value", atomic={"value"}, title="Totals", title_justify="left")
         totals.add_row("common shares", f"{t.common_shares:,}")
@@ -101,6 +102,11 @@ def replay(console: Console, result: Replay) -> None:
         show(console, totals)
 
 
+def _ids(event_ids) -> str:
+    """Ids as tables show them: a hash-named stream cut to 12 digits, which lookups accept."""
+    return ", ".join(short_id(i) for i in event_ids)
+
+
 def _summary(payload: dict) -> str:
     skip = {"provenance", "effective_date", "description", "formula", "conversion"}
     return ", ".join(f"{k}={v}" for k, v in payload.items()
@@ -111,7 +117,7 @@ def history(console: Console, events: Iterable[StoredEvent]) -> None:
     rows = table("seq", "event", "type", "effective", "public", "recorded", "what", "source",
                  atomic={"seq", "event", "type", "effective", "public", "recorded"})
     for e in events:
-        rows.add_row(str(e.seq), e.event_id, e.type, str(e.effective_date), _cell(e.public_date),
+        rows.add_row(str(e.seq), short_id(e.event_id), e.type, str(e.effective_date), _cell(e.public_date),
                       e.recorded_at[:19], _summary(to_payload(e.event)), e.quote)
     show(console, rows)
 

@@ -7,6 +7,7 @@ from datetime import date
 import attrs
 
 from events import BalanceAssertion
+from ledger.ids import short_id
 from ledger.corrections import corrected_event, known_corrections
 from ledger.store import EventStore
 from ledger.stored import StoredEvent
@@ -50,4 +51,4 @@ def reconcile(store: EventStore, *, issuer_key: str | None = None, known_at: dat
             assertion, report.issuer.name if report else stored.issuer_key, assertion.event.figure,
             assertion.event.value, report.totals.common_shares if report else 0,
             sum(1 for h in lots if h.shares is None),
-            tuple((", ".join(h.event_ids), h.shares, h.sources[0] if h.sources else "") for h in lots))
+            tuple((", ".join(short_id(i) for i in h.event_ids), h.shares, h.sources[0] if h.sources else "") for h in lots))

@@ -35,3 +35,17 @@ class BadInput(LedgerError):
         super().__init__(f"{path}: {problem}")
         self.path = str(path)
         self.problem = problem
+
+
+class LedgerBusy(StoreError):
+    """Another writer held the ledger's write lock for longer than the retry budget."""
+
+
+class AmbiguousEventId(StoreError):
+    """A typed id prefix that names more than one event."""
+
+    def __init__(self, typed: str, matches: list[str]):
+        shown = ", ".join(matches[:5]) + (f" and {len(matches) - 5} more" if len(matches) > 5 else "")
+        super().__init__(f"{typed} is ambiguous: it names {len(matches)} events ({shown}); type more of the id")
+        self.typed = typed
+        self.matches = tuple(matches)

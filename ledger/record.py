@@ -18,6 +18,7 @@ from events import (
     Provenance, Quote, SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted,
     WarrantVested, from_payload, to_payload,
 )
+from ledger.ids import short_id
 from ledger.errors import LedgerError
 from ledger.store import EventStore
 from ledger.stored import StoredEvent, StreamInfo
@@ -75,7 +76,7 @@ def _target(store: EventStore, event_id: str, kind: type[Event], what: str) -> S
 
 def _not_before(when: date, issued: StoredEvent, what: str) -> None:
     if when < issued.effective_date:
-        raise BadRecord(f"{when} is before {what} {issued.event_id} was issued ({issued.effective_date})")
+        raise BadRecord(f"{when} is before {what} {short_id(issued.event_id)} was issued ({issued.effective_date})")
 
 
 def _tranche_row(store: EventStore, tranche: StoredEvent, when: date):
@@ -84,7 +85,7 @@ def _tranche_row(store: EventStore, tranche: StoredEvent, when: date):
         for row in report.warrants:
             if row.event_ids and row.event_ids[0] == tranche.event_id:
                 return row
-    raise BadRecord(f"warrant tranche {tranche.event_id} is not in the ledger as of {when} (retracted?)")
+    raise BadRecord(f"warrant tranche {short_id(tranche.event_id)} is not in the ledger as of {when} (retracted?)")
 
 
 def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: date, cashless: bool,
@@ -104,7 +105,7 @@ def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: da
     if shares_issued is not None and (shares_issued < 0 or shares_issued > shares):
         raise BadRecord(f"an exercise of {shares:,} warrant shares cannot issue {shares_issued:,} common shares")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantExercised(
-        effective_date=when, provenance=p, tranche=tranche_id, shares=shares, cashless=cashless,
+        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares, cashless=cashless,
         shares_issued=shares_issued if shares_issued is not None else (None if cashless else shares)), citation)
 
 
@@ -117,7 +118,7 @@ def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | Non
         raise BadRecord(f"cannot cancel {shares:,} warrant shares of tranche {tranche_id}: "
                         f"{row.shares:,} are outstanding on {when}")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantCancelled(
-        effective_date=when, provenance=p, tranche=tranche_id, shares=shares), citation)
+        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation)
 
 
 def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: date, citation: Citation) -> StoredEvent:
@@ -129,7 +130,7 @@ def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: dat
     if shares < 0:
         raise BadRecord(f"cannot vest {shares} shares")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantVested(
-        effective_date=when, provenance=p, tranche=tranche_id, shares=shares), citation)
+        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation)
 
 
 def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEvent:
@@ -145,7 +146,7 @@ def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEve
         raise BadRecord(f"no {wanted} preferred stock of this issuer in the ledger")
     if len(matches) > 1:
         raise BadRecord(f"{wanted} names {len(matches)} preferred issuances; give an event id "
-                        f"({', '.join(m.event_id for m in matches)})")
+                        f"({', '.join(short_id(m.event_id) for m in matches)})")
     return matches[0]
 
 
@@ -156,7 +157,7 @@ def _preferred_position(store: EventStore, preferred: StoredEvent, when: date):
     rows = [h for r in result.issuers for h in r.holdings if h.event_ids and h.event_ids[0] == preferred.event_id]
     lot = next((h for h in rows if not h.is_common), None)
     if lot is None:
-        raise BadRecord(f"preferred {preferred.event_id} is not in the ledger as of {when} (retracted?)")
+        raise BadRecord(f"preferred {short_id(preferred.event_id)} is not in the ledger as of {when} (retracted?)")
     return lot, sum(h.shares or 0 for h in rows if h.is_common)
 
 
@@ -214,7 +215,7 @@ def retract(store: EventStore, event_id: str, *, reason: str, citation: Citation
     if isinstance(target.event, (EventRetracted, EventCorrected)):
         raise BadRecord(f"{event_id} is itself a correction; retract the event it corrects instead")
     return append_recorded(store, target.issuer_key, lambda p: EventRetracted(
-        effective_date=target.effective_date, provenance=p, target=event_id, reason=reason), citation)
+        effective_date=target.effective_date, provenance=p, target=target.event_id, reason=reason), citation)
 
 
 def parse_assignment(text: str) -> FieldChange:
@@ -250,5 +251,5 @@ def correct(store: EventStore, event_id: str, *, changes: list[FieldChange], rea
         detail = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
         raise BadRecord(f"the corrected {target.type} is not valid: {detail}") from None
     return append_recorded(store, target.issuer_key, lambda p: EventCorrected(
-        effective_date=target.effective_date, provenance=p, target=event_id, changes=tuple(changes),
+        effective_date=target.effective_date, provenance=p, target=target.event_id, changes=tuple(changes),
         reason=reason), citation)

@@ -1,22 +1,19 @@
 """The ledger's tables, written out as DDL so every column type and constraint is deliberate."""
 from __future__ import annotations
 
-# Bump when the DDL changes; the store refuses a database newer than this program.
-SCHEMA_VERSION = 1
+# Bump when the DDL changes, and add the step to ledger/migrations.py. The store refuses a
+# database newer than this program and migrates an older one (after a backup) on open.
+SCHEMA_VERSION = 2
 
 # Tables that only ever grow. Their UPDATE/DELETE triggers are the last line of defence:
 # they hold even for someone who opens the file with another tool.
 APPEND_ONLY = ("events", "streams", "documents")
 
 TABLES = (
+    # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form.
     """CREATE TABLE meta (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
-    )""",
-    # Same-day replay order lives in a table so the ORDER BY can join it (refreshed on open).
-    """CREATE TABLE event_types (
-        type TEXT PRIMARY KEY,
-        day_rank INTEGER NOT NULL
     )""",
     """CREATE TABLE documents (
         raw_sha256 TEXT PRIMARY KEY,
@@ -72,3 +69,7 @@ TRIGGERS = tuple(
 )
 
 DDL = TABLES + TRIGGERS
+
+# Same-day replay order is the program's, not the file's: each connection gets it as a TEMP
+# table (which a read-only connection may create), so reading a ledger never writes to it.
+TEMP_EVENT_TYPES = "CREATE TEMP TABLE IF NOT EXISTS event_types (type TEXT PRIMARY KEY, day_rank INTEGER NOT NULL)"

@@ -1,14 +1,26 @@
 """The event store: filing streams appended to a hash-chained, append-only SQLite ledger.
 
-Every public method translates sqlite3 errors into ``ledger.errors`` types.
+Every public method translates sqlite3 errors, by their result codes, into ``ledger.errors`` types.
+
+Concurrency: the file is in WAL mode. A writer takes the write lock with BEGIN IMMEDIATE, waits up
+to ``busy_timeout`` for it on each try, and tries ``write_attempts`` times with growing, jittered
+pauses before it gives up with ``LedgerBusy`` (nothing written). Readers open the file read-only;
+in WAL mode they neither block writers nor wait for them, and see only whole filings.
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
+import random
+import shutil
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import NamedTuple
 
 import attrs
@@ -16,9 +28,13 @@ import cattrs
 from sqlite_utils import Database
 
 from events import BY_TYPE, DAY_RANK, Event, Issuer, from_json, to_json
+from ledger import ids
 from ledger.chain import GENESIS, row_hash
-from ledger.errors import AppendOnlyViolation, DuplicateStream, LedgerNotFound, StoreError
-from ledger.schema import DDL, SCHEMA_VERSION
+from ledger.errors import (
+    AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
+)
+from ledger.migrations import migrate
+from ledger.schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 from ledger.stored import Document, StoredEvent, StreamInfo
 
 EVENT_COLUMNS = (
@@ -45,6 +61,48 @@ INSERT_DOCUMENT = """
     VALUES (:raw_sha256, :source_name, :raw, :normalised)
 """
 
+# SQLite primary result codes (the low byte of an extended code), from sqlite3.h.
+SQLITE_CONSTRAINT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 19, 5, 6, 8
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_IOERR = 11, 13, 14, 26, 10
+SQLITE_CONSTRAINT_TRIGGER = SQLITE_CONSTRAINT | (7 << 8)   # RAISE(ABORT) in the append-only triggers
+SQLITE_CONSTRAINT_UNIQUE = SQLITE_CONSTRAINT | (8 << 8)
+SQLITE_CONSTRAINT_PRIMARYKEY = SQLITE_CONSTRAINT | (6 << 8)
+
+
+def _code(e: sqlite3.Error) -> int:
+    return getattr(e, "sqlite_errorcode", None) or 0
+
+
+def _busy(e: BaseException) -> bool:
+    return isinstance(e, sqlite3.OperationalError) and _code(e) & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def translate(path: str, e: sqlite3.Error) -> StoreError:
+    """One plain sentence for a driver error, chosen by its result code, never by its text."""
+    code = _code(e)
+    primary = code & 0xFF
+    if code == SQLITE_CONSTRAINT_TRIGGER:
+        return AppendOnlyViolation(f"{path}: {e}")  # our own trigger's message: it names the table
+    if primary == SQLITE_CONSTRAINT:
+        return StoreError(f"{path}: the ledger refused a row that breaks one of its constraints "
+                          f"({e.sqlite_errorname}); nothing was written")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return LedgerBusy(f"{path}: the ledger is locked by another writer; nothing was written")
+    if primary == SQLITE_READONLY:
+        return StoreError(f"{path}: cannot write: the database file or its folder is read-only")
+    if primary == SQLITE_NOTADB:
+        return StoreError(f"{path}: not a ledger database (not a SQLite file)")
+    if primary == SQLITE_CORRUPT:
+        return StoreError(f"{path}: the database file is damaged (SQLite reports corruption)")
+    if primary == SQLITE_FULL:
+        return StoreError(f"{path}: the disk is full; nothing was written")
+    if primary == SQLITE_CANTOPEN:
+        return StoreError(f"{path}: cannot open the database file (missing folder or no permission)")
+    if primary == SQLITE_IOERR:
+        return StoreError(f"{path}: the disk failed to read or write the database ({e.sqlite_errorname})")
+    name = getattr(e, "sqlite_errorname", None) or type(e).__name__
+    return StoreError(f"{path}: the database failed ({name})")
+
 
 @attrs.frozen
 class VerifyReport:
@@ -57,11 +115,16 @@ class VerifyReport:
     # True when the chain is intact but does not extend the checkpoint given to verify_against:
     # ``problem`` is then a whole sentence and ``bad_seq`` the checkpoint's seq.
     against_checkpoint: bool = False
+    documents: int = 0               # stored filing texts checked against their filing events
 
 
 class UnreadableEvent(StoreError, ValueError):
     """A stored event this program cannot decode: a schema version newer than it knows, an old one
     with no upcaster, or an unknown type. The row is left as it is; upgrade the program to read it."""
+
+
+class DamagedDocument(StoreError):
+    """A stored filing text whose row is not what the store wrote (wrong type, or bytes changed)."""
 
 
 class EncodedEvent(NamedTuple):
@@ -74,8 +137,7 @@ class EncodedEvent(NamedTuple):
     quote: str
 
 
-def event_id(stream: str, version: int) -> str:
-    return f"{stream.rsplit(':', 1)[-1][:12]}-{version}"
+event_id = ids.event_id
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
@@ -113,60 +175,142 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def _connect(name: str, *, read_only: bool, timeout: float) -> sqlite3.Connection:
+    if read_only:
+        uri = "file:" + urllib.parse.quote(str(Path(name).resolve())) + "?mode=ro"
+        return sqlite3.connect(uri, uri=True, timeout=timeout)
+    return sqlite3.connect(name, timeout=timeout)
+
+
 class EventStore:
-    def __init__(self, db: Database, path: str):
+    # Each try waits this long for the write lock; then a pause, growing, before the next try.
+    busy_timeout = 5.0
+    write_attempts = 5
+    backoff = 0.2
+
+    def __init__(self, db: Database, path: str, *, read_only: bool = False):
         self.db = db  # public for inspection and tests; writes go through append()
         self.path = path
+        self.read_only = read_only
+        self.legacy_ids_through = 0   # rows up to this seq carry schema-1 ids
+        self.migrated_from: int | None = None   # the schema this open upgraded, if it did
+        self.backup_path: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, create: bool = False) -> EventStore:
+    def open(cls, path: str | os.PathLike, *, create: bool = False, read_only: bool = False) -> EventStore:
+        """Open (or with ``create``, make) a ledger. ``read_only`` opens it as a reader: no lock
+        taken, nothing written; a ledger of an older schema is first upgraded by a writer."""
         name = os.fspath(path)
         memory = name == ":memory:"
         if not memory and not os.path.exists(name) and not create:
             raise LedgerNotFound(name)
+        if memory or not read_only:
+            return cls._opened(name, create=create or memory, read_only=False)
+        store = cls._opened(name, create=False, read_only=True)
+        if store._found_version() == SCHEMA_VERSION:
+            return store
+        store.close()   # an older ledger: upgrade it as a writer, then read it
+        upgraded = cls._opened(name, create=False, read_only=False)
+        upgraded.close()
+        store = cls._opened(name, create=False, read_only=True)
+        store.migrated_from, store.backup_path = upgraded.migrated_from, upgraded.backup_path
+        return store
+
+    @classmethod
+    def _opened(cls, name: str, *, create: bool, read_only: bool) -> EventStore:
         try:
-            db = Database(name)
+            conn = _connect(name, read_only=read_only, timeout=cls.busy_timeout)
         except sqlite3.Error as e:
-            raise StoreError(f"{name}: cannot open as a SQLite database: {e}") from e
-        store = cls(db, name)
+            raise translate(name, e) from None
+        store = cls(Database(conn), name, read_only=read_only)
         try:
-            store._prepare(create=memory or create)
+            with store._errors():
+                if read_only:
+                    store._check_readable()
+                else:
+                    store._retrying(lambda: store._prepare(create=create))
+                    if name != ":memory:":
+                        store._retrying(lambda: store.db.execute("PRAGMA journal_mode = WAL"))
+                store._day_ranks()
         except BaseException:
-            db.close()
+            conn.close()
             raise
         return store
 
-    def _prepare(self, *, create: bool) -> None:
-        with self._errors():
-            tables = {r["name"] for r in self.db.query(
-                "SELECT name FROM sqlite_master WHERE type = :type", {"type": "table"})}
-            if "events" not in tables:
-                if not create or tables:
-                    raise StoreError(f"{self.path}: not a ledger database (no events table)")
-                with self.db.atomic():
-                    for statement in DDL:
-                        self.db.execute(statement)
-                    self.db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
-                                    {"key": "schema_version", "value": str(SCHEMA_VERSION)})
-            version = next(self.db.query("SELECT value FROM meta WHERE key = :key",
-                                         {"key": "schema_version"}), None)
-            if version is None or int(version["value"]) > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: ledger schema {version and version['value']} "
-                                 f"is not one this program can read (it reads {SCHEMA_VERSION})")
-            self._sync_event_types()
+    def _tables(self) -> set[str]:
+        return {r["name"] for r in self.db.query(
+            "SELECT name FROM sqlite_master WHERE type = :type", {"type": "table"})}
 
-    def _sync_event_types(self) -> None:
-        # Only write when the ranks changed, so opening a ledger to read does not modify it.
-        ranks = {r["type"]: r["day_rank"]
-                 for r in self.db.query("SELECT type, day_rank FROM event_types")}
-        if all(ranks.get(t) == rank for t, rank in DAY_RANK.items()):
-            return
-        with self.db.atomic():
-            for t, rank in DAY_RANK.items():
-                self.db.execute("INSERT OR REPLACE INTO event_types (type, day_rank) "
-                                "VALUES (:type, :day_rank)", {"type": t, "day_rank": rank})
+    def _meta(self, key: str) -> str | None:
+        row = next(self.db.query("SELECT value FROM meta WHERE key = :key", {"key": key}), None)
+        return None if row is None else row["value"]
+
+    def _found_version(self) -> int:
+        """The file's schema version; refuses a file that is not a ledger, or is too new."""
+        if not {"meta", "events"} <= self._tables():
+            raise StoreError(f"{self.path}: not a ledger database (it has no ledger tables)")
+        value = self._meta("schema_version")
+        if value is None or not value.isdigit():
+            raise StoreError(f"{self.path}: not a ledger database (no schema version in its meta table)")
+        found = int(value)
+        if found > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: this ledger was written by a newer release (schema {found}); "
+                             f"this program reads schema {SCHEMA_VERSION} and older: upgrade deal-ledger")
+        return found
+
+    def _check_readable(self) -> None:
+        self._found_version()
+        self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
+
+    def _prepare(self, *, create: bool) -> None:
+        """Inside the write lock: make an empty ledger, or upgrade an older one after a backup."""
+        with self._write_transaction():
+            tables = self._tables()
+            if not tables and create:
+                for statement in DDL:
+                    self.db.execute(statement)
+                self.db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
+                                {"key": "schema_version", "value": str(SCHEMA_VERSION)})
+                self.db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
+                                {"key": "legacy_event_ids_through", "value": "0"})
+            elif not tables:
+                raise StoreError(f"{self.path}: not a ledger database (an empty SQLite file)")
+            found = self._found_version()
+            if found < SCHEMA_VERSION:
+                self.backup_path = self._backup(found)
+                migrate(self.db.conn, found)
+                self.migrated_from = found
+            self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
+
+    def _backup(self, found: int) -> str:
+        """Copy the ledger as it is beside the file. We hold the write lock, so nobody changes it
+        meanwhile (readers may go on). Out of WAL mode the file alone is the ledger, copied byte
+        for byte; in WAL mode SQLite's backup copies the file with its log."""
+        target = f"{self.path}.schema-{found}.bak"
+        n = 1
+        while os.path.exists(target):
+            n += 1
+            target = f"{self.path}.schema-{found}.{n}.bak"
+        mode = next(self.db.query("PRAGMA journal_mode"))["journal_mode"]
+        if mode.lower() != "wal":
+            shutil.copyfile(self.path, target)
+            return target
+        source, copy = sqlite3.connect(self.path), sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        return target
+
+    def _day_ranks(self) -> None:
+        self.db.execute(TEMP_EVENT_TYPES)
+        self.db.conn.executemany("INSERT OR REPLACE INTO temp.event_types (type, day_rank) VALUES (?, ?)",
+                                 sorted(DAY_RANK.items()))
+        if self.db.conn.in_transaction:
+            self.db.conn.commit()
 
     def close(self) -> None:
         self.db.close()
@@ -184,16 +328,43 @@ class EventStore:
             yield
         except UnreadableEvent as e:  # raised by _decode, which does not know the path
             raise UnreadableEvent(f"{self.path}: {e}") from e.__cause__
-        except sqlite3.IntegrityError as e:
-            if "append-only" in str(e):
-                raise AppendOnlyViolation(f"{self.path}: {e}") from e
-            raise StoreError(f"{self.path}: {e}") from e
-        except sqlite3.DatabaseError as e:
-            if "not a database" in str(e):
-                raise StoreError(f"{self.path}: not a ledger database ({e})") from e
-            raise StoreError(f"{self.path}: {e}") from e
         except sqlite3.Error as e:
-            raise StoreError(f"{self.path}: {e}") from e
+            raise translate(self.path, e) from e
+
+    @contextlib.contextmanager
+    def _write_transaction(self):
+        """BEGIN IMMEDIATE: the write lock first, so no other writer can interleave; all or nothing."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; nothing can be written")
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        conn.execute("COMMIT")
+
+    def _retrying(self, work):
+        """Run ``work`` (one whole transaction) again while the lock is held elsewhere, with
+        growing, jittered pauses; after ``write_attempts`` tries, LedgerBusy (nothing written)."""
+        started = time.monotonic()
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                return work()
+            except (sqlite3.OperationalError, LedgerBusy) as e:
+                if not (isinstance(e, LedgerBusy) or _busy(e)):
+                    raise
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                if attempt == self.write_attempts:
+                    raise LedgerBusy(
+                        f"{self.path}: the ledger stayed locked by another writer for "
+                        f"{time.monotonic() - started:.0f} s over {attempt} tries; nothing was written "
+                        "(run again to pick it up)") from None
+                time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -202,8 +373,8 @@ class EventStore:
         """Record one filing's stream: document, stream row and events, all or nothing."""
         if not events:
             raise ValueError(f"{info.stream}: a stream needs at least one event")
-        # Encoded lazily inside the transaction: a failure on any event rolls back the lot.
-        return self._append_encoded(info, (self._encode(e) for e in events), document, recorded_at)
+        encoded = [self._encode(e) for e in events]   # before the lock: a bad event writes nothing
+        return self._append_encoded(info, encoded, document, recorded_at)
 
     @staticmethod
     def _encode(event: Event) -> EncodedEvent:
@@ -215,33 +386,36 @@ class EventStore:
 
     def _append_encoded(self, info: StreamInfo, encoded: Iterable[EncodedEvent],
                         document: Document | None, recorded_at: str | None) -> list[StoredEvent]:
+        encoded = list(encoded)   # a retry after a busy lock writes them again
+        if not encoded:
+            raise ValueError(f"{info.stream}: a stream needs at least one event")
         recorded_at = recorded_at or _now()
+        with self._errors():
+            return self._retrying(lambda: self._append_once(info, encoded, document, recorded_at))
+
+    def _append_once(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                     recorded_at: str) -> list[StoredEvent]:
         public_date = _iso(info.public_date)
         stored: list[StoredEvent] = []
-        with self._errors(), self.db.atomic():
+        with self._write_transaction():
+            # We hold the write lock: no other writer can record this stream or take a seq until
+            # we commit, so these reads and our inserts are one step.
             if self.has_stream(info.stream):
                 raise DuplicateStream(info.stream)
             if document is not None:
                 self.db.execute(INSERT_DOCUMENT, attrs.asdict(document))
-            try:
-                self.db.execute(INSERT_STREAM, {
-                    "stream": info.stream, "issuer_key": info.issuer_key,
-                    "issuer_name": info.issuer.name, "cik": info.issuer.cik,
-                    "file_number": info.issuer.file_number, "form": info.form,
-                    "public_date": public_date, "source_name": info.source_name,
-                    "raw_sha256": info.raw_sha256, "recorded_at": recorded_at,
-                })
-            except sqlite3.IntegrityError as e:  # another writer recorded it since has_stream
-                if "streams.stream" in str(e):
-                    raise DuplicateStream(info.stream) from e
-                raise
-            # Read the head only after our first write: we now hold the write lock, so no other
-            # connection can take the next seq between this read and our inserts.
+            self.db.execute(INSERT_STREAM, {
+                "stream": info.stream, "issuer_key": info.issuer_key,
+                "issuer_name": info.issuer.name, "cik": info.issuer.cik,
+                "file_number": info.issuer.file_number, "form": info.form,
+                "public_date": public_date, "source_name": info.source_name,
+                "raw_sha256": info.raw_sha256, "recorded_at": recorded_at,
+            })
             seq, prev = self.head()
             for version, enc in enumerate(encoded, start=1):
                 seq += 1
                 row = {
-                    "seq": seq, "event_id": event_id(info.stream, version), "stream": info.stream,
+                    "seq": seq, "event_id": ids.event_id(info.stream, version), "stream": info.stream,
                     "version": version, "issuer_key": info.issuer_key, "type": enc.type,
                     "schema_version": enc.schema_version, "effective_date": enc.effective_date,
                     "public_date": public_date, "recorded_at": recorded_at,
@@ -250,8 +424,6 @@ class EventStore:
                 row["hash"] = prev = row_hash(prev, row)
                 self.db.execute(INSERT_EVENT, row)
                 stored.append(self._stored(row))  # decoded before commit: unreadable => not written
-            if not stored:
-                raise ValueError(f"{info.stream}: a stream needs at least one event")
         return stored
 
     # -- reading -----------------------------------------------------------------------------
@@ -268,10 +440,26 @@ class EventStore:
         return row["raw_sha256"] if row else None
 
     def event(self, event_id: str) -> StoredEvent | None:
+        """The event with this id, or the one event a typed ``PREFIX-VERSION`` names (a prefix of
+        its stream's accession number or hash, as tables shortens them). None when nothing
+        matches; ``AmbiguousEventId`` when several do."""
         with self._errors():
             row = next(self.db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id = :id",
                                      {"id": event_id}), None)
-        return self._stored(row) if row else None
+            if row is not None:
+                return self._stored(row)
+            ref = ids.parse_ref(event_id)
+            if ref is None:
+                return None
+            # A range over the unique index on event_id: every id that starts with the prefix.
+            rows = [r for r in self.db.query(
+                f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id >= :lo AND e.event_id < :hi "
+                "AND e.version = :version ORDER BY e.seq",
+                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version})
+                if ids.stream_tail(r["stream"]).startswith(ref.prefix)]
+        if len(rows) > 1:
+            raise AmbiguousEventId(event_id, [r["event_id"] for r in rows])
+        return self._stored(rows[0]) if rows else None
 
     def filings_reported_on(self, issuer_key: str, form: str, report_date: date) -> list[str]:
         """Streams of one issuer's filings of a form with a date of report, read from the stored
@@ -341,8 +529,12 @@ class EventStore:
         with self._errors():
             r = next(self.db.query("SELECT * FROM documents WHERE raw_sha256 = :raw_sha256",
                                    {"raw_sha256": raw_sha256}), None)
-        return None if r is None else Document(r["raw_sha256"], r["source_name"],
-                                               bytes(r["raw"]), r["normalised"])
+        if r is None:
+            return None
+        if not isinstance(r["raw"], bytes) or not isinstance(r["normalised"], str):
+            raise DamagedDocument(f"{self.path}: the stored text of {r['source_name']} ({raw_sha256[:12]}) is damaged: "
+                                  "its row is not what the ledger wrote; run `verify`")
+        return Document(r["raw_sha256"], r["source_name"], r["raw"], r["normalised"])
 
     def head(self) -> tuple[int, str]:
         """Last seq and its hash; (0, GENESIS) when empty. Publish it to anchor the chain."""
@@ -408,20 +600,50 @@ class EventStore:
         return report
 
     def _walk(self, watch: int | None = None) -> tuple[VerifyReport, str | None]:
-        """The chain check, and the hash of row ``watch`` if the walk reached it."""
-        checked, prev_seq, prev_hash, watched = 0, 0, GENESIS, None
+        """The chain check, and the hash of row ``watch`` if the walk reached it. A filing event
+        names the sha256 of its stored text, so the text is checked at that event's seq."""
+        checked, documents, prev_seq, prev_hash, watched = 0, 0, 0, GENESIS, None
         versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
         with self._errors():
             for row in self.db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e ORDER BY e.seq"):
-                problem = _row_problem(row, prev_seq, prev_hash, versions.get(row["stream"], 0))
+                try:
+                    problem = _row_problem(row, prev_seq, prev_hash, versions.get(row["stream"], 0),
+                                           self.legacy_ids_through)
+                    if problem is None and row["type"] == "filing_recorded":
+                        problem = self._document_problem(row)
+                        documents += problem is None
+                except (TypeError, ValueError, AttributeError) as e:   # a row no writer of ours made
+                    problem = f"malformed row ({type(e).__name__}: {e})"
                 if problem:
                     return VerifyReport(ok=False, checked=checked, bad_seq=row["seq"],
-                                        problem=problem), watched
+                                        problem=problem, documents=documents), watched
                 checked, prev_seq, prev_hash = checked + 1, row["seq"], row["hash"]
                 versions[row["stream"]] = row["version"]
                 if prev_seq == watch:
                     watched = prev_hash
-        return VerifyReport(ok=True, checked=checked), watched
+        return VerifyReport(ok=True, checked=checked, documents=documents), watched
+
+    def _document_problem(self, row: dict) -> str | None:
+        """The stored text must be the bytes whose sha256 the (chained) filing event names."""
+        payload = json.loads(row["payload"])
+        named = payload.get("raw_sha256")
+        if not named:
+            return None
+        doc = next(self.db.query("SELECT source_name, raw, normalised FROM documents WHERE raw_sha256 = :h",
+                                 {"h": named}), None)
+        if doc is None:
+            return f"the filing text {named[:12]} that this filing event names is missing from documents"
+        name = doc["source_name"]
+        if not isinstance(doc["raw"], bytes):
+            return f"the stored text of {name} is {type(doc['raw']).__name__}, not the bytes that were read"
+        if hashlib.sha256(doc["raw"]).hexdigest() != named:
+            return f"the stored text of {name} changed: its bytes no longer hash to {named[:12]}, as its filing event says"
+        identity = payload.get("identity") or ""
+        if identity.startswith("sha256:") and (not isinstance(doc["normalised"], str) or
+                                               ids.stream_tail(identity) != hashlib.sha256(
+                                                   doc["normalised"].encode("utf-8")).hexdigest()):
+            return f"the stored normalised text of {name} changed: it no longer hashes to its filing's identity"
+        return None
 
 
 def _decode(row: dict) -> Event:
@@ -434,7 +656,8 @@ def _decode(row: dict) -> Event:
                               f"v{row['schema_version']}): {reason}") from e
 
 
-def _row_problem(row: dict, prev_seq: int, prev_hash: str, last_version: int) -> str | None:
+def _row_problem(row: dict, prev_seq: int, prev_hash: str, last_version: int,
+                 legacy_ids_through: int = 0) -> str | None:
     seq, stream, version = row["seq"], row["stream"], row["version"]
     if seq != prev_seq + 1:
         return f"row missing before seq {seq}"
@@ -444,6 +667,7 @@ def _row_problem(row: dict, prev_seq: int, prev_hash: str, last_version: int) ->
         return "row content changed: hash mismatch"
     if version != last_version + 1:
         return f"stream {stream} version {version} follows {last_version}"
-    if row["event_id"] != event_id(stream, version):
+    legacy = seq <= legacy_ids_through and row["event_id"] == ids.legacy_event_id(stream, version)
+    if row["event_id"] != ids.event_id(stream, version) and not legacy:
         return f"event_id {row['event_id']} does not match stream {stream} version {version}"
     return None

@@ -12,6 +12,10 @@ from decimal import Decimal
 
 import pytest
 
+from tests.ids_support import shortened
+
+from ledger.ids import short_id
+
 from events import EventCorrected, EventRetracted, FieldChange, Provenance, Quote, WarrantExercised
 from ledger.store import EventStore
 from ledger.stored import StreamInfo
@@ -38,7 +42,7 @@ def bad(result, message: str):
 
 
 def replay_json(run, db, as_of: str, *extra) -> dict:
-    return json.loads(ok(run("--db", db, "replay", "--as-of", as_of, "--format", "json", *extra)).stdout)
+    return shortened(json.loads(ok(run("--db", db, "replay", "--as-of", as_of, "--format", "json", *extra)).stdout))
 
 
 def totals(run, db, as_of: str, *extra) -> dict:
@@ -48,15 +52,15 @@ def totals(run, db, as_of: str, *extra) -> dict:
 
 def history(run, db, *args) -> list[dict]:
     result = ok(run("--db", db, "history", *args, "--format", "json"))
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    return [shortened(json.loads(line)) for line in result.stdout.splitlines()]
 
 
 def explain(run, db, figure: str, as_of: str, *extra) -> dict:
-    return json.loads(ok(run("--db", db, "explain", figure, "--as-of", as_of, "--format", "json", *extra)).stdout)
+    return shortened(json.loads(ok(run("--db", db, "explain", figure, "--as-of", as_of, "--format", "json", *extra)).stdout))
 
 
 def diff(run, db, d1: str, d2: str, *extra) -> dict:
-    return json.loads(ok(run("--db", db, "diff", "--from", d1, "--to", d2, "--format", "json", *extra)).stdout)
+    return shortened(json.loads(ok(run("--db", db, "diff", "--from", d1, "--to", d2, "--format", "json", *extra)).stdout))
 
 
 # -- hand-recorded corrections, appended straight to a copy of the ledger ------------------------
@@ -64,14 +68,15 @@ def diff(run, db, d1: str, d2: str, *extra) -> dict:
 
 def record(db, public: date, source: str, quote: str, build) -> str:
     """Append one hand-recorded event as its own stream with no filing text kept, as `ledger
-    record` does; ``build(provenance)`` makes the event. Returns its event id."""
+    record` does; ``build(provenance, full)`` makes the event, with ``full(short_id)`` giving the
+    whole id of an event it points at. Returns its event id as tables show it."""
     stream = f"manual:{hashlib.sha256(source.encode()).hexdigest()}"
     with EventStore.open(db) as store:
         info = next(store.streams())
         [stored] = store.append(
             StreamInfo(stream, info.issuer_key, info.issuer, "record", public, source, stream[7:]),
-            [build(Provenance(stream, (Quote(0, len(quote), quote),)))])
-        return stored.event_id
+            [build(Provenance(stream, (Quote(0, len(quote), quote),)), lambda short: store.event(short).event_id)])
+        return short_id(stored.event_id)
 
 
 @pytest.fixture
@@ -81,15 +86,15 @@ def corrected_db(db_copy):
     retraction of the 75,000-share tranche (public 2005-03-01)."""
     ids = {
         "exercise": record(db_copy, date(2001, 8, 14), "10-Q 2001-06-30", "10-Q for June 30, 2001: 10,000 exercised.",
-                           lambda p: WarrantExercised(effective_date=date(2001, 6, 1), provenance=p,
-                                                      tranche=NOV19_CLOSING, shares=10000, shares_issued=10000)),
+                           lambda p, full: WarrantExercised(effective_date=date(2001, 6, 1), provenance=p,
+                                                      tranche=full(NOV19_CLOSING), shares=10000, shares_issued=10000)),
         "correction": record(db_copy, date(2005, 3, 1), "8-K/A 2005", "8-K/A: 126,840 Closing Warrant shares.",
-                             lambda p: EventCorrected(effective_date=date(1999, 11, 19), provenance=p,
-                                                      target=NOV19_CLOSING, changes=(FieldChange("shares", 126840),),
+                             lambda p, full: EventCorrected(effective_date=date(1999, 11, 19), provenance=p,
+                                                      target=full(NOV19_CLOSING), changes=(FieldChange("shares", 126840),),
                                                       reason="misprint")),
         "retraction": record(db_copy, date(2005, 3, 1), "letter 2005", "The warrants were never issued.",
-                             lambda p: EventRetracted(effective_date=date(1999, 1, 29), provenance=p,
-                                                      target=JAN29_WARRANTS, reason="never issued")),
+                             lambda p, full: EventRetracted(effective_date=date(1999, 1, 29), provenance=p,
+                                                      target=full(JAN29_WARRANTS), reason="never issued")),
     }
     return db_copy, ids
 
@@ -254,7 +259,7 @@ def test_show_on_a_terminal_styles_the_span_instead_of_marking_it(run, built_db,
 
 
 def test_show_json_gives_the_span_inside_the_context(run, built_db):
-    shown = json.loads(ok(run("--db", built_db, "show", JAN29_WARRANTS, "--format", "json")).stdout)
+    shown = shortened(json.loads(ok(run("--db", built_db, "show", JAN29_WARRANTS, "--format", "json")).stdout))
     assert (shown["type"], shown["payload"]["shares"], shown["document"]) == ("warrant_granted", 75000, True)
     for quote in shown["quotes"]:
         start, end = quote["span"]

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from tests.ids_support import shortened
+
 from ledger.store import EventStore
 from ledger.views import replay_ledger
 
-# Event ids of the five example filings: <first 12 hex of the stream's sha256>-<version>.
+# Event ids of the five example filings as tables show them: <first 12 hex of the stream's sha256>-<version>.
 NOV99_COMMON, NOV99_CLOSING, NOV99_ADJUSTABLE = "863674c153e7-2", "863674c153e7-3", "863674c153e7-4"
 FEB00_WARRANTS, APR00_COMMON, JAN99_PREFERRED = "0982e151f89f-3", "c2760587d348-2", "d68db1fc7039-2"
 
@@ -17,7 +19,7 @@ FEB00_WARRANTS, APR00_COMMON, JAN99_PREFERRED = "0982e151f89f-3", "c2760587d348-
 def issuer(run, db, as_of: str, *extra) -> dict:
     result = run("--db", db, "replay", "--as-of", as_of, "--format", "json", *extra)
     assert result.exit_code == 0, result.output
-    [i] = json.loads(result.stdout)["issuers"]
+    [i] = shortened(json.loads(result.stdout))["issuers"]
     return i
 
 

@@ -161,7 +161,7 @@ def test_append_assigns_seq_versions_ids_and_chain(store):
     h = S1.split(":")[1]
     assert [s.seq for s in stored] == [1, 2, 3, 4]
     assert [s.version for s in stored] == [1, 2, 3, 4]
-    assert [s.event_id for s in stored] == [f"{h[:12]}-{v}" for v in (1, 2, 3, 4)]
+    assert [s.event_id for s in stored] == [f"{h}-{v}" for v in (1, 2, 3, 4)]   # the whole hash: unique
     assert stored[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:]))
     assert {s.recorded_at for s in stored} == {"2024-01-02T03:04:05Z"}
@@ -324,17 +324,17 @@ def test_empty_event_list_is_refused(store):
 def test_failure_midway_leaves_nothing(store, monkeypatch):
     one_stream(store, S2)
     before = (store.count(), store.head())
-    real, calls = ledger.store.to_json, []
+    real, calls = ledger.store.row_hash, []
 
-    def flaky(event):
-        calls.append(event)
+    def flaky(prev, row):
+        calls.append(row)
         if len(calls) == 3:
             # mid-transaction: the first two events are in, the failure must take them out
             assert store.count() == before[0] + 2
-            raise RuntimeError("serialisation failed on the third event")
-        return real(event)
+            raise RuntimeError("hashing failed on the third event")
+        return real(prev, row)
 
-    monkeypatch.setattr(ledger.store, "to_json", flaky)
+    monkeypatch.setattr(ledger.store, "row_hash", flaky)
     other = Document("f" * 64, "other.txt", b"other", "other")
     with pytest.raises(RuntimeError, match="third event"):
         store.append(info(S1), [filing(S1, D1), common(S1, D1), warrant(S1, D2), fee(S1, D2)],
@@ -405,7 +405,7 @@ def test_verify_ok(store):
     assert store.verify() == VerifyReport(ok=True, checked=0, bad_seq=None, problem=None)
     two_streams(store)
     one_stream(store, stream_id("third"))
-    assert store.verify() == VerifyReport(ok=True, checked=10, bad_seq=None, problem=None)
+    assert store.verify() == VerifyReport(ok=True, checked=10, bad_seq=None, problem=None, documents=3)
 
 
 @pytest.fixture
@@ -572,12 +572,12 @@ def test_file_store_persists_and_reopens(tmp_path):
         two_streams(store)
         head = store.head()
     assert path.exists()
-    assert not (tmp_path / "ledger.db-wal").exists()  # rollback journal: a single file
+    assert not (tmp_path / "ledger.db-wal").exists()  # the last connection folds the WAL back in
     with EventStore.open(path) as store:
         assert store.head() == head and store.count() == 6
         assert store.verify().ok
         assert [s.type for s in store.read()][:2] == ["filing_recorded", "filing_recorded"]
-        assert next(store.db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == "1"
+        assert next(store.db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == "2"
         store.append(info(stream_id("third")), [filing(stream_id("third"), D3)])
     with EventStore.open(str(path)) as store:
         assert store.count() == 7 and store.verify().ok

@@ -19,6 +19,7 @@ from pathlib import PurePath
 import attrs
 
 from events import Event, EventCorrected, EventRetracted, to_payload
+from ledger.ids import short_id
 from ledger.amendments import is_superseded, superseded
 from ledger.errors import LedgerError
 from ledger.store import EventStore
@@ -72,15 +73,15 @@ class HistoryRow:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        out = [f"retracted by {i}" for i in self.retracted_by]
-        out += [f"replaced by {i}" for i in self.replaced_by]
+        out = [f"retracted by {short_id(i)}" for i in self.retracted_by]
+        out += [f"replaced by {short_id(i)}" for i in self.replaced_by]
         if self.superseded:
             out.append("superseded by an 8-K/A")
         event = self.stored.event
         if isinstance(event, EventRetracted):
-            out.append(f"retracts {event.target}")
+            out.append(f"retracts {short_id(event.target)}")
         elif isinstance(event, EventCorrected):
-            out.append(f"replaces {event.target}")
+            out.append(f"replaces {short_id(event.target)}")
         return tuple(out)
 
 
@@ -177,8 +178,9 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
     selected: set[str] = set()
     if stream is not None:
         selected.update(e.event_id for e in store.log(stream=stream))
-    elif selector.kind == "tranche":
-        selected.add(selector.value.strip())
+    elif selector.kind == "tranche":   # a typed prefix resolves to the whole id, or is refused
+        seed = store.event(selector.value.strip())
+        selected.add(seed.event_id if seed is not None else selector.value.strip())
     seed_found = selector.kind != "tranche"
     corrections: dict[str, list[StoredEvent]] = {}     # target id -> its visible corrections
     for stored in store.log():
