@@ -230,9 +230,7 @@ class EventStore:
                 if read_only:
                     store._check_readable()
                 else:
-                    store._retrying(lambda: store._prepare(create=create))
-                    if name != ":memory:":
-                        store._retrying(lambda: store.db.execute("PRAGMA journal_mode = WAL"))
+                    store._open_for_writing(create=create, memory=name == ":memory:")
                 store._day_ranks()
         except BaseException:
             conn.close()
@@ -263,6 +261,20 @@ class EventStore:
     def _check_readable(self) -> None:
         self._found_version()
         self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
+
+    def _open_for_writing(self, *, create: bool, memory: bool) -> None:
+        """A current ledger is only read here: the write lock is taken only to create or upgrade
+        one, so opening never waits for another writer's transaction."""
+        tables = self._tables()
+        current = bool(tables) and self._found_version() == SCHEMA_VERSION
+        if not current:
+            self._retrying(lambda: self._prepare(create=create))
+        self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
+        if self.db.conn.in_transaction:
+            self.db.conn.commit()
+        if not memory and next(self.db.query("PRAGMA journal_mode"))["journal_mode"].lower() != "wal":
+            # Persistent in the file: readers then never block writers, nor writers readers.
+            self._retrying(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
 
     def _prepare(self, *, create: bool) -> None:
         """Inside the write lock: make an empty ledger, or upgrade an older one after a backup."""

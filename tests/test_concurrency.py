@@ -1,0 +1,210 @@
+"""Concurrent writers lose nothing, readers never block or see half a filing, and a SIGKILL at any
+moment leaves every filing wholly present or wholly absent."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import ledger.store
+from ledger.errors import LedgerBusy
+from ledger.store import EventStore
+from tests.filing_factory import accession, write_filings
+from tests.test_store_contract import D1, D2, DOC, S1, S2, common, filing, info
+
+LEDGER = shutil.which("ledger", path=str(Path(sys.executable).parent))
+DRIVER_WORDS = ("sqlite3", "OperationalError", "database is locked", "Traceback", "IntegrityError")
+
+
+def ledger_process(*args) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if k != "LEDGER_DB"}
+    return subprocess.Popen([LEDGER, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def contents(db: Path) -> dict[str, int]:
+    """stream -> number of events, read without the program."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        streams = {s for (s,) in con.execute("SELECT stream FROM streams")}
+        counts = dict(con.execute("SELECT stream, count(*) FROM events GROUP BY stream"))
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        con.close()
+    assert set(counts) == streams and documents == len(streams), "a stream, its events and its text go together"
+    return counts
+
+
+# -- readers -------------------------------------------------------------------------------------
+
+
+def test_a_reader_neither_waits_for_a_writer_nor_sees_half_a_filing(tmp_path, monkeypatch):
+    db = tmp_path / "ledger.db"
+    with EventStore.open(db, create=True) as writer:
+        writer.append(info(S1), [filing(S1, D1)], DOC)
+    inside, release = threading.Event(), threading.Event()
+    real = ledger.store.row_hash
+
+    def slow(prev, row):      # the writer stops after its second row, inside the transaction
+        if row["version"] == 2:
+            inside.set()
+            assert release.wait(10)
+        return real(prev, row)
+
+    monkeypatch.setattr(ledger.store, "row_hash", slow)
+    failure: list[BaseException] = []
+
+    def write():
+        try:
+            with EventStore.open(db) as w:
+                w.append(info(S2), [filing(S2, D2), common(S2, D2), common(S2, D2, "2.00", 5)], DOC)
+        except BaseException as e:   # noqa: BLE001 - reported below
+            failure.append(e)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    assert inside.wait(10)
+    monkeypatch.setattr(EventStore, "busy_timeout", 0.05)    # a reader that waited would fail fast
+    with EventStore.open(db, read_only=True) as reader:
+        assert reader.count() == 1 and not reader.has_stream(S2) and [s.stream for s in reader.read()] == [S1]
+        release.set()
+        thread.join(10)
+        assert not failure, failure
+        assert reader.count() == 4 and reader.has_stream(S2) and reader.verify().ok
+
+
+def test_a_reader_writes_nothing(run, built_db, tmp_path):
+    db = Path(shutil.copy(built_db, tmp_path / "ledger.db"))
+    os.chmod(db, 0o444)
+    before = db.read_bytes()
+    for args in (("replay", "--as-of", "2000-06-30"), ("events",), ("verify",), ("history", "--holder", "strong")):
+        result = run("--db", db, *args)
+        assert result.exit_code == 0, (args, result.output)
+    assert db.read_bytes() == before
+
+
+# -- a writer that cannot get the lock -----------------------------------------------------------
+
+
+def test_a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing(run, tmp_path, monkeypatch):
+    [path] = write_filings(tmp_path / "in", [1])
+    db = tmp_path / "ledger.db"
+    EventStore.open(db, create=True).close()
+    monkeypatch.setattr(EventStore, "busy_timeout", 0.05)
+    monkeypatch.setattr(EventStore, "write_attempts", 3)
+    monkeypatch.setattr(EventStore, "backoff", 0.01)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")        # another writer, mid-transaction
+    try:
+        result = run("--db", db, "ingest", path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == (f"error: {path}: {db}: the ledger stayed locked by another writer for 0 s over 3 tries; "
+                        "nothing was written (run again to pick it up)")
+    assert "1 failed" in lines[1]
+    assert contents(db) == {}
+    again = run("--db", db, "ingest", path)       # the next run picks it up
+    assert again.exit_code == 0 and contents(db) == {f"accession:{accession(1)}": 2}
+
+
+def test_busy_is_recognised_by_result_code_and_retried(tmp_path, monkeypatch):
+    db = tmp_path / "ledger.db"
+    store = EventStore.open(db, create=True)
+    calls = []
+    monkeypatch.setattr(store, "backoff", 0.0)
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            e = sqlite3.OperationalError("whatever the driver's words")
+            e.sqlite_errorcode, e.sqlite_errorname = 5, "SQLITE_BUSY"
+            raise e
+        return "done"
+
+    assert store._retrying(flaky) == "done" and len(calls) == 3
+    calls.clear()
+    monkeypatch.setattr(store, "write_attempts", 2)
+    with pytest.raises(LedgerBusy):
+        store._retrying(flaky)
+    store.close()
+
+
+# -- four writers at once ------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(LEDGER is None, reason="needs the installed `ledger` script")
+def test_four_writers_over_overlapping_folders_lose_nothing(tmp_path):
+    db = tmp_path / "ledger.db"
+    expected: set[str] = set()
+    for round_, numbers in enumerate((range(1, 241), range(241, 481))):
+        files = write_filings(tmp_path / f"round{round_}", numbers)
+        expected |= {f"accession:{f.stem}" for f in files}
+        quarter = len(files) // 4
+        # Each filing is in exactly two of the four sets, so every one is contested.
+        sets = [files[:2 * quarter], files[quarter:3 * quarter], files[2 * quarter:],
+                files[:quarter] + files[3 * quarter:]]
+        folders = []
+        for i, chosen in enumerate(sets):
+            folder = tmp_path / f"round{round_}-writer{i}"
+            folder.mkdir()
+            for f in chosen:
+                os.link(f, folder / f.name)
+            folders.append(folder)
+        procs = [ledger_process("--db", db, "ingest", folder) for folder in folders]
+        outputs = [p.communicate(timeout=600) for p in procs]
+        for p, (out, err) in zip(procs, outputs):
+            assert p.returncode == 0, err
+            assert not any(word in err for word in DRIVER_WORDS), err
+            assert "0 failed" in err.splitlines()[-1]
+        counts = contents(db)
+        assert set(counts) == expected and set(counts.values()) == {2}     # each filing exactly once, whole
+        appended = sum(int(err.splitlines()[-1].split(" event(s) appended")[0].split(", ")[-1]) for _, err in outputs)
+        assert appended == 2 * len(files)              # nobody appended a filing another had appended
+    with EventStore.open(db, read_only=True) as store:
+        report = store.verify()
+        assert report.ok and report.checked == 960 and report.documents == 480
+
+
+# -- SIGKILL during a batch ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(LEDGER is None, reason="needs the installed `ledger` script")
+def test_a_batch_killed_at_random_moments_leaves_whole_filings_and_completes_on_rerun(tmp_path):
+    files = write_filings(tmp_path / "in", range(1, 601))     # more than 20 short runs can finish
+    wanted = {f"accession:{f.stem}" for f in files}
+    db = tmp_path / "ledger.db"
+    rng = random.Random(20261201)
+    present: dict[str, int] = {}
+    for _ in range(20):
+        proc = ledger_process("--db", db, "ingest", tmp_path / "in")
+        time.sleep(rng.uniform(0.3, 1.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        if not db.exists():
+            continue
+        counts = contents(db)
+        assert set(counts.values()) <= {2}, counts          # wholly present or wholly absent
+        assert set(counts) <= wanted and set(present) <= set(counts)
+        present = counts
+        with EventStore.open(db, read_only=True) as store:
+            assert store.verify().ok
+    assert 0 < len(present) < len(wanted), "the kills should land mid-batch"
+    done = ledger_process("--db", db, "ingest", tmp_path / "in")
+    out, err = done.communicate(timeout=600)
+    assert done.returncode == 0, err
+    assert f"{len(present)} duplicate(s) skipped" in err and "0 failed" in err
+    assert contents(db) == dict.fromkeys(wanted, 2)
+    with EventStore.open(db, read_only=True) as store:
+        assert store.verify().ok and store.count() == 1200
