@@ -77,6 +77,16 @@ def _busy(e: BaseException) -> bool:
     return isinstance(e, sqlite3.OperationalError) and _code(e) & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
 
 
+_PLAIN = {
+    SQLITE_READONLY: "cannot write: the database file or its folder is read-only",
+    SQLITE_NOTADB: "not a ledger database (not a SQLite file)",
+    SQLITE_CORRUPT: "the database file is damaged (SQLite reports corruption)",
+    SQLITE_FULL: "the disk is full; nothing was written",
+    SQLITE_CANTOPEN: "cannot open the database file (missing folder or no permission)",
+    SQLITE_IOERR: "the disk failed to read or write the database",
+}
+
+
 def translate(path: str, e: sqlite3.Error) -> StoreError:
     """One plain sentence for a driver error, chosen by its result code, never by its text."""
     code = _code(e)
@@ -88,18 +98,8 @@ def translate(path: str, e: sqlite3.Error) -> StoreError:
                           f"({e.sqlite_errorname}); nothing was written")
     if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return LedgerBusy(f"{path}: the ledger is locked by another writer; nothing was written")
-    if primary == SQLITE_READONLY:
-        return StoreError(f"{path}: cannot write: the database file or its folder is read-only")
-    if primary == SQLITE_NOTADB:
-        return StoreError(f"{path}: not a ledger database (not a SQLite file)")
-    if primary == SQLITE_CORRUPT:
-        return StoreError(f"{path}: the database file is damaged (SQLite reports corruption)")
-    if primary == SQLITE_FULL:
-        return StoreError(f"{path}: the disk is full; nothing was written")
-    if primary == SQLITE_CANTOPEN:
-        return StoreError(f"{path}: cannot open the database file (missing folder or no permission)")
-    if primary == SQLITE_IOERR:
-        return StoreError(f"{path}: the disk failed to read or write the database ({e.sqlite_errorname})")
+    if primary in _PLAIN:
+        return StoreError(f"{path}: {_PLAIN[primary]}")
     name = getattr(e, "sqlite_errorname", None) or type(e).__name__
     return StoreError(f"{path}: the database failed ({name})")
 
