@@ -80,6 +80,24 @@ def test_the_fixture_replays_to_the_same_figures(run, fixture_copy):
         assert store.verify().ok
 
 
+# -- the schema-2 fixture: whole event ids, same figures ------------------------------------------
+
+FIXTURE_V2 = FIXTURE.with_name("ledger_v2.db")
+FIXTURE_V2_CHECKPOINT = "467cdbe8d3fc4df1eb7e292c22116397e3350136d618a4861a363d192eea19d8@30"   # do not update
+
+
+def test_the_schema_2_fixture_opens_without_an_upgrade_and_replays_to_the_same_figures(run, tmp_path):
+    db = Path(shutil.copy(FIXTURE_V2, tmp_path / "ledger_v2.db"))
+    result = run("--db", db, "verify", "--against", FIXTURE_V2_CHECKPOINT)
+    assert result.exit_code == 0, result.output
+    assert "upgraded" not in result.stderr and not list(tmp_path.glob("*.bak"))
+    assert_same_figures(run, db)
+    with EventStore.open(db, read_only=True) as store:
+        ids = [s.event_id for s in store.log()]
+        assert all(len(i.rsplit("-", 1)[0]) == 64 for i in ids) and len(set(ids)) == 30
+        assert store.legacy_ids_through == 0
+
+
 # -- a future version of common_issued, simulated ------------------------------------------------
 
 
