@@ -36,14 +36,41 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:\d{1,2}\.\d{1,2}|\(\
 _SPACE = re.compile(r"\s+")
 
 
+@attrs.frozen
+class Decoded:
+    text: str
+    encoding: str             # "utf-8", "cp1252" or "latin-1"
+    replaced: int = 0         # bytes that were not valid UTF-8, each now U+FFFD
+    first_bad: int | None = None   # byte offset of the first of them
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")              # surrogateescape's stand-ins for bad bytes
+_MULTIBYTE = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")
+
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """Filing bytes to text. UTF-8 when the bytes are UTF-8; when a few bytes are not, UTF-8 still,
+    with only those bytes replaced (U+FFFD) and counted, so one stray byte cannot garble every
+    accented name. A file whose high bytes are mostly not UTF-8 sequences is Windows-1252
+    (else Latin-1, which never fails): more bad bytes than valid multibyte characters means the
+    text was never UTF-8."""
+    try:
+        return Decoded(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    if len(_MULTIBYTE.findall(escaped)) >= bad:
+        return Decoded(_ESCAPED.sub("\ufffd", escaped), "utf-8", bad, first_bad)
+    try:
+        return Decoded(raw.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(raw.decode("latin-1"), "latin-1")
+
+
 def decode(raw: bytes) -> str:
-    """Filing bytes to text: UTF-8, else Windows-1252, else Latin-1 (which never fails)."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    """Filing bytes to text (see decode_bytes)."""
+    return decode_bytes(raw).text
 
 
 def _join_hyphen(match: re.Match) -> str:
