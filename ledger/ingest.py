@@ -15,7 +15,7 @@ import attrs
 from events import Event, FilingRecorded, Issuer
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
-from ledger.extract import NotAFiling, extract
+from ledger.extract import NotAFiling, extract, plausible
 from ledger.intake import Filing, read_filing
 from ledger.store import EventStore
 from ledger.stored import Document, StreamInfo
@@ -71,11 +71,12 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
             if original:
                 head = attrs.evolve(head, amends=original)
                 result = attrs.evolve(result, events=(head, *result.events[1:]))
+        warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)
         if dry_run:
-            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=filing.warnings + result.warnings)
+            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=warnings)
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
         stored = store.append(stream_info(filing, head), result.events, document)
-        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), filing.warnings + result.warnings)
+        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), warnings)
     except DuplicateStream as e:
         return Outcome(str(path), "duplicate", e.stream)
     except BadInput as e:

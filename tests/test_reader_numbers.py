@@ -138,3 +138,76 @@ def test_cover_boilerplate_before_a_shouted_name_is_not_part_of_it(tmp_path):
     name = "PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n      BIRCH VALLEY CORPORATION"
     head = next(e for e in facts(filing(tmp_path, WRAPS["comma"][0], name=name)) if isinstance(e, FilingRecorded))
     assert head.issuer.name == "BIRCH VALLEY CORPORATION"
+
+
+# -- plausibility: signs, sizes, zeros and impossible dates ----------------------------------------
+
+def refusal(path: Path) -> str:
+    outcome = ingest_file(None, path, dry_run=True)
+    assert outcome.status == "failed", outcome
+    return outcome.error
+
+
+def test_a_minus_sign_is_not_dropped(tmp_path):
+    path = filing(tmp_path, "On March 3, 2011, the Company sold -845,594 shares of its common stock at $11.826 per share.")
+    assert refusal(path) == (
+        f"{path}: '-845,594' is written with a minus sign, and was read as the shares of a common_issued; a financing "
+        "does not issue a negative amount, so the filing is refused rather than recorded with the sign dropped")
+
+
+def test_a_unicode_minus_sign_is_not_dropped(tmp_path):
+    path = filing(tmp_path, "On March 3, 2011, the Company sold 845,594 shares of its common stock at \u2212$11.826 per share.")
+    assert "'\u2212$11.826' is written with a minus sign, and was read as the price of a common_issued" in refusal(path)
+
+
+@pytest.mark.parametrize("body", [
+    "On March 3, 2011, the Company sold 845,594 shares of its Series A-1 common stock at $11.826 per share.",
+    "On March 3, 2011, the Company sold one million shares (1,000,000) of its common stock at $11.826 per share.",
+    "On March 3, 2011, the Company sold 845,594 shares of its common stock at $11.826 per share under Rule 10b-5.",
+])
+def test_hyphens_and_parentheses_are_not_minus_signs(tmp_path, body):
+    assert ingest_file(None, filing(tmp_path, body), dry_run=True).status == "dry-run"
+
+
+def test_an_implausible_share_count_is_refused(tmp_path):
+    path = filing(tmp_path, "On March 3, 2011, the Company sold 1,000,000,000,000,000 shares of its common stock at "
+                            "$11.826 per share.")
+    error = refusal(path)
+    assert error.startswith(f"{path}: 1,000,000,000,000,000 is read as the shares of a common_issued from ")
+    assert error.endswith("over 1,000,000,000,000 shares is no issuer's, so it is taken as a misreading and the "
+                          "filing is refused")
+
+
+def test_a_zero_price_is_kept_with_a_warning_naming_file_and_figure(tmp_path, run):
+    path = filing(tmp_path, "On March 3, 2011, the Company sold 845,594 shares of its common stock at $0 per share.")
+    outcome = ingest_file(None, path, dry_run=True)
+    assert [e.price for e in outcome.events if isinstance(e, CommonIssued)] == [Decimal(0)]
+    warning = (f"{path}: price is 0 in the common_issued from \"On March 3, 2011, the Company sold 845,594 shares of "
+               "its common stock at $0 per ...\"; a sale at zero is implausible, check it")
+    assert warning in outcome.warnings
+    result = run("--db", tmp_path / "l.db", "ingest", path)
+    assert result.exit_code == 0 and f"warning: {warning}" in result.stderr.splitlines()
+
+
+def test_an_impossible_date_of_a_sale_is_not_swapped_for_another(tmp_path):
+    path = filing(tmp_path, "On February 30, 2011, the Company sold 845,594 shares of its common stock at $11.826 "
+                            "per share.")
+    assert refusal(path) == (
+        f"{path}: 'February 30, 2011' is not a calendar date, and it is in the paragraph a common_issued is read "
+        "and dated from; refusing the filing rather than date it by a guess")
+
+
+def test_an_impossible_date_of_report_is_not_swapped_for_the_signature_date(tmp_path):
+    path = filing(tmp_path, WRAPS["comma"][0])
+    path.write_text(path.read_text().replace("reported): March 3, 2011", "reported): February 30, 2011"))
+    assert refusal(path) == (
+        f"{path}: 'February 30, 2011' is not a calendar date, and it is on the cover page, where the filing's own "
+        "dates are read; refusing the filing rather than date it by a guess")
+
+
+def test_an_impossible_date_nothing_is_read_from_is_a_warning(tmp_path):
+    body = WRAPS["comma"][0] + "\n\nItem 8.01 Other Events\n\nThe annual meeting will be held on June 31, 2011."
+    outcome = ingest_file(None, filing(tmp_path, body), dry_run=True)
+    assert outcome.status == "dry-run"
+    assert [e.shares for e in outcome.events if isinstance(e, CommonIssued)] == [845594]
+    assert f"{tmp_path / 'wrapped.txt'}: 'June 31, 2011' is not a calendar date; no fact is dated by it" in outcome.warnings
