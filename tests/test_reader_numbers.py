@@ -211,3 +211,29 @@ def test_an_impossible_date_nothing_is_read_from_is_a_warning(tmp_path):
     assert outcome.status == "dry-run"
     assert [e.shares for e in outcome.events if isinstance(e, CommonIssued)] == [845594]
     assert f"{tmp_path / 'wrapped.txt'}: 'June 31, 2011' is not a calendar date; no fact is dated by it" in outcome.warnings
+
+
+# -- property: a figure wrapped at any of its breaks reads whole ------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1_000, 10 ** 13), cents=st.none() | st.integers(0, 999), dollar=st.booleans(),
+       where=st.integers(0, 100), indent=st.sampled_from(["", " ", "   ", "\t"]),
+       trail=st.sampled_from(["", " ", "  "]))
+def test_a_figure_wrapped_at_any_comma_or_point_reads_whole(n, cents, dollar, where, indent, trail):
+    figure = f"{n:,}" + (f".{cents:03d}" if cents is not None and dollar else "")
+    text = ("$" if dollar else "") + figure
+    # Every place a line may break inside the figure: after "$", after each comma, after the point.
+    breaks = [i + 1 for i, c in enumerate(text) if c in ",." or (c == "$" and i == 0)]
+    at = breaks[where % len(breaks)]
+    wrapped = text[:at] + trail + "\n" + indent + text[at:]
+    assert normalise(f"The total was {wrapped} in all.") == f"The total was {text} in all."
+
+
+@settings(max_examples=100, deadline=None)
+@given(items=st.lists(st.integers(0, 99), min_size=2, max_size=6))
+def test_a_list_of_small_numbers_wrapped_after_a_comma_stays_a_list(items):
+    text = "items " + ",\n".join(map(str, items)) + " in all"
+    assert normalise(text) == "items " + ", ".join(map(str, items)) + " in all"

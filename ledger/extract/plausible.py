@@ -15,7 +15,9 @@ MAX_AMOUNT; an impossible date that nothing is read from.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
+from itertools import accumulate
 
 import attrs
 
@@ -26,6 +28,7 @@ from ledger.extract.values import DATE_RE, parse_date
 MAX_SHARES = 10 ** 12
 MAX_PRICE = Decimal(10 ** 6)
 MAX_AMOUNT = Decimal(10 ** 12)
+_MAX_DATE_WARNINGS = 5
 # Figures that are never zero in a sale; a zero interest or dividend rate is ordinary.
 _NONZERO = frozenset({"shares", "price", "consideration", "exercise_price", "conversion_price", "fixed_price",
                       "principal", "stated_amount", "stated_value", "cash", "warrant_shares", "amount"})
@@ -53,10 +56,15 @@ def _where(event: Event) -> str:
     return f"{event.TYPE} from \"{first[:80]}{'...' if len(first) > 80 else ''}\""
 
 
-def _paragraph(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
+def _paragraphs(text: str):
+    """pos -> (start, end) of its paragraph (line), by bisection over the newlines found once."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def bounds(pos: int) -> tuple[int, int]:
+        i = bisect_right(breaks, pos)
+        return (breaks[i - 1] + 1 if i else 0), (breaks[i] if i < len(breaks) else len(text))
+
+    return bounds
 
 
 def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]) -> None:
@@ -64,21 +72,33 @@ def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]
     if not impossible:
         return
     used: list[tuple[int, int, str]] = []          # spans where a date would be read, and what from
+    paragraph = _paragraphs(text)
     for event in events:
         for q in event.provenance.quotes:
             if isinstance(event, FilingRecorded):
                 used.append((q.start, q.end, "it is on the cover page, where the filing's own dates are read"))
             else:
-                start, end = _paragraph(text, q.start)
+                start, end = paragraph(q.start)
                 used.append((start, end, f"it is in the paragraph a {event.TYPE} is read and dated from"))
     for m in _CLOSED_ON.finditer(text):
         used.append((m.start(), m.end(), "it is stated as a closing date"))
+    # Sorted once and searched by bisection, so many dates against many facts stay n log n.
+    used.sort()
+    starts = [start for start, _, _ in used]
+    reach = list(accumulate((end for _, end, _ in used), max))   # furthest end among spans so far
+    unused = []
     for m in impossible:
-        what = next((why for start, end, why in used if start <= m.start() < end), None)
-        if what:
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and reach[i] > m.start():
+            what = next(why for start, end, why in reversed(used[:i + 1]) if start <= m.start() < end)
             raise BadInput(path, f"'{m.group()}' is not a calendar date, and {what}; "
                                  "refusing the filing rather than date it by a guess")
-        warnings.append(f"{path}: '{m.group()}' is not a calendar date; no fact is dated by it")
+        unused.append(m.group())
+    for date_text in unused[:_MAX_DATE_WARNINGS]:
+        warnings.append(f"{path}: '{date_text}' is not a calendar date; no fact is dated by it")
+    if len(unused) > _MAX_DATE_WARNINGS:
+        warnings.append(f"{path}: {len(unused) - _MAX_DATE_WARNINGS} more dates that are not calendar dates; "
+                        "no fact is dated by them")
 
 
 def _check_figures(text: str, event: Event, path, warnings: list[str]) -> None:
