@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from cli import render
 from cli.base import EXIT_BAD_INPUT, app, err, opened, out
-from ledger.ingest import Summary, expand
+from ledger.ingest import Skipped, Summary, expand
 from ledger.ingest import ingest as ingest_files
 
 
@@ -21,8 +21,11 @@ def ingest(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events, with quotes; write nothing.")] = False,
 ) -> None:
     """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
-    files = list(expand(paths))
-    summary = Summary()
+    skipped: list[Skipped] = []
+    files = list(expand(paths, skipped))
+    summary = Summary(skipped=len(skipped))
+    for note in skipped:
+        err.print(f"note: {note.line()}")
     with opened(ctx, create=True) if not dry_run else nullcontext() as store, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))

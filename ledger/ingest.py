@@ -15,7 +15,7 @@ import attrs
 from events import Event, FilingRecorded, Issuer
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
-from ledger.extract import NotAFiling, extract
+from ledger.extract import NotAFiling, extract, plausible
 from ledger.intake import Filing, read_filing
 from ledger.store import EventStore
 from ledger.stored import Document, StreamInfo
@@ -71,11 +71,12 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
             if original:
                 head = attrs.evolve(head, amends=original)
                 result = attrs.evolve(result, events=(head, *result.events[1:]))
+        warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)
         if dry_run:
-            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=filing.warnings + result.warnings)
+            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=warnings)
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
         stored = store.append(stream_info(filing, head), result.events, document)
-        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), filing.warnings + result.warnings)
+        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), warnings)
     except DuplicateStream as e:
         return Outcome(str(path), "duplicate", e.stream)
     except BadInput as e:
@@ -87,13 +88,49 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
 
 
 FULL_SUBMISSION = "full-submission.txt"   # sec-edgar-downloader's name for the whole filing
+# What a filing file is called: EDGAR full submissions and bodies (.txt), feed files (.nc), HTML.
+FILING_SUFFIXES = frozenset({".txt", ".htm", ".html", ".xhtml", ".nc", ".sgm", ".sgml", ".pem"})
+_SNIFF = re.compile(rb"<SEC-DOCUMENT>|<SEC-HEADER>|<SUBMISSION>|<html|SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION"
+                    rb"|\bFORM\s+8-K\b", re.I)
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders walked in name order, hidden entries skipped. In a folder that
+@attrs.frozen
+class Skipped:
+    """A file in a walked folder that is not a filing (a README.md, a .json, .DS_Store): noted, not failed."""
+
+    path: Path
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.path}: {self.reason}; skipped"
+
+
+def _not_a_filing(path: Path) -> str | None:
+    """Why a file met while walking a folder is not a filing, or None when it may be one. Decided by
+    the name's extension; a file without one by its first bytes."""
+    if path.name.startswith("."):
+        return "a hidden file, not a filing"
+    suffix = path.suffix.lower()
+    if suffix in FILING_SUFFIXES:
+        return None
+    if suffix:
+        return f"not a filing ({suffix} file)"
+    try:
+        with path.open("rb") as f:
+            head = f.read(64 * 1024)
+    except OSError:
+        return None          # reading it will report why
+    return None if _SNIFF.search(head) else "not a filing (no extension, and no SEC header, HTML or 8-K cover in it)"
+
+
+def expand(paths: Iterable[Path], skipped: list[Skipped] | None = None) -> Iterator[Path]:
+    """Files as given; folders walked in name order, hidden folders skipped. In a folder that
     holds sec-edgar-downloader's full-submission.txt, the other files (the primary document
-    again, as HTML) are the same filing and are skipped. An empty folder is yielded as itself,
-    so that it is reported."""
+    again, as HTML) are the same filing and are skipped. Other files in a walked folder that are
+    not filings (README.md, a .json, .DS_Store) are left out and, when ``skipped`` is given,
+    listed there; a file named explicitly is always yielded, so that a non-filing named on the
+    command line is reported as a failure. An empty folder is yielded as itself, so that it is
+    reported."""
     for path in paths:
         if not path.is_dir():
             yield path
@@ -102,8 +139,13 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             folder = Path(folder)
-            names = [FULL_SUBMISSION] if FULL_SUBMISSION in files else sorted(f for f in files if not f.startswith("."))
+            names = [FULL_SUBMISSION] if FULL_SUBMISSION in files else sorted(files)
             for name in names:
+                why = _not_a_filing(folder / name)
+                if why is not None:
+                    if skipped is not None:
+                        skipped.append(Skipped(folder / name, why))
+                    continue
                 found = True
                 yield folder / name
         if not found:
@@ -119,6 +161,7 @@ class Summary:
     duplicates: int = 0
     no_financing: int = 0
     failed: list[str] = attrs.Factory(list)
+    skipped: int = 0          # files in walked folders that are not filings
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
@@ -131,7 +174,8 @@ class Summary:
 
     def line(self) -> str:
         return (f"{self.read} filing(s) read, {self.appended} event(s) appended, {self.duplicates} duplicate(s) skipped, "
-                f"{self.no_financing} with no financing facts, {len(self.failed)} failed")
+                f"{self.no_financing} with no financing facts, {len(self.failed)} failed"
+                + (f", {self.skipped} non-filing(s) skipped" if self.skipped else ""))
 
 
 def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False) -> Iterator[Outcome]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from pathlib import Path
 
 import attrs
@@ -43,14 +44,35 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
 def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
-        raise BadInput(path, "is a directory with no files in it")
+        try:
+            empty = not any(path.iterdir())
+        except OSError:
+            empty = True
+        raise BadInput(path, "is a directory with no files in it" if empty else "is a directory with no filings in it")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadInput(path, f"is {_size(size)}; filings over {_size(MAX_BYTES)} are refused")
-        return path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device would block the batch or never end.
+            raise BadInput(path, f"is not a regular file (a {_kind(info.st_mode)}); only files and folders are read")
+        if info.st_size > MAX_BYTES:
+            raise BadInput(path, f"is {_size(info.st_size)}; filings over {_size(MAX_BYTES)} are refused")
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)      # bounded, in case the file grows while it is read
+        if len(raw) > MAX_BYTES:
+            raise BadInput(path, f"is over {_size(MAX_BYTES)}; filings over {_size(MAX_BYTES)} are refused")
+        return raw
     except FileNotFoundError:
         raise BadInput(path, "no such file") from None
     except PermissionError:

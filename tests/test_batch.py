@@ -31,11 +31,13 @@ def test_ingest_a_downloader_folder_then_again(run, tmp_path, filings):
     first = run("--db", db, "ingest", root)
     assert first.exit_code == 0, first.output
     assert first.stderr.splitlines()[-1] == \
-        "5 filing(s) read, 30 event(s) appended, 0 duplicate(s) skipped, 0 with no financing facts, 0 failed"
+        "5 filing(s) read, 30 event(s) appended, 0 duplicate(s) skipped, 0 with no financing facts, 0 failed, " \
+        "1 non-filing(s) skipped"        # the .DS_Store beside the ticker folders
     again = run("--db", db, "ingest", root)
     assert again.exit_code == 0
     assert again.stderr.splitlines()[-1] == \
-        "5 filing(s) read, 0 event(s) appended, 5 duplicate(s) skipped, 0 with no financing facts, 0 failed"
+        "5 filing(s) read, 0 event(s) appended, 5 duplicate(s) skipped, 0 with no financing facts, 0 failed, " \
+        "1 non-filing(s) skipped"
     with EventStore.open(db) as store:
         assert store.count() == 30
 

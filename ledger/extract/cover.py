@@ -20,6 +20,9 @@ _NAME_LABEL = re.compile(
 # Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
 _DEFINED_COMPANY = re.compile(
     r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){0,5}?(?:[A-Z][\w.&'’-]*))\s*\((?:the\s+)?[\"“](?:Company|Registrant|Issuer)[\"”]\)")
+_NAME_WORD = r"(?:[A-Z&]|[0-9]+[A-Za-z])[\w.&'’,-]*"   # capitalised; a number only with letters ("3M")
+_NAME_TAIL = re.compile(rf"({_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|du|la|del|und|y)\s+)*{_NAME_WORD})*)\s*$")
+_LONGEST_NAME = 200
 _FILE_LABEL = re.compile(r"Commission\s*(?:\)|\()?\s*(?:\(\s*)?File\s+(?:No|Number)", re.I)
 _FILE_LABEL_SPLIT = re.compile(r"\(?Commission\s+File\b|\(Commission\b", re.I)   # "(Commission ... File Number)" in columns
 _IRS_LABEL = re.compile(r"I\.?R\.?S\.?\s+Employer|Employer\s+Identification", re.I)
@@ -100,8 +103,9 @@ def _issuer_name(text: str) -> tuple[str | None, Quote | None]:
         return None, None
     name = text[name_start:name_end].strip(" ,-")
     # A cover line can carry other text before the name ("... 1934 NEOTHERAPEUTICS, INC."): keep
-    # the run of capitalised words at the end.
-    tail = re.search(r"((?:[A-Z0-9&][\w.&'’,-]*\s*)+)$", name)
+    # the run of capitalised words at the end, with the small words names have inside them
+    # ("Home Health Corporation of America, Inc.", also when wrapped over two lines).
+    tail = _NAME_TAIL.search(name[-_LONGEST_NAME:])   # bounded: a cover "line" may be a whole page
     if tail:
         name = tail.group(1).strip(" ,")
     if not name:

@@ -11,11 +11,13 @@ import re
 
 from ledger.errors import BadInput
 from ledger.formats.detect import detect, looks_like_html
-from ledger.formats.html import html_to_text
+from ledger.formats.html import UnreadableHtml, html_to_text
 from ledger.formats.model import Document, Header, Submission
 from ledger.formats.sgml import SgmlError, document_text, is_binary, read_container, to_document
 from ledger.formats.cleanup import unify_newlines
-from ledger.text.normalise import decode
+import attrs
+
+from ledger.text.normalise import decode_bytes
 
 __all__ = ["Document", "Header", "Submission", "read_submission", "detect", "looks_like_html",
            "html_to_text"]
@@ -33,7 +35,19 @@ def read_submission(raw: bytes, name: str) -> Submission:
     """Read a filing's bytes. ``name`` only labels errors. Raises BadInput(name, problem).
 
     Empty, binary and oversize files are refused before this (ledger.intake)."""
-    text = unify_newlines(decode(raw)).lstrip("\ufeff")
+    decoded = decode_bytes(raw)
+    try:
+        submission = _read_text(unify_newlines(decoded.text).lstrip("\ufeff"), name)
+    except UnreadableHtml as e:
+        raise BadInput(name, str(e)) from None
+    if decoded.replaced:
+        warning = (f"{decoded.replaced} byte(s) that are not valid UTF-8 were replaced by U+FFFD "
+                   f"(the first at byte {decoded.first_bad}); the rest was read as UTF-8")
+        submission = attrs.evolve(submission, warnings=(warning, *submission.warnings))
+    return submission
+
+
+def _read_text(text: str, name: str) -> Submission:
     kind = detect(text)
     if kind == "text":
         return Submission("text", None, Document(_form_in(text), None, None, text))
@@ -73,7 +87,11 @@ def _read_container(text: str, kind: str, name: str) -> Submission:
     for doc in readable:
         if doc is main:
             continue
-        exhibit_text, _ = document_text(doc)
+        try:
+            exhibit_text, _ = document_text(doc)
+        except UnreadableHtml as e:
+            warnings.append(f"document {doc.ordinal} ({doc.type}) left out: {e}")
+            continue
         if not exhibit_text.strip():
             warnings.append(f"document {doc.ordinal} ({doc.type}) has no text; left out")
             continue

@@ -270,6 +270,26 @@ def _walk(root, out: _Writer) -> None:
         stack.extend((child, None) for child in reversed(el))
 
 
+class UnreadableHtml(ValueError):
+    """libxml2 stopped before the end of the page: what it read would be a silently cut text."""
+
+
+_DEPTH = re.compile(r"Excessive depth in document: (\d+)")
+
+
+def _check_complete(log) -> None:
+    # A fatal error means libxml2 stopped parsing there; with recovery on it still hands back the
+    # tree read so far, so without this check the rest of the filing would vanish without a word.
+    fatal = next((e for e in log if e.level_name == "FATAL"), None)
+    if fatal is None:
+        return
+    depth = _DEPTH.search(fatal.message)
+    if depth:
+        raise UnreadableHtml(f"HTML nested more than {int(depth.group(1)):,} elements deep (the HTML parser's limit, "
+                             f"reached at line {fatal.line}); the text past that depth cannot be read")
+    raise UnreadableHtml(f"HTML the parser gave up on at line {fatal.line}: {fatal.message.strip()}")
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML page: paragraphs separated by blank lines; "" when it has no text."""
     if not html.strip():
@@ -278,6 +298,7 @@ def html_to_text(html: str) -> str:
         root = etree.fromstring(html.encode("utf-8"), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
+    _check_complete(_PARSER.error_log)
     if root is None:
         return ""
     out = _Writer()

@@ -11,7 +11,7 @@ import re
 
 import attrs
 
-NORMALISER_VERSION = 1
+NORMALISER_VERSION = 2   # 2: figures broken by a line wrap are joined
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?[ \t]*$", re.I | re.M)
 _PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I | re.M)
@@ -22,18 +22,55 @@ _COMPOUND_HEADS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve eighteen twenty thirty "
     "half non pre post co self well long short mid multi anti semi re year month day per".split())
 # A blank line, or a line that starts a numbered exhibit entry, starts a new paragraph.
+# Figures broken by a line wrap, joined so that extraction reads the whole figure, not its tail.
+# Only breaks inside one line-wrapped paragraph (a single newline) are joined, and only where
+# nothing but one figure can continue: a thousands group "845,\n594" (1-3 digits before the first
+# comma, exactly three after the break: "in 1999,\n200 shares" and "1,\n2" stay apart), the cents of
+# a dollar amount "$11.\n826" (a "$" figure whose line ends at its point: "in 1999.\n2000 shares"
+# has no "$"), and a "$" left alone at a line end.
+_WRAPPED_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})*,)[ \t]*\n[ \t]*(\d{3})(?!\d)")
+_WRAPPED_CENTS = re.compile(
+    r"(\$[ \t]?\d{1,3}(?:,\d{3})*\.|\$[ \t]?\d+\.)[ \t]*\n[ \t]*(\d+)(?![\d,])(?!\s+(?:shares|units|warrants)\b)", re.I)
+_WRAPPED_DOLLAR = re.compile(r"\$[ \t]*\n[ \t]*(?=\d)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:\d{1,2}\.\d{1,2}|\(\w\)|ITEM\s+\d)\s)", re.I)
 _SPACE = re.compile(r"\s+")
 
 
+@attrs.frozen
+class Decoded:
+    text: str
+    encoding: str             # "utf-8", "cp1252" or "latin-1"
+    replaced: int = 0         # bytes that were not valid UTF-8, each now U+FFFD
+    first_bad: int | None = None   # byte offset of the first of them
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")              # surrogateescape's stand-ins for bad bytes
+_MULTIBYTE = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")
+
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """Filing bytes to text. UTF-8 when the bytes are UTF-8; when a few bytes are not, UTF-8 still,
+    with only those bytes replaced (U+FFFD) and counted, so one stray byte cannot garble every
+    accented name. A file whose high bytes are mostly not UTF-8 sequences is Windows-1252
+    (else Latin-1, which never fails): more bad bytes than valid multibyte characters means the
+    text was never UTF-8."""
+    try:
+        return Decoded(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    if len(_MULTIBYTE.findall(escaped)) >= bad:
+        return Decoded(_ESCAPED.sub("\ufffd", escaped), "utf-8", bad, first_bad)
+    try:
+        return Decoded(raw.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(raw.decode("latin-1"), "latin-1")
+
+
 def decode(raw: bytes) -> str:
-    """Filing bytes to text: UTF-8, else Windows-1252, else Latin-1 (which never fails)."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    """Filing bytes to text (see decode_bytes)."""
+    return decode_bytes(raw).text
 
 
 def _join_hyphen(match: re.Match) -> str:
@@ -43,6 +80,12 @@ def _join_hyphen(match: re.Match) -> str:
     return head + tail
 
 
+def _join_wrapped_figures(text: str) -> str:
+    text = _WRAPPED_DOLLAR.sub("$", text)
+    text = _WRAPPED_THOUSANDS.sub(r"\1\2", text)
+    return _WRAPPED_CENTS.sub(r"\1\2", text)
+
+
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n\n").replace("\u00a0", " ")
@@ -50,6 +93,7 @@ def normalise(text: str) -> str:
     text = _PAGE_NUMBER.sub("", text)
     text = _RULE.sub("", text)
     text = _HYPHEN_BREAK.sub(_join_hyphen, text)
+    text = _join_wrapped_figures(text)
     paragraphs = (_SPACE.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
     return "\n".join(p for p in paragraphs if p)
 
