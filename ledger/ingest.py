@@ -59,6 +59,11 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
                 raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
                                      "content; refusing to overwrite it")
             return Outcome(str(path), "duplicate", filing.stream)
+        # The same bytes under another stream: a filing without an accession number, recorded by
+        # an earlier release whose normalised text (so its sha256 identity) differed. Counted once.
+        earlier = store.stream_of_raw(filing.raw_sha256) if store is not None else None
+        if earlier is not None:
+            return Outcome(str(path), "duplicate", earlier)
         try:
             result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
                              source_name=path.name, header=filing.header)

@@ -19,6 +19,8 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
                  "CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM events")
     # Day ranks became per-connection TEMP tables, so that opening a ledger to read never writes.
     conn.execute("DROP TABLE IF EXISTS event_types")
+    # A file's bytes find the stream an earlier release recorded them under (duplicates).
+    conn.execute("CREATE INDEX IF NOT EXISTS streams_raw ON streams (raw_sha256)")
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -34,6 +34,8 @@ TABLES = (
         recorded_at TEXT NOT NULL
     )""",
     "CREATE INDEX streams_issuer ON streams (issuer_key)",
+    # Re-ingesting the same bytes is a duplicate even when a release changed their normalised text.
+    "CREATE INDEX streams_raw ON streams (raw_sha256)",
     # seq is the rowid: a global, gapless recording order assigned by the store (last + 1).
     """CREATE TABLE events (
         seq INTEGER PRIMARY KEY,

@@ -451,6 +451,13 @@ class EventStore:
             row = next(self.db.query("SELECT raw_sha256 FROM streams WHERE stream = :stream", {"stream": stream}), None)
         return row["raw_sha256"] if row else None
 
+    def stream_of_raw(self, raw_sha256: str) -> str | None:
+        """The first stream recorded from a file with exactly these bytes, if any."""
+        with self._errors():
+            row = next(self.db.query("SELECT stream FROM streams WHERE raw_sha256 = :raw ORDER BY rowid LIMIT 1",
+                                     {"raw": raw_sha256}), None)
+        return row["stream"] if row else None
+
     def event(self, event_id: str) -> StoredEvent | None:
         """The event with this id, or the one event a typed ``PREFIX-VERSION`` names (a prefix of
         its stream's accession number or hash, as tables shortens them). None when nothing

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import ledger.intake
 import ledger.migrations
 from ledger.errors import StoreError
 from ledger.schema import SCHEMA_VERSION
@@ -15,6 +16,7 @@ from ledger.store import EventStore
 from tests.filing_factory import accession, write_filings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FILINGS = Path(__file__).resolve().parents[1] / "examples" / "filings"
 V1_CHECKPOINT = "adeab00e4e159acf82759fabca2b8b17fa73f3bf77b0e9a22244a48e1221cef3@30"
 
 
@@ -115,3 +117,21 @@ def test_a_file_that_is_not_sqlite_is_not_a_ledger(run, tmp_path):
     db.write_text("these are my notes, not a database\n" * 100)
     result = run("--db", db, "replay", "--as-of", "2000-06-30")
     assert result.exit_code == 2 and result.stderr.strip() == f"error: {db}: not a ledger database (not a SQLite file)"
+
+
+def test_a_file_recorded_by_an_earlier_release_under_another_identity_is_a_duplicate(run, tmp_path, monkeypatch):
+    """A filing without an accession number is keyed by the sha256 of its normalised text, which a
+    newer reader may normalise differently (wrapped figures are joined now). The same bytes must
+    still be found, or the filing would be counted twice."""
+    path = FILINGS / "000_ba47be5c523c5283.txt"
+    db = tmp_path / "ledger.db"
+    old_stream = "sha256:" + "0" * 64
+    with monkeypatch.context() as earlier:    # an earlier release: another identity for the same bytes
+        earlier.setattr(ledger.intake, "identity", lambda normalised: old_stream)
+        assert run("--db", db, "ingest", path).exit_code == 0
+    result = run("--db", db, "ingest", path)
+    assert result.exit_code == 0
+    assert f"already in the ledger as {old_stream}" in result.stderr
+    assert "0 event(s) appended, 1 duplicate(s) skipped" in result.stderr
+    with EventStore.open(db, read_only=True) as store:
+        assert [s.stream for s in store.streams()] == [old_stream]

