@@ -179,3 +179,41 @@ def test_an_invalid_correction_stored_before_these_rules_stops_replay_with_one_l
 def test_a_valid_split_event_still_reads_back():
     split = StockSplit(effective_date=date(2002, 6, 1), provenance=PROV, numerator=1, denominator=200)
     assert from_payload(StockSplit.TYPE, 1, to_payload(split)) == split
+
+
+# --- any value a user may type into --set: a valid event, or "field: problem" lines, nothing else ---
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.record import parse_assignment
+
+SALE = CommonIssued(effective_date=date(1999, 11, 19), provenance=PROV, shares=845594, price=Decimal("11.826"),
+                    consideration=Decimal("10000000"), buyers=("A", "B"))
+FIELDS = sorted(k for k in to_payload(SALE) if k != "provenance")
+TYPED = st.one_of(
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.dates().map(date.isoformat),
+    st.sampled_from(["true", "false", "null", "[]", '["x"]', "{}", '{"a": 1}', "1e400", "-0", "0.0", "1,000"]),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(field=st.sampled_from(FIELDS), raw=TYPED)
+def test_any_typed_value_gives_a_valid_event_or_one_line_per_problem(field, raw):
+    change = parse_assignment(f"{field}={raw}")
+    payload = {**to_payload(SALE), change.field: change.value}
+    try:
+        event = from_payload(CommonIssued.TYPE, 1, payload, explain_errors=True)
+    except Exception as e:  # noqa: BLE001 - what correct() catches; every kind must explain itself
+        lines = problems(e)
+        assert lines and all(line.startswith(f"{field}") and "\n" not in line for line in lines), lines
+        return
+    assert event.shares is None or event.shares >= 0
+    assert event.price is None or event.price > 0
+    assert event.consideration is None or event.consideration >= 0
+    assert date(1900, 1, 1) <= event.effective_date <= date(2199, 12, 31)
+    # and it reads back through the fast reader that replay uses
+    assert from_payload(CommonIssued.TYPE, 1, to_payload(event)) == event
