@@ -1,22 +1,57 @@
 """What every command shares: the app, the global --db, consoles, date parsing, exit codes."""
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
+
+try:    # typer 0.20+ carries its own copy of click; earlier releases use click itself
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import NoArgsIsHelpError, UsageError
 
 from ledger.errors import LedgerError
 from ledger.schema import SCHEMA_VERSION
 from ledger.store import EventStore
 
-app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.",
+
+
+class OneLineUsageErrors(TyperGroup):
+    """A bad option or value is one line on stderr (exit 2), not click's usage block: the hint to
+    ask for --help goes on the same line. Help itself (no arguments) is left alone."""
+
+    @staticmethod
+    def _one_line(error: UsageError) -> UsageError:
+        if error.ctx is None or isinstance(error, NoArgsIsHelpError):
+            return error
+        # Without a context click prints only "Error: <message>": no usage line, no hint line.
+        message = error.format_message().replace("Value error, ", "")    # typer's wording for a bad choice
+        return UsageError(f"{message} (see '{error.ctx.command_path} --help')")
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as e:
+            raise self._one_line(e) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageError as e:   # raised while parsing a subcommand's options
+            raise self._one_line(e) from None
+
+
+app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.", cls=OneLineUsageErrors,
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   rich_markup_mode=None)  # usage errors as click's plain lines, never a boxed panel that wraps
 # Diagnostics carry file names and filing text: never markup or emoji, never wrapped (one line each).
@@ -39,12 +74,31 @@ class Format(StrEnum):
     json = "json"
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(value: str) -> date:
-    """typer has no date type: ISO dates only, and a clear error otherwise."""
+    """YYYY-MM-DD only, as documented: date.fromisoformat alone also takes 20000630 and 2000-W26-5,
+    and typer's own datetime type takes times. Anything else is a clear error naming the option."""
     try:
-        return date.fromisoformat(value)
+        if ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30") from None
+        pass
+    raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30")
+
+
+def _package_version() -> str:
+    try:
+        return version("deal-ledger")
+    except PackageNotFoundError:     # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"ledger {_package_version()}")
+        raise typer.Exit()
 
 
 IssuerOpt = Annotated[str | None, typer.Option("--issuer", help="Only this issuer: a CIK or (part of) its name.")]
@@ -56,6 +110,8 @@ AsOf = Annotated[date, typer.Option("--as-of", parser=parse_date, metavar="YYYY-
 def main_options(
     ctx: typer.Context,
     db: Annotated[Path, typer.Option("--db", envvar="LEDGER_DB", help="The ledger database.")] = Path("ledger.db"),
+    _version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                           help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = db
 

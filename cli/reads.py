@@ -13,8 +13,10 @@ import typer
 from cli import render
 from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, parse_date, table_console
 from events import to_payload
+from ledger.audit.history import find_filing
 from ledger.export import write_cap_table_csv, write_warrants_csv
-from ledger.projections import to_json_contract
+from ledger.projections import Replay, to_json_contract
+from ledger.store import EventStore
 from ledger.views import replay_ledger, resolve_issuer
 
 
@@ -29,9 +31,21 @@ class Table(StrEnum):
     warrants = "warrants"
 
 
-def _replayed(ctx: typer.Context, as_of, known_at, issuer: str | None):
+def _replayed(ctx: typer.Context, as_of, known_at, issuer: str | None) -> Replay:
     with opened(ctx) as store:
-        return replay_ledger(store, as_of=as_of, known_at=known_at, issuer_key=resolve_issuer(store, issuer))
+        key = resolve_issuer(store, issuer)
+        result = replay_ledger(store, as_of=as_of, known_at=known_at, issuer_key=key)
+        if known_at is not None and not result.issuers:
+            _nothing_public_yet(store, known_at, key)
+        return result
+
+
+def _nothing_public_yet(store: EventStore, known_at: date, issuer_key: str | None) -> None:
+    """Say so when --known-at is before every filing: an empty answer is not "no financings"."""
+    dates = [i.public_date for i in store.streams(issuer_key) if i.public_date is not None]
+    if dates and min(dates) > known_at:
+        err.print(f"nothing in the ledger was public by {known_at}: the first filing became public on "
+                  f"{min(dates)}", soft_wrap=True)
 
 
 @app.command()
@@ -46,7 +60,7 @@ def replay(
     result = _replayed(ctx, as_of, known_at, issuer)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
-    else:
+    elif result.issuers or known_at is None:    # else the line on stderr said why there is nothing
         render.replay(table_console(), result)
     for warning in result.warnings:
         err.print(f"warning: {warning}", soft_wrap=True)
@@ -55,13 +69,16 @@ def replay(
 @app.command()
 def events(
     ctx: typer.Context,
-    stream: Annotated[str | None, typer.Option("--stream", help="Only this filing's stream.")] = None,
+    stream: Annotated[str | None, typer.Option(
+        "--stream", help="Only this filing: its stream id, accession number, hash prefix or file name.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
     issuer: IssuerOpt = None,
 ) -> None:
     """The ledger's history, in the order it was recorded, with dates and sources."""
     with opened(ctx) as store:
         key = resolve_issuer(store, issuer)
+        if stream is not None:     # a stream id, an accession number, a hash prefix or a file name
+            stream = find_filing(store, stream).stream
         log = (e for e in store.log(stream=stream) if key is None or e.issuer_key == key)
         if fmt is Format.json:
             for stored in log:

@@ -52,7 +52,7 @@ def _write(ctx: typer.Context, action) -> None:
 @app.command("retract")
 def retract_cmd(ctx: typer.Context, event_id: str, reason: Reason, source: Source = "recorded by hand",
                 source_date: SourceDate = None) -> None:
-    """Retract an event: a new event that replay honours; the original stays in the history."""
+    """Retract an event (a filing's filing_recorded event: the whole filing); the original stays in the history."""
     _write(ctx, lambda store: retract(store, event_id, reason=reason, citation=Citation(source, source_date)))
 
 

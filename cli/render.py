@@ -107,10 +107,30 @@ def _ids(event_ids) -> str:
     return ", ".join(short_id(i) for i in event_ids)
 
 
-def _summary(payload: dict) -> str:
-    skip = {"provenance", "effective_date", "description", "formula", "conversion"}
-    return ", ".join(f"{k}={v}" for k, v in payload.items()
-                     if k not in skip and v not in (None, [], (), False) and not k.endswith("_basis"))
+_EMPTY = (None, [], (), {}, False, "")
+
+
+def _fields(payload: dict, prefix: str = "") -> list[str]:
+    """``key: value`` for each field that is set, as the JSON holds it (decimals as written);
+    a nested record's fields as ``record.key``, a list joined with '; '."""
+    out = []
+    for key, value in payload.items():
+        if value in _EMPTY:
+            continue
+        if isinstance(value, dict):
+            out += _fields(value, f"{prefix}{key}.")
+            continue
+        if isinstance(value, list):
+            value = "; ".join(", ".join(_fields(v)) if isinstance(v, dict) else short_id(str(v)) for v in value)
+        out.append(f"{prefix}{key}: {short_id(value) if isinstance(value, str) else value}")   # ids as tables show them
+    return out
+
+
+def _summary(payload: dict, sep: str = "; ") -> str:
+    """What an event says, without where it came from: the provenance, the effective date (shown
+    beside it) and the bases, which `show` and the JSON carry."""
+    skip = {"provenance", "effective_date"}
+    return sep.join(_fields({k: v for k, v in payload.items() if k not in skip and not k.endswith("_basis")}))
 
 
 def history(console: Console, events: Iterable[StoredEvent]) -> None:
@@ -118,7 +138,7 @@ def history(console: Console, events: Iterable[StoredEvent]) -> None:
                  atomic={"seq", "event", "type", "effective", "public", "recorded"})
     for e in events:
         rows.add_row(str(e.seq), short_id(e.event_id), e.type, str(e.effective_date), _cell(e.public_date),
-                      e.recorded_at[:19], _summary(to_payload(e.event)), e.quote)
+                      e.recorded_at[:19], _summary(to_payload(e.event), "\n"), e.quote)
     show(console, rows)
 
 

@@ -2,21 +2,51 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import cattrs
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from events.records import Event
 from events.registry import event_class
+from events.rules import InvalidEvent
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _strict_date(value, _) -> date:
+    """YYYY-MM-DD and nothing else (date.fromisoformat also takes 20000630 and week dates)."""
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _strict_bool(value, _) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{value!r} is not true or false")
+
 
 def _converter(detailed: bool) -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     c.register_unstructure_hook(Decimal, str)
-    c.register_structure_hook(Decimal, lambda v, _: Decimal(v))
     c.register_unstructure_hook(date, date.isoformat)
-    c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    if detailed:
+        # A person wrote it: the records' own converters turn text into decimals and whole numbers
+        # (naming the field when they cannot), and nothing is coerced on the way (bool("no") is True).
+        c.register_structure_hook(Decimal, lambda v, _: v)
+        c.register_structure_hook(int, lambda v, _: v)
+        c.register_structure_hook(date, _strict_date)
+        c.register_structure_hook(bool, _strict_bool)
+    else:
+        c.register_structure_hook(Decimal, lambda v, _: Decimal(v))
+        c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
     return c
 
 
@@ -68,3 +98,25 @@ def from_payload(type_name: str, schema_version: int, payload: dict, *, explain_
 
 def from_json(type_name: str, schema_version: int, text: str) -> Event:
     return from_payload(type_name, schema_version, json.loads(text))
+
+
+def problems(error: BaseException, path: tuple[str, ...] = ()) -> list[str]:
+    """What is wrong with a payload, one ``field: problem`` a line, from what ``from_payload(...,
+    explain_errors=True)`` raised: the records' own rules, and cattrs' per-field errors."""
+    if isinstance(error, cattrs.BaseValidationError):
+        out = []
+        for sub in error.exceptions:
+            step = ()
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    step = (note.name,)
+                elif isinstance(note, IterableValidationNote):
+                    step = (f"[{note.index}]",)
+            out += problems(sub, path + step)
+        return out
+    where = ".".join(path).replace(".[", "[")
+    if isinstance(error, InvalidEvent):
+        field = f"{where}.{error.field}" if where else error.field
+        return [f"{field}: {error.problem}"]
+    detail = str(error) or type(error).__name__
+    return [f"{where}: {detail}" if where else detail]

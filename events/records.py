@@ -6,30 +6,50 @@ Money and prices are Decimal, share counts int, dates ``datetime.date``.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import attrs
 
+from events import rules
+from events.rules import InvalidEvent
 from events.basis import Basis, FeeRole, QuantityBasis, RightKind, WarrantKind
 from events.provenance import Provenance
 
 
-def to_decimal(value):
-    """Converter: exact decimals only. A float has already lost the figure, so it is refused."""
-    if value is None or isinstance(value, Decimal):
-        return value
+def _decimal(value, field=None):
+    """Exact decimals only. A float has already lost the figure, so it is refused; so are text
+    that is no number, NaN and infinity."""
+    name = field.name if field is not None else "value"
+    if value is None:
+        return None
     if isinstance(value, float):
-        raise TypeError(f"money must not be a float: {value!r}")
-    return Decimal(str(value))
+        raise InvalidEvent(name, f"{value!r} is a float; give the decimal as text")
+    if isinstance(value, bool):
+        raise InvalidEvent(name, f"{value!r} is not a decimal")
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise InvalidEvent(name, f"{value!r} is not a decimal") from None
+    if not value.is_finite():
+        raise InvalidEvent(name, f"{str(value)!r} is not a decimal")
+    return value
 
 
-def to_int(value):
-    if value is None or isinstance(value, int):
+def _int(value, field=None):
+    """Whole numbers only: not a float, not true/false, not '1.5'."""
+    name = field.name if field is not None else "value"
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
-    if isinstance(value, float):
-        raise TypeError(f"a share count must not be a float: {value!r}")
-    return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        return int(value)
+    raise InvalidEvent(name, f"{value!r} is not a whole number")
+
+
+DECIMAL = attrs.Converter(_decimal, takes_field=True)
+INT = attrs.Converter(_int, takes_field=True)
 
 
 def _known_or_explained(figure: str):
@@ -37,7 +57,7 @@ def _known_or_explained(figure: str):
 
     def check(instance, attribute, value):
         if getattr(instance, figure) is None and value in (Basis.STATED, QuantityBasis.FIXED):
-            raise ValueError(f"{type(instance).__name__}.{figure} is None but its basis says {value}")
+            raise InvalidEvent(figure, f"is not given but {attribute.name} says {value.value}")
 
     return check
 
@@ -50,11 +70,27 @@ def basis(default, figure: str | None = None):
 
 
 def money(**kw):
-    return attrs.field(default=None, converter=to_decimal, **kw)
+    """An amount or a rate: a decimal, zero or more."""
+    return attrs.field(default=None, converter=DECIMAL, validator=rules.not_negative, **kw)
+
+
+def price(**kw):
+    """A price per share: a decimal, more than zero."""
+    return attrs.field(default=None, converter=DECIMAL, validator=rules.positive, **kw)
 
 
 def count(**kw):
-    return attrs.field(default=None, converter=to_int, **kw)
+    """A share count: a whole number, zero or more."""
+    return attrs.field(default=None, converter=INT, validator=rules.not_negative, **kw)
+
+
+def required_count(check=rules.not_negative):
+    return attrs.field(converter=INT, validator=check)
+
+
+def day(**kw):
+    """A date the ledger can hold (see events.rules)."""
+    return attrs.field(validator=rules.in_range, **kw)
 
 
 def names(**kw):
@@ -68,7 +104,7 @@ class Event:
     TYPE: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int] = 1
 
-    effective_date: date
+    effective_date: date = day()
     provenance: Provenance
     # The 8-K items it was reported under ("5"; "1.01", "3.02"): an 8-K/A supersedes by item.
     reported_under: tuple[str, ...] = attrs.field(default=(), converter=tuple)
@@ -91,9 +127,9 @@ class FilingRecorded(Event):
 
     issuer: Issuer
     form: str
-    report_date: date | None
-    signature_date: date | None
-    public_date: date | None          # when the public could read it: signature date until headers
+    report_date: date | None = day()
+    signature_date: date | None = day()
+    public_date: date | None = day()  # when the public could read it: signature date until headers
     identity: str                      # sha256 of the normalised text
     raw_sha256: str                    # key of the raw text kept in the database
     source_name: str                   # the file name it was read from
@@ -111,6 +147,9 @@ class CommonIssued(Event):
     security: str = "Common Stock"
     shares: int | None = count()
     shares_basis: Basis = basis(Basis.STATED, "shares")
+    # Zero or more: shares "issued for no consideration" exist; a $0 sale price is a plausibility
+    # warning at ingest (ledger/extract/plausible.py), not an impossible fact. Conversion and
+    # formula prices divide, so they stay above zero.
     price: Decimal | None = money()
     price_basis: Basis = basis(Basis.STATED, "price")
     consideration: Decimal | None = money()
@@ -124,7 +163,7 @@ class CommonIssued(Event):
 class ConversionTerms:
     """How a convertible security turns into common stock."""
 
-    fixed_price: Decimal | None = money()
+    fixed_price: Decimal | None = price()
     fixed_price_basis: Basis = basis(Basis.NOT_STATED)
     fixed_only_days: int | None = count()        # "during the first 90 days ... only at"
     variable_formula: str | None = None           # the formula as the text gives it
@@ -163,11 +202,11 @@ class QuantityFormula:
     """A warrant whose number of shares a price formula sets at later vesting dates."""
 
     description: str
-    vesting_dates: tuple[date, ...] = attrs.field(default=(), converter=tuple)
+    vesting_dates: tuple[date, ...] = attrs.field(default=(), converter=tuple, validator=rules.in_range)
     vesting_basis: Basis = basis(Basis.NOT_STATED)      # COMPUTED from "four and six months after closing"
-    zero_above_price: Decimal | None = money()    # no shares vest when the price is above this
+    zero_above_price: Decimal | None = price()    # no shares vest when the price is above this
     zero_above_approximate: bool = False
-    cutoff_price: Decimal | None = money()        # above this, later vestings are cancelled
+    cutoff_price: Decimal | None = price()        # above this, later vestings are cancelled
 
 
 @attrs.frozen(kw_only=True)
@@ -183,7 +222,7 @@ class WarrantGranted(Event):
     exercise_price: Decimal | None = money()
     exercise_price_basis: Basis = basis(Basis.STATED, "exercise_price")
     term_years: Decimal | None = money()
-    expires_on: date | None = None
+    expires_on: date | None = day(default=None)
     expiry_basis: Basis = basis(Basis.NOT_STATED)    # COMPUTED from issue date + term, or STATED
     holders: tuple[str, ...] = names()
     holders_description: str | None = None
@@ -200,10 +239,10 @@ class NoteIssued(Event):
     principal: Decimal | None = money()
     principal_basis: Basis = basis(Basis.STATED, "principal")
     interest_rate: Decimal | None = money()    # percent a year
-    conversion_price: Decimal | None = money()
+    conversion_price: Decimal | None = price()
     conversion_price_basis: Basis = basis(Basis.NOT_STATED, "conversion_price")
     conversion_formula: str | None = None      # a variable price, as the text gives it
-    maturity: date | None = None
+    maturity: date | None = day(default=None)
     maturity_basis: Basis = basis(Basis.NOT_STATED)
     holders: tuple[str, ...] = names()
     holders_description: str | None = None
@@ -239,7 +278,7 @@ class ContingentRight(Event):
     security: str | None = None
     amount: Decimal | None = money()
     amount_basis: Basis = basis(Basis.NOT_STATED, "amount")
-    exercisable_from: date | None = None
+    exercisable_from: date | None = day(default=None)
     exercisable_from_basis: Basis = basis(Basis.NOT_STATED)
 
 
@@ -281,7 +320,7 @@ class WarrantExercised(Event):
     TYPE: ClassVar[str] = "warrant_exercised"
 
     tranche: str                    # event_id of the WarrantGranted
-    shares: int = attrs.field(converter=to_int)          # warrant shares exercised
+    shares: int = required_count(rules.positive)          # warrant shares exercised
     cashless: bool = False
     shares_issued: int | None = count()                  # common received (fewer when cashless)
 
@@ -301,7 +340,7 @@ class WarrantVested(Event):
     TYPE: ClassVar[str] = "warrant_vested"
 
     tranche: str
-    shares: int = attrs.field(converter=to_int)
+    shares: int = required_count()
 
 
 @attrs.frozen(kw_only=True)
@@ -311,7 +350,7 @@ class PreferredConverted(Event):
     preferred: str                  # event_id of the PreferredIssued
     shares_converted: int | None = count()
     stated_amount_converted: Decimal | None = money()
-    common_received: int = attrs.field(converter=to_int)
+    common_received: int = required_count(rules.positive)
 
 
 @attrs.frozen(kw_only=True)
@@ -321,7 +360,7 @@ class SharesOutstanding(Event):
     TYPE: ClassVar[str] = "shares_outstanding"
 
     security: str = "Common Stock"
-    shares: int = attrs.field(converter=to_int)
+    shares: int = required_count()
 
 
 @attrs.frozen(kw_only=True)
@@ -330,9 +369,12 @@ class StockSplit(Event):
 
     TYPE: ClassVar[str] = "stock_split"
 
-    numerator: int = attrs.field(converter=to_int)       # 1-for-200 reverse split: 1 / 200
-    denominator: int = attrs.field(converter=to_int)
+    numerator: int = attrs.field(converter=INT, validator=rules.split_side)       # 1-for-200 reverse split: 1 / 200
+    denominator: int = attrs.field(converter=INT, validator=rules.split_side)
     rounding: str = attrs.field(default="down", validator=attrs.validators.in_(("down", "up", "nearest")))
+
+    def __attrs_post_init__(self):
+        rules.split_ratio(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -342,4 +384,4 @@ class BalanceAssertion(Event):
     TYPE: ClassVar[str] = "balance_assertion"
 
     figure: str = "common_shares"
-    value: int = attrs.field(converter=to_int)
+    value: int = required_count()

@@ -8,8 +8,10 @@ from datetime import date
 
 import attrs
 
-from events import DAY_RANK, EventCorrected, EventRetracted, from_payload, to_payload
+from events import DAY_RANK, EventCorrected, EventRetracted, FilingRecorded, from_payload, to_payload
+from events.codec import problems
 from ledger.errors import LedgerError
+from ledger.ids import short_id
 from ledger.store import EventStore
 from ledger.stored import StoredEvent
 
@@ -27,9 +29,19 @@ class Pending:
     corrected_by: tuple[str, ...] = ()
 
 
-def known_corrections(store: EventStore, *, known_at: date | None = None) -> dict[str, Pending]:
-    """Target event id -> what happened to it, counting only corrections public by ``known_at``."""
-    out: dict[str, Pending] = {}
+class Known(dict[str, Pending]):
+    """Target event id -> what happened to it; and the filings retracted whole: stream -> the id
+    of the retraction of its ``filing_recorded`` event."""
+
+    def __init__(self):
+        super().__init__()
+        self.retracted_streams: dict[str, str] = {}
+
+
+def known_corrections(store: EventStore, *, known_at: date | None = None) -> Known:
+    """Target event id -> what happened to it, counting only corrections public by ``known_at``.
+    A retracted filing event retracts its whole filing: every event of its stream."""
+    out = Known()
     for type_name in (EventRetracted.TYPE, EventCorrected.TYPE):
         for stored in store.of_type(type_name):
             if known_at is not None and stored.public_date is not None and stored.public_date > known_at:
@@ -38,6 +50,9 @@ def known_corrections(store: EventStore, *, known_at: date | None = None) -> dic
             p = out.get(e.target, Pending())
             if isinstance(e, EventRetracted):
                 p = attrs.evolve(p, retracted_by=stored.event_id)
+                target = store.event(e.target)      # retractions are few: one read each
+                if target is not None and isinstance(target.event, FilingRecorded):
+                    out.retracted_streams.setdefault(target.stream, stored.event_id)
             else:
                 p = attrs.evolve(p, changes=p.changes + tuple((c.field, c.value) for c in e.changes),
                                  corrected_by=p.corrected_by + (stored.event_id,))
@@ -50,7 +65,11 @@ def corrected_event(stored: StoredEvent, pending: Pending) -> StoredEvent:
     payload = to_payload(stored.event)
     for field, value in pending.changes:
         payload[field] = value
-    event = from_payload(stored.type, type(stored.event).SCHEMA_VERSION, payload)
+    try:
+        event = from_payload(stored.type, type(stored.event).SCHEMA_VERSION, payload, explain_errors=True)
+    except Exception as e:  # noqa: BLE001 - a correction recorded before its rules were checked
+        raise BadCorrection(f"{short_id(stored.event_id)} as corrected by {', '.join(map(short_id, pending.corrected_by))} is not valid: "
+                            f"{'; '.join(problems(e))}") from None
     return attrs.evolve(stored, event=event, effective_date=event.effective_date)
 
 
@@ -63,8 +82,12 @@ def apply(events: Iterator[StoredEvent], pending: dict[str, Pending], *, as_of: 
     """Replay order, with retracted events left out and corrected ones replaced. An event whose
     effective date was corrected leaves its old place; ``moved`` (from ``moved_events``) puts it
     back at the new one."""
+    gone = getattr(pending, "retracted_streams", {})
+
     def stream():
         for stored in events:
+            if stored.stream in gone:
+                continue
             p = pending.get(stored.event_id)
             if p is None:
                 yield stored
@@ -79,10 +102,11 @@ def apply(events: Iterator[StoredEvent], pending: dict[str, Pending], *, as_of: 
 def moved_events(store: EventStore, pending: dict[str, Pending]) -> list[StoredEvent]:
     """Targets whose effective date a correction changed, as corrected (few: read one by one)."""
     out = []
+    gone = getattr(pending, "retracted_streams", {})
     for target, p in pending.items():
         if p.retracted_by or not any(field == "effective_date" for field, _ in p.changes):
             continue
         stored = store.event(target)
-        if stored is not None:
+        if stored is not None and stored.stream not in gone:
             out.append(corrected_event(stored, p))
     return out

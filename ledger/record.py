@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
-import cattrs
 
 from events import (
-    BalanceAssertion, Event, EventCorrected, EventRetracted, FieldChange, PreferredConverted, PreferredIssued,
+    BalanceAssertion, Event, EventCorrected, EventRetracted, FieldChange, FilingRecorded, PreferredConverted,
+    PreferredIssued,
     Provenance, Quote, SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted,
     WarrantVested, from_payload, to_payload,
 )
-from ledger.ids import short_id
+from events.codec import problems
+from events.rules import InvalidEvent
 from ledger.errors import LedgerError
+from ledger.ids import short_id
 from ledger.store import EventStore
 from ledger.stored import StoredEvent, StreamInfo
 from ledger.views import replay_ledger
@@ -46,13 +48,37 @@ def _today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def append_recorded(store: EventStore, issuer_key: str, build, citation: Citation) -> StoredEvent:
-    """Append one hand-recorded event as a stream of its own. ``build(provenance)`` makes the event."""
+def _check_source_date(citation: Citation, about: StoredEvent | None = None) -> None:
+    """A source cannot have been public before what it speaks of was (the event it corrects, the
+    tranche it exercises), nor later than today. Without a target only the second applies."""
+    when = citation.public_date
+    if when is None:
+        return
+    if when > _today() + timedelta(days=1):        # a day's grace: the user's today may be UTC's tomorrow
+        raise BadRecord(f"--source-date {when} is in the future")
+    if about is None:
+        return
+    since = about.public_date or about.effective_date
+    what = "became public" if about.public_date else "took effect"
+    if when < since:
+        raise BadRecord(f"--source-date {when} is before {about.type} {short_id(about.event_id)} {what} ({since}); "
+                        "a source cannot report it earlier")
+
+
+def append_recorded(store: EventStore, issuer_key: str, build, citation: Citation,
+                    about: StoredEvent | None = None) -> StoredEvent:
+    """Append one hand-recorded event as a stream of its own. ``build(provenance)`` makes the event,
+    which the event's own rules (events.rules) check as they check an extracted one; ``about`` is
+    the event it points at, which its source cannot predate."""
+    _check_source_date(citation, about)
     info_for = next((i for i in store.streams(issuer_key)), None)
     if info_for is None:
         raise BadRecord(f"no filings of issuer {issuer_key} in the ledger")
     recorded = datetime.now(timezone.utc).isoformat()
-    probe = build(citation.provenance("manual:"))
+    try:
+        probe = build(citation.provenance("manual:"))
+    except InvalidEvent as e:
+        raise BadRecord(f"{e}; nothing was recorded") from None
     digest = hashlib.sha256(json.dumps([to_payload(probe), recorded], sort_keys=True, default=str).encode()).hexdigest()
     stream = f"manual:{digest}"
     event = build(citation.provenance(stream))
@@ -92,7 +118,7 @@ def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: da
                     shares_issued: int | None, citation: Citation) -> StoredEvent:
     tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
     _not_before(when, tranche, "warrant tranche")
-    if shares <= 0:
+    if shares <= 0:     # before the replay below; WarrantExercised refuses it too
         raise BadRecord(f"cannot exercise {shares} warrant shares")
     row = _tranche_row(store, tranche, when)
     if row.shares is None:
@@ -106,7 +132,7 @@ def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: da
         raise BadRecord(f"an exercise of {shares:,} warrant shares cannot issue {shares_issued:,} common shares")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantExercised(
         effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares, cashless=cashless,
-        shares_issued=shares_issued if shares_issued is not None else (None if cashless else shares)), citation)
+        shares_issued=shares_issued if shares_issued is not None else (None if cashless else shares)), citation, tranche)
 
 
 def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | None, when: date,
@@ -118,7 +144,7 @@ def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | Non
         raise BadRecord(f"cannot cancel {shares:,} warrant shares of tranche {tranche_id}: "
                         f"{row.shares:,} are outstanding on {when}")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantCancelled(
-        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation)
+        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation, tranche)
 
 
 def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: date, citation: Citation) -> StoredEvent:
@@ -127,10 +153,8 @@ def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: dat
     if tranche.event.formula is None and tranche.event.shares is not None:
         raise BadRecord(f"tranche {tranche_id} has a fixed quantity ({tranche.event.shares:,}); only formula "
                         "warrants vest by recorded amounts")
-    if shares < 0:
-        raise BadRecord(f"cannot vest {shares} shares")
     return append_recorded(store, tranche.issuer_key, lambda p: WarrantVested(
-        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation)
+        effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation, tranche)
 
 
 def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEvent:
@@ -181,21 +205,17 @@ def record_conversion(store: EventStore, preferred: StoredEvent, *, common_recei
                         + (f" ({delivered:,} already delivered)" if delivered else ""))
     return append_recorded(store, preferred.issuer_key, lambda prov: PreferredConverted(
         effective_date=when, provenance=prov, preferred=preferred.event_id, shares_converted=shares_converted,
-        stated_amount_converted=amount_converted, common_received=common_received), citation)
+        stated_amount_converted=amount_converted, common_received=common_received), citation, preferred)
 
 
 def record_opening_balance(store: EventStore, issuer_key: str, *, shares: int, when: date, security: str,
                            citation: Citation) -> StoredEvent:
-    if shares < 0:
-        raise BadRecord(f"an opening balance cannot be {shares}")
     return append_recorded(store, issuer_key, lambda p: SharesOutstanding(
         effective_date=when, provenance=p, security=security, shares=shares), citation)
 
 
 def record_split(store: EventStore, issuer_key: str, *, numerator: int, denominator: int, rounding: str,
                  when: date, citation: Citation) -> StoredEvent:
-    if numerator <= 0 or denominator <= 0 or numerator == denominator:
-        raise BadRecord(f"{numerator}:{denominator} is not a split ratio")
     return append_recorded(store, issuer_key, lambda p: StockSplit(
         effective_date=when, provenance=p, numerator=numerator, denominator=denominator, rounding=rounding), citation)
 
@@ -209,13 +229,20 @@ def record_reported_total(store: EventStore, issuer_key: str, *, shares: int, wh
 # --- corrections --------------------------------------------------------------------------------
 
 def retract(store: EventStore, event_id: str, *, reason: str, citation: Citation) -> StoredEvent:
+    """Retract one event; retracting a filing's ``filing_recorded`` event retracts the whole filing
+    (replay leaves out every event of its stream, see ledger.corrections)."""
     target = store.event(event_id)
     if target is None:
         raise BadRecord(f"no event {event_id} in the ledger")
     if isinstance(target.event, (EventRetracted, EventCorrected)):
         raise BadRecord(f"{event_id} is itself a correction; retract the event it corrects instead")
+    if isinstance(target.event, FilingRecorded) and target.event.form.upper().endswith("/A"):
+        # Which items an 8-K/A restates is read from the filings themselves (ledger.amendments):
+        # retracting it would drop its facts and still leave out the original's.
+        raise BadRecord(f"{event_id} is the {target.event.form} filing; retracting an amendment is not supported "
+                        "(replay would still leave out the items it restates in the original)")
     return append_recorded(store, target.issuer_key, lambda p: EventRetracted(
-        effective_date=target.effective_date, provenance=p, target=target.event_id, reason=reason), citation)
+        effective_date=target.effective_date, provenance=p, target=target.event_id, reason=reason), citation, target)
 
 
 def parse_assignment(text: str) -> FieldChange:
@@ -239,17 +266,18 @@ def correct(store: EventStore, event_id: str, *, changes: list[FieldChange], rea
         raise BadRecord(f"no event {event_id} in the ledger")
     if not changes:
         raise BadRecord("nothing to correct: give at least one --set field=value")
+    if isinstance(target.event, (EventRetracted, EventCorrected)):
+        raise BadRecord(f"{event_id} is itself a correction; correct the event it corrects instead")
     payload = to_payload(target.event)
     for change in changes:
         if change.field not in payload or change.field in ("provenance",):
             fields = ", ".join(sorted(k for k in payload if k != "provenance"))
             raise BadRecord(f"{target.type} has no field {change.field!r}; its fields are: {fields}")
         payload[change.field] = change.value
-    try:   # the corrected event must still be a valid event of its type
+    try:   # the corrected event must pass the same rules as an extracted one (events.rules)
         from_payload(target.type, type(target.event).SCHEMA_VERSION, payload, explain_errors=True)
-    except Exception as e:  # noqa: BLE001 - converters and validators raise many kinds
-        detail = "; ".join(cattrs.transform_error(e)) if isinstance(e, cattrs.BaseValidationError) else str(e)
-        raise BadRecord(f"the corrected {target.type} is not valid: {detail}") from None
+    except Exception as e:  # noqa: BLE001 - converters, cattrs and validators raise many kinds
+        raise BadRecord(f"{'; '.join(problems(e))}; {event_id} was not corrected") from None
     return append_recorded(store, target.issuer_key, lambda p: EventCorrected(
         effective_date=target.effective_date, provenance=p, target=target.event_id, changes=tuple(changes),
-        reason=reason), citation)
+        reason=reason), citation, target)

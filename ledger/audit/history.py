@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 import attrs
 
-from events import Event, EventCorrected, EventRetracted, to_payload
+from events import Event, EventCorrected, EventRetracted, FilingRecorded, to_payload
 from ledger.ids import short_id
 from ledger.amendments import is_superseded, superseded
 from ledger.errors import LedgerError
@@ -183,6 +183,7 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
         selected.add(seed.event_id if seed is not None else selector.value.strip())
     seed_found = selector.kind != "tranche"
     corrections: dict[str, list[StoredEvent]] = {}     # target id -> its visible corrections
+    whole: dict[str, str] = {}      # stream of a filing retracted whole -> the retraction (few: read each target)
     for stored in store.log():
         if issuer_key is not None and stored.issuer_key != issuer_key:
             continue
@@ -198,12 +199,16 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
         if (isinstance(event, CORRECTIONS) and stored.event_id in selected
                 and visible(stored, as_of=as_of, known_at=known_at)):
             corrections.setdefault(event.target, []).append(stored)
+        if isinstance(event, EventRetracted) and visible(stored, as_of=as_of, known_at=known_at):
+            target = store.event(event.target)
+            if target is not None and isinstance(target.event, FilingRecorded):
+                whole.setdefault(target.stream, stored.event_id)
     if not seed_found:
         raise UnknownEvent(selector.value.strip())
-    return _rows(store, selected, corrections, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+    return _rows(store, selected, corrections, whole, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
 
 
-def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[StoredEvent]],
+def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[StoredEvent]], whole: dict[str, str],
           *, as_of: date | None, known_at: date | None, issuer_key: str | None) -> Iterator[HistoryRow]:
     restated = superseded(store, known_at=known_at)
     shown: set[str] = set()
@@ -211,9 +216,12 @@ def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[Sto
     def row(stored: StoredEvent) -> Iterator[HistoryRow]:
         shown.add(stored.event_id)
         fixes = corrections.get(stored.event_id, ())
+        retracted_by = tuple(c.event_id for c in fixes if isinstance(c.event, EventRetracted))
+        if not retracted_by and stored.stream in whole:     # retracted with its whole filing
+            retracted_by = (whole[stored.stream],)
         yield HistoryRow(
             stored,
-            retracted_by=tuple(c.event_id for c in fixes if isinstance(c.event, EventRetracted)),
+            retracted_by=retracted_by,
             replaced_by=tuple(c.event_id for c in fixes if isinstance(c.event, EventCorrected)),
             superseded=bool(restated) and is_superseded(stored.stream, stored.event, restated),
         )
