@@ -44,7 +44,8 @@ def verify(
     if not report.ok:
         raise _failure(ctx, report)
     extends = f"; extends checkpoint {checkpoint}" if checkpoint is not None else ""
-    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact{extends}")
+    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact, "
+              f"{report.documents} filing text(s) unchanged{extends}")
 
 
 @app.command()

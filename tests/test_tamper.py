@@ -303,7 +303,8 @@ def test_a_later_genuine_append_still_extends_an_earlier_checkpoint(run, tmp_pat
         assert result.exit_code == 0, result.output
         assert result.stdout == ""
         assert result.stderr.strip() == (
-            f"{db}: ok, {HEAD} events, hash chain and stream versions intact; extends checkpoint {cp}")
+            f"{db}: ok, {HEAD} events, hash chain and stream versions intact, 5 filing text(s) unchanged; "
+            f"extends checkpoint {cp}")
 
 
 def test_a_rewritten_tail_after_an_earlier_checkpoint_and_before_a_later_one(run, tmp_path, filings):
