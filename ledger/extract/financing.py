@@ -8,8 +8,9 @@ consideration of $10,000,000"), so they are carried forward until a security tak
 """
 from __future__ import annotations
 
+import functools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from datetime import date
 from decimal import Decimal
 
@@ -193,6 +194,7 @@ class Extractor:
         self.by_sentence: dict[int, list[Draft]] = {}      # id(first sentence) -> the drafts read from it
         self.ordered: dict[str, tuple[list[int], list[Draft]]] = {}   # kind -> its non-fee drafts, with orders
         self.sales: tuple[list[int], list[Draft]] = ([], [])          # common and preferred drafts, with orders
+        self.first_sale: dict[int, Draft] = {}             # id(sentence) -> the first sale read from it
         self.awaiting_price: dict[str, list[Draft]] = {}   # defined term -> common drafts that had no price
         self.common_by_shares: dict[int | None, list[Draft]] = {}
         self.formula_by_label: dict[str, Draft] = {}       # label -> the latest warrant a formula sizes
@@ -275,6 +277,7 @@ class Extractor:
             orders.append(d.order)
             drafts.append(d)
         if d.kind in ("common", "preferred"):
+            self.first_sale.setdefault(id(d.sentences[0]), d)
             self.sales[0].append(d.order)
             self.sales[1].append(d)
         if d.kind == "common":
@@ -462,7 +465,7 @@ class Extractor:
         for m in P.COMMON.finditer(text):
             if not m["cls"] and not m["ordinary"]:
                 continue
-            if any(a <= m.start() < b for a, b in warrant_spans):
+            if _inside(warrant_spans, m.start()):
                 continue
             if P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
                 continue
@@ -474,7 +477,7 @@ class Extractor:
         for m in P.NOTE.finditer(text):
             marks.append((m.start(), "note", m))
         for m in P.COUNTED_WARRANTS.finditer(text):
-            if not any(a <= m.start() < b for a, b in warrant_spans):
+            if not _inside(warrant_spans, m.start()):
                 marks.append((m.start(), "counted_warrant", m))
         if not marks:
             return False
@@ -568,8 +571,7 @@ class Extractor:
             if named and not self._is_issuer(named["name"], named["name"]):
                 d.fields["buyers"] = (named["name"].strip(" ,"),)
                 return
-        m = P.TO_WHOM.search(s.text)
-        d.fields.setdefault("buyers_description", self.deal.buyers_description or (m["who"] if m else None))
+        d.fields.setdefault("buyers_description", self.deal.buyers_description or _to_whom(s.text))
 
     def _same_terms(self, d: Draft) -> None:
         """"On the same terms as the earlier offering": take the price of the tranche referred to."""
@@ -895,11 +897,10 @@ class Extractor:
                 if dated is not None:
                     d.date = dated
             else:
-                peers = [x for x in self.by_sentence.get(id(d.sentences[0]), ())
-                         if x.kind in ("common", "preferred") and x.sentences[0] is d.sentences[0]]
+                peer = self.first_sale.get(id(d.sentences[0]))   # the first sale told in its sentence
                 orders, sales = self.sales
-                earlier = bisect_left(orders, d.order)     # the sales made before the warrant
-                source = peers[0] if peers else (sales[earlier - 1] if earlier else None)
+                earlier = bisect_left(orders, d.order)     # else the last sale told before it
+                source = peer or (sales[earlier - 1] if earlier else None)
                 if source and source.fields.get("buyers"):
                     d.fields["holders"] = source.fields["buyers"]
                     d.cite(*source.sentences[1:])
@@ -944,7 +945,14 @@ class Extractor:
         return out
 
 
+# What a sentence says as a whole is read once, however many securities it names: each of the
+# thousands in one hostile "sentence" reading it again was quadratic.
 def _note_terms(text: str) -> dict:
+    return dict(_sentence_note_terms(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _sentence_note_terms(text: str) -> tuple:
     out: dict = {}
     m = P.PRINCIPAL.search(text)
     if m:
@@ -960,7 +968,19 @@ def _note_terms(text: str) -> dict:
     m = P.INTEREST.search(text)
     if m:
         out["interest_rate"] = Decimal(m["rate"])
-    return out
+    return tuple(out.items())
+
+
+@functools.lru_cache(maxsize=16)
+def _to_whom(text: str) -> str | None:
+    m = P.TO_WHOM.search(text)
+    return m["who"] if m else None
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` falls in one of `spans`: disjoint and in order, as finditer gives them."""
+    i = bisect_right(spans, (at, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def _singular(label: str) -> str:
@@ -976,6 +996,7 @@ def _fraction(word: str) -> Decimal:
     return _FRACTIONS[word] if word in _FRACTIONS else Decimal(word)
 
 
+@functools.lru_cache(maxsize=16)
 def _additional_closing(text: str, noun: str = "shares") -> bool:
     """"an additional 525,000 shares" (or units): a later closing of the same deal."""
     return bool(re.search(rf"\ban\s+additional\s+[\d,]+\s+{noun}\b", text, re.I)) and \

@@ -17,7 +17,8 @@ _PAGE_NUMBER = re.compile(r"^[ \t]*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?[ \t]*$"
 _PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I | re.M)
 _RULE = re.compile(r"^[ \t]*[-=_*][-=_* \t]{2,}$", re.M)   # underlines and separators
 # A word broken at a line end: "con-\nvertible". Compounds keep their hyphen: "five-\nyear".
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-z]\w*)")
+# (?<!\w): tried from a word's start only; from every position in a long run of digits it was quadratic.
+_HYPHEN_BREAK = re.compile(r"(?<!\w)(\w+)-[ \t]*\n[ \t]*([a-z]\w*)")
 _COMPOUND_HEADS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve eighteen twenty thirty "
     "half non pre post co self well long short mid multi anti semi re year month day per".split())
