@@ -10,7 +10,9 @@ from events import (
 )
 from ledger.extract.cover import Cover, read_cover, readable_case
 from ledger.formats import Header
+from ledger.errors import LedgerError
 from ledger.extract.financing import Draft, Extractor
+from ledger.extract.guard import readable
 from ledger.extract.parties import read_parties
 from ledger.extract.values import add_months, add_term
 from ledger.text.normalise import sentences as split_sentences
@@ -23,7 +25,7 @@ class Extraction:
     warnings: tuple[str, ...]
 
 
-class NotAFiling(ValueError):
+class NotAFiling(LedgerError, ValueError):
     """The text lacks what every 8-K has (a form, a registrant, a date)."""
 
 
@@ -38,7 +40,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     report_date = (header and header.period) or cover.report_date or cover.signature_date
     if report_date is None:
         raise NotAFiling("no date of report and no signature date found")
-    sentences = split_sentences(normalised)
+    sentences, warnings = readable(split_sentences(normalised), source_name)
     parties = read_parties(sentences, cover.issuer_name)
     extractor = Extractor(sentences, parties, report_date, name)
     drafts = extractor.run()
@@ -53,7 +55,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
         accession=header.accession if header else None,
         items=tuple(header.items) if header and header.items else tuple(extractor.items))
     facts = [_event(d, stream) for d in sorted(drafts, key=lambda d: d.order)]
-    warnings = [] if facts else [f"{source_name}: no financing facts found"]
+    warnings += [] if facts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings))
 
 

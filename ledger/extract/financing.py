@@ -8,7 +8,9 @@ consideration of $10,000,000"), so they are carried forward until a security tak
 """
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 from decimal import Decimal
 
@@ -33,10 +35,16 @@ class Draft:
     fields: dict
     order: int                  # position of the first mention, for a stable event order
     items: tuple[str, ...] = ()   # the 8-K item headings it was read under
+    # The sentences cited, as a set: a list search per citation made a fact told 20,000 times quadratic.
+    _cited: set[Sentence] = attrs.field(factory=set, init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._cited.update(self.sentences)
 
     def cite(self, *more: Sentence) -> None:
         for s in more:
-            if s not in self.sentences:
+            if s not in self._cited:
+                self._cited.add(s)
                 self.sentences.append(s)
 
     def quotes(self) -> tuple[Quote, ...]:
@@ -180,6 +188,24 @@ class Extractor:
         self.groups: dict[str, set[str]] = {}    # "Common Warrants" -> {"Series A Warrants", ...}
         self.term_prices: dict[str, tuple[Decimal, Sentence]] = {}   # "common share" -> its stated price
         self.items: list[str] = []        # every item heading, in order
+        # Indexes of self.drafts, kept by _index, so that no sentence walks every earlier draft: a
+        # walk per sentence made ingest quadratic in the number of facts (a 45 MB file never finished).
+        self.last: dict[str, Draft] = {}                   # the latest draft of each kind
+        self.by_sentence: dict[int, list[Draft]] = {}      # id(first sentence) -> the drafts read from it
+        self.ordered: dict[str, tuple[list[int], list[Draft]]] = {}   # kind -> its non-fee drafts, with orders
+        self.sales: tuple[list[int], list[Draft]] = ([], [])          # common and preferred drafts, with orders
+        self.first_sale: dict[int, Draft] = {}             # id(sentence) -> the first sale read from it
+        self.awaiting_price: dict[str, list[Draft]] = {}   # defined term -> common drafts that had no price
+        self.common_by_shares: dict[int | None, list[Draft]] = {}
+        self.formula_by_label: dict[str, Draft] = {}       # label -> the latest warrant a formula sizes
+        self.last_vesting: Draft | None = None
+        self.fee_by_payee: dict[str, Draft] = {}           # payee -> the first fee paid to them
+        self.investor: list[Draft] = []                    # investor warrants (not a fee's), in order
+        self.investor_by_sentence: dict[int, list[Draft]] = {}
+        self.investor_labels: dict[str, list[Draft]] = {}  # tranche, lower case -> investor warrants
+        self._labelled = 0                                 # investor warrants already in investor_labels
+        self._given: dict[tuple, int] = {}                 # (targets, term) -> how many already have it
+        self._buyers: dict[date | None, tuple] = {}        # Parties.buyers, once a date
 
     # -- the walk ---------------------------------------------------------------------------
     def run(self) -> list[Draft]:
@@ -238,7 +264,41 @@ class Extractor:
         self._order += 1
         draft = Draft(draft_kind, when, [s], fields, self._order, self.under)
         self.drafts.append(draft)
+        self._index(draft)
         return draft
+
+    def _index(self, d: Draft) -> None:
+        f = d.fields
+        self.last[d.kind] = d
+        self.by_sentence.setdefault(id(d.sentences[0]), []).append(d)
+        fee_kind = f.get("kind") in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)
+        if not fee_kind:
+            orders, drafts = self.ordered.setdefault(d.kind, ([], []))
+            orders.append(d.order)
+            drafts.append(d)
+        if d.kind in ("common", "preferred"):
+            self.first_sale.setdefault(id(d.sentences[0]), d)
+            self.sales[0].append(d.order)
+            self.sales[1].append(d)
+        if d.kind == "common":
+            self.common_by_shares.setdefault(f.get("shares"), []).append(d)
+        if d.kind == "warrant" and not fee_kind:
+            self.investor.append(d)
+            self.investor_by_sentence.setdefault(id(d.sentences[0]), []).append(d)
+        self._formula(d)
+        if f.get("vesting_months"):
+            self.last_vesting = d
+        if d.kind == "fee" and f.get("payee"):
+            self.fee_by_payee.setdefault(f["payee"], d)
+
+    def _formula(self, d: Draft) -> None:
+        if d.kind == "warrant" and d.fields.get("quantity_basis") == QuantityBasis.FORMULA:
+            self.formula_by_label[(d.fields.get("label") or d.fields["tranche"]).lower()] = d
+
+    def _buyers_on(self, when: date | None) -> tuple:
+        if when not in self._buyers:
+            self._buyers[when] = self.parties.buyers(when)
+        return self._buyers[when]
 
     def _sentence(self, s: Sentence) -> None:
         text = s.text
@@ -278,7 +338,7 @@ class Extractor:
         names = split_names(m["names"], self.issuer)
         if not names:
             return
-        for d in self.drafts:
+        for d in self.by_sentence.get(id(sale.sentences[0]), ()):
             if d.sentences[0] is sale.sentences[0] and d.kind in ("common", "warrant", "preferred") \
                     and d.fields.get("kind") not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
                 d.fields["holders" if d.kind == "warrant" else "buyers"] = names
@@ -304,17 +364,21 @@ class Extractor:
         if not re.search(r"\bthe\s+(?:shares|Shares|[A-Z]\w+\s+Shares)\b", s.text) or not P.ISSUE_VERB.search(s.text):
             return
         price = _price(s.text)
-        last = next((d for d in reversed(self.drafts) if d.kind == "common"), None)
+        last = self.last.get("common")
         if price is not None and last is not None and last.fields.get("price") is None:
             last.fields["price"] = price
             last.cite(s)
 
     def _price_for_each(self, s: Sentence) -> None:
         """"The public offering price was $0.20 for each Common Share": by defined term."""
+        priced = []
         for m in P.PRICE_FOR_EACH.finditer(s.text):
-            self.term_prices[_singular(m["term"])] = (to_decimal(m["p"]), s)
-        for d in self.drafts:
-            self._term_price(d)
+            priced.append(_singular(m["term"]))
+            self.term_prices[priced[-1]] = (to_decimal(m["p"]), s)
+        # Only drafts of a term without a price can take one: any other already took it when made.
+        for term in dict.fromkeys(priced):
+            for d in self.awaiting_price.pop(term, ()):
+                self._term_price(d)
 
     def _term_price(self, d: Draft) -> None:
         own = d.fields.get("defined_term")
@@ -370,6 +434,7 @@ class Extractor:
             w.fields["quantity_basis"] = QuantityBasis.FORMULA
         if _additional_closing(where.text, "units"):
             common.fields["tranche"] = w.fields["tranche"] = "additional closing"
+        self._formula(w)
         if P.SAME_TERMS.search(where.text):
             self._same_terms(w)
             if common.fields["price"] is not None and _price(where.text) is None:
@@ -400,7 +465,7 @@ class Extractor:
         for m in P.COMMON.finditer(text):
             if not m["cls"] and not m["ordinary"]:
                 continue
-            if any(a <= m.start() < b for a, b in warrant_spans):
+            if _inside(warrant_spans, m.start()):
                 continue
             if P.NOT_A_SALE_BEFORE.search(text[max(0, m.start() - 60):m.start()]):
                 continue
@@ -412,7 +477,7 @@ class Extractor:
         for m in P.NOTE.finditer(text):
             marks.append((m.start(), "note", m))
         for m in P.COUNTED_WARRANTS.finditer(text):
-            if not any(a <= m.start() < b for a, b in warrant_spans):
+            if not _inside(warrant_spans, m.start()):
                 marks.append((m.start(), "counted_warrant", m))
         if not marks:
             return False
@@ -454,6 +519,8 @@ class Extractor:
             if d.kind in ("common", "preferred") and lead is None:
                 lead = d
             self._term_price(d)
+            if d.kind == "common" and d.fields.get("defined_term") and d.fields.get("price") is None:
+                self.awaiting_price.setdefault(_singular(d.fields["defined_term"]), []).append(d)
             made.append(d)
         # The consideration goes to the sentence's lead security, or to the deal's if none here.
         target = lead
@@ -492,9 +559,9 @@ class Extractor:
     def _company_part(self, own: int, secondary: int) -> None:
         total = own + secondary
         self.company_part[total] = own
-        for d in self.drafts:
-            if d.kind == "common" and d.fields.get("shares") == total:
-                d.fields["shares"] = own
+        for d in self.common_by_shares.pop(total, []):
+            d.fields["shares"] = own
+            self.common_by_shares.setdefault(own, []).append(d)
 
     def _describe_buyers(self, d: Draft, s: Sentence) -> None:
         if d.fields.get("buyers"):
@@ -504,16 +571,15 @@ class Extractor:
             if named and not self._is_issuer(named["name"], named["name"]):
                 d.fields["buyers"] = (named["name"].strip(" ,"),)
                 return
-        m = P.TO_WHOM.search(s.text)
-        d.fields.setdefault("buyers_description", self.deal.buyers_description or (m["who"] if m else None))
+        d.fields.setdefault("buyers_description", self.deal.buyers_description or _to_whom(s.text))
 
     def _same_terms(self, d: Draft) -> None:
         """"On the same terms as the earlier offering": take the price of the tranche referred to."""
-        earlier = [x for x in self.drafts if x.kind == d.kind and x is not d and x.order < d.order
-                   and x.fields.get("kind") not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+        orders, drafts = self.ordered.get(d.kind, ((), ()))
+        earlier = bisect_left(orders, d.order)     # the non-fee drafts of its kind made before it
         if not earlier:
             return
-        ref = earlier[-1]
+        ref = drafts[earlier - 1]
         key = "price" if d.kind == "common" else "exercise_price"
         if d.fields.get(key) is None and ref.fields.get(key) is not None:
             d.fields[key] = ref.fields[key]
@@ -576,12 +642,10 @@ class Extractor:
     # -- facts that qualify a security already read ------------------------------------------
     def _formula_terms(self, s: Sentence) -> None:
         """Sentences about an adjustable warrant's formula: its price ceiling and cut-off."""
-        for d in reversed(self.drafts):
-            if d.kind != "warrant" or d.fields.get("quantity_basis") != QuantityBasis.FORMULA:
-                continue
-            label = d.fields.get("label") or d.fields["tranche"]
-            if label.lower() not in s.text.lower():
-                continue
+        lower = s.text.lower()
+        # The latest warrant a formula sizes whose label the sentence names.
+        named = [d for label, d in self.formula_by_label.items() if label in lower]
+        for d in sorted(named, key=lambda d: d.order, reverse=True)[:1]:
             if re.search(r"\bformula\b", s.text, re.I) and "formula_text" not in d.fields:
                 d.fields["formula_text"] = s.text
                 d.cite(s)
@@ -600,7 +664,7 @@ class Extractor:
         """"The Notes mature on June 30, 2027 and are convertible at $1.25 per share"."""
         if not re.search(r"\b(?:notes?|debentures?)\b", s.text, re.I):
             return
-        note = next((d for d in reversed(self.drafts) if d.kind == "note"), None)
+        note = self.last.get("note")
         if note is None:
             return
         changed = False
@@ -622,17 +686,30 @@ class Extractor:
         price = _price(s.text) if re.search(r"exercise\s+price", s.text, re.I) and not conditional else None
         if term is None and expires is None and price is None and offset is None:
             return
-        investor = [d for d in self.drafts if d.kind == "warrant"
-                    and d.fields["kind"] not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+        if not self.investor:
+            return
+        for d in self.investor[self._labelled:]:     # tranches are final once their sentence is read
+            self.investor_labels.setdefault(d.fields["tranche"].lower(), []).append(d)
+        self._labelled = len(self.investor)
         lower = s.text.lower()
-        named_labels = {label for label in {d.fields["tranche"].lower() for d in investor}
-                        if label != "warrants" and _singular(label) in lower}
+        named_labels = {label for label in self.investor_labels if label != "warrants" and _singular(label) in lower}
         for group, members in self.groups.items():
             if _singular(group) in lower:
                 named_labels |= members
-        named = [d for d in investor if d.fields["tranche"].lower() in named_labels]
-        targets = named or [d for d in investor if d.sentences[0] is investor[-1].sentences[0]] if investor else []
-        for d in targets:
+        lists = [(("label", label), self.investor_labels[label]) for label in named_labels if label in self.investor_labels]
+        if not lists:
+            first = id(self.investor[-1].sentences[0])
+            lists = [(("sentence", first), self.investor_by_sentence[first])]
+        # A term given once is given to every target that lacked it, so each list remembers how many
+        # of its drafts already have each term and only the rest are visited: a filing that repeats
+        # "The warrants are exercisable for five years" stays linear.
+        given = [g for g, v in (("term", term if term is not None else expires), ("price", price), ("offset", offset))
+                 if v is not None]
+        targets = []
+        for key, drafts in lists:
+            targets.extend(drafts[min(self._given.get((key, g), 0) for g in given):])
+            self._given.update({(key, g): len(drafts) for g in given})
+        for d in sorted(targets, key=lambda d: d.order):
             changed = False
             if term is not None and d.fields.get("term_years") is None and d.fields.get("stated_expiry") is None:
                 d.fields["term_years"], changed = term, True
@@ -648,9 +725,7 @@ class Extractor:
     def _conversion_terms(self, s: Sentence) -> None:
         if not P.CONVERT.search(s.text):
             return
-        for d in reversed(self.drafts):
-            if d.kind != "preferred":
-                continue
+        for d in filter(None, [self.last.get("preferred")]):
             names = [x for x in (d.fields.get("defined_term"), d.fields.get("series")) if x]
             if names and not any(n.lower() in s.text.lower() for n in names):
                 return
@@ -719,8 +794,7 @@ class Extractor:
         elif self.agent and role == "placement_agent":
             fields["payee"] = self.agent[0]
         fields["payee_description"] = desc["d"] if desc else None
-        earlier = next((d for d in self.drafts if d.kind == "fee" and fields.get("payee")
-                        and d.fields.get("payee") == fields["payee"]), None)
+        earlier = self.fee_by_payee.get(fields["payee"]) if fields.get("payee") else None
         if earlier is not None:
             # The same payee's fee told again ("its warrants ... in addition to the cash fee
             # described above"): one fee, cited twice.
@@ -781,9 +855,8 @@ class Extractor:
                 if base and n is not None:
                     fields["exercisable_from"] = add_days(base, n)
             if P.FIRST_VESTING.search(text):
-                vesting = [d for d in self.drafts if d.fields.get("vesting_months")]
-                if vesting:
-                    v = vesting[-1]
+                if self.last_vesting is not None:
+                    v = self.last_vesting
                     fields["exercisable_from"] = add_months(v.date, v.fields["vesting_months"][0])
                     fields["after"] = v
             d = self._new("right", self.deal.date, s, **fields)
@@ -791,7 +864,7 @@ class Extractor:
                 d.cite(fields["after"].sentences[0])
             return True
         if P.REDEMPTION_FEATURE.search(text):
-            pref = next((d for d in reversed(self.drafts) if d.kind == "preferred"), None)
+            pref = self.last.get("preferred")
             self._new("right", pref.date if pref else self.deal.date, s, kind=RightKind.ISSUER_REDEMPTION, holder="issuer",
                       description=text, security=pref.fields["title"] if pref else None)
             return False   # the sentence may state other features too
@@ -806,47 +879,62 @@ class Extractor:
     def _resolve_holders(self) -> None:
         for d in self.drafts:
             if d.kind in ("common", "preferred", "note") and not d.fields.get("buyers"):
-                buyers, where = self.parties.buyers(d.date)
+                buyers, where = self._buyers_on(d.date)
                 if buyers:
                     d.fields["buyers"] = buyers
                     d.cite(*where)
+        exhibit_holders: dict[tuple, tuple] = {}     # (label, date) -> what the exhibits say
         for d in self.drafts:
             if d.kind != "warrant" or d.fields.get("kind") in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
                 continue
-            exhibits = self.parties.warrant_holders(d.fields.get("label") or (
-                d.fields["tranche"] if d.fields["tranche"] != "Warrants" else None))
-            exhibits = [e for e in exhibits if e.date >= d.date]
-            # A warrant exhibit to someone outside the purchase agreement (often the finder) does not
-            # make them an investor in this tranche.
-            buyers = set(self.parties.buyers(d.date)[0])
-            keep = buyers if any(buyers & set(e.holders) for e in exhibits) else None
-            if keep:
-                exhibits = [e for e in exhibits if keep & set(e.holders)]
-            if exhibits:
-                holders: list[str] = []
-                for e in exhibits:
-                    holders.extend(h for h in e.holders if h not in holders and (keep is None or h in keep))
-                    d.cite(e.sentence)
-                d.fields["holders"] = tuple(holders)
-                dated = {e.date for e in exhibits}
-                if len(dated) == 1:
-                    d.date = dated.pop()
+            label = d.fields.get("label") or (d.fields["tranche"] if d.fields["tranche"] != "Warrants" else None)
+            if (label, d.date) not in exhibit_holders:
+                exhibit_holders[label, d.date] = self._exhibit_holders(label, d.date)
+            holders, cited, dated = exhibit_holders[label, d.date]
+            if cited:
+                d.cite(*cited)
+                d.fields["holders"] = holders
+                if dated is not None:
+                    d.date = dated
             else:
-                peers = [x for x in self.drafts if x.kind in ("common", "preferred") and x.sentences[0] is d.sentences[0]]
-                source = peers[0] if peers else next(
-                    (x for x in reversed(self.drafts) if x.kind in ("common", "preferred") and x.order < d.order), None)
+                peer = self.first_sale.get(id(d.sentences[0]))   # the first sale told in its sentence
+                orders, sales = self.sales
+                earlier = bisect_left(orders, d.order)     # else the last sale told before it
+                source = peer or (sales[earlier - 1] if earlier else None)
                 if source and source.fields.get("buyers"):
                     d.fields["holders"] = source.fields["buyers"]
                     d.cite(*source.sentences[1:])
+
+    def _exhibit_holders(self, label: str | None, when: date) -> tuple[tuple[str, ...], list[Sentence], date | None]:
+        """The holders that warrant exhibits name for a tranche dated `when`, the exhibits' sentences,
+        and their date when they agree on one."""
+        exhibits = [e for e in self.parties.warrant_holders(label) if e.date >= when]
+        # A warrant exhibit to someone outside the purchase agreement (often the finder) does not
+        # make them an investor in this tranche.
+        buyers = set(self._buyers_on(when)[0])
+        keep = buyers if any(buyers & set(e.holders) for e in exhibits) else None
+        if keep:
+            exhibits = [e for e in exhibits if keep & set(e.holders)]
+        holders: list[str] = []
+        for e in exhibits:
+            holders.extend(h for h in e.holders if h not in holders and (keep is None or h in keep))
+        dated = {e.date for e in exhibits}
+        return tuple(holders), [e.sentence for e in exhibits], dated.pop() if len(dated) == 1 else None
 
     @staticmethod
     def _merge(drafts: list[Draft]) -> list[Draft]:
         """One tranche told twice (a summary sentence, then the details) becomes one fact."""
         out: list[Draft] = []
+        # Facts can only be the same when they agree on this key, so each draft is compared only
+        # with those of its key (a comparison with every earlier fact was quadratic).
+        candidates: dict[tuple, list[Draft]] = {}
         for d in drafts:
-            twin = next((x for x in out if _same_fact(x, d)), None)
+            key = _merge_key(d)
+            twin = next((x for x in candidates.get(key, ()) if _same_fact(x, d)), None) if key else None
             if twin is None:
                 out.append(d)
+                if key:
+                    candidates.setdefault(key, []).append(d)
                 continue
             for key, value in d.fields.items():
                 if value is not None and twin.fields.get(key) is None:
@@ -857,7 +945,14 @@ class Extractor:
         return out
 
 
+# What a sentence says as a whole is read once, however many securities it names: each of the
+# thousands in one hostile "sentence" reading it again was quadratic.
 def _note_terms(text: str) -> dict:
+    return dict(_sentence_note_terms(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _sentence_note_terms(text: str) -> tuple:
     out: dict = {}
     m = P.PRINCIPAL.search(text)
     if m:
@@ -873,7 +968,19 @@ def _note_terms(text: str) -> dict:
     m = P.INTEREST.search(text)
     if m:
         out["interest_rate"] = Decimal(m["rate"])
-    return out
+    return tuple(out.items())
+
+
+@functools.lru_cache(maxsize=16)
+def _to_whom(text: str) -> str | None:
+    m = P.TO_WHOM.search(text)
+    return m["who"] if m else None
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` falls in one of `spans`: disjoint and in order, as finditer gives them."""
+    i = bisect_right(spans, (at, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def _singular(label: str) -> str:
@@ -889,10 +996,23 @@ def _fraction(word: str) -> Decimal:
     return _FRACTIONS[word] if word in _FRACTIONS else Decimal(word)
 
 
+@functools.lru_cache(maxsize=16)
 def _additional_closing(text: str, noun: str = "shares") -> bool:
     """"an additional 525,000 shares" (or units): a later closing of the same deal."""
     return bool(re.search(rf"\ban\s+additional\s+[\d,]+\s+{noun}\b", text, re.I)) and \
         not P.OVER_ALLOTMENT.search(text)
+
+
+def _merge_key(d: Draft) -> tuple | None:
+    """What two drafts must share for _same_fact to hold; None: never the same as another."""
+    if d.kind == "warrant":
+        shares = d.fields.get("shares")
+        return None if shares is None else ("warrant", shares)
+    if d.kind == "common":
+        return "common", d.fields.get("shares")
+    if d.kind == "preferred":
+        return "preferred", (d.fields.get("series") or "").lower()
+    return None
 
 
 def _compatible(a, b) -> bool:

@@ -25,7 +25,7 @@ _PURCHASE_AGREEMENT = re.compile(
     rf"(?:Purchase|Subscription)\s+Agreement)[^.]*?dated\s+(?:as\s+of\s+)?(?P<date>{DATE}),?\s+"
     rf"by\s+and\s+(?:among|between)\s+(?P<parties>.+)$", re.I)
 _WARRANT_EXHIBIT = re.compile(
-    rf"(?:Form\s+of\s+)?(?P<label>(?:[A-Z][\w-]*\s+){{0,3}}?Warrants?)\s+(?:issued|granted)\s+by\s+(?:the\s+)?"
+    rf"(?:Form\s+of\s+)?(?P<label>(?:[A-Z][\w-]{{0,80}}\s+){{0,3}}?Warrants?)\s+(?:issued|granted)\s+by\s+(?:the\s+)?"
     rf"(?:Registrant|Company)\s+to\s+(?P<holders>.+?),?\s+dated\s+(?:as\s+of\s+)?(?P<date>{DATE})", re.I)
 _NAMED_INVESTORS = re.compile(
     r"\b(?:investors|purchasers|buyers|subscribers)\s+(?:are|were|include|included)\s+(?P<names>[A-Z].+?)\.?$")

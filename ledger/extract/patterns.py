@@ -231,12 +231,14 @@ PAYEE_NAME = re.compile(
     r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?|Corp\.?)(?=[\s,.;]|$))?)",
     )
 # 'Mercator Advisory Group, LLC ("MAG")': later sentences may name a party by its alias only.
+# A word of a name is at most 81 characters: these are tried at every capital letter, and with no
+# bound each capital of one long token ("Abc.Abc.Abc...") re-read the whole token (quadratic).
 ALIAS = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))"
+    r"(?P<name>(?:(?:[A-Z][\w.&'’-]{0,80}|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital))"
     r",?\s*\((?:the\s+)?[\"“](?P<alias>[A-Z][\w&. -]{0,30})[\"”]\)")
 SELF_ALIAS = re.compile(r"^(?:Company|Registrant|Issuer|Corporation|Parent|Purchaser|Purchasers|Investors?|Agreement)$", re.I)
 AGENT_NAMED = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
+    r"(?P<name>(?:(?:[A-Z][\w.&'’-]{0,80}|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)),?"
     r"(?:\s*\((?:the\s+)?[\"“](?P<alias>[^\"”]+)[\"”]\))?\s+(?:acted|served|is\s+acting|was\s+engaged)\s+as\s+(?:the\s+)?(?:exclusive\s+|sole\s+|lead\s+)?"
     r"(?P<role>placement\s+agent|finder|financial\s+advis[oe]r|underwriter)")
 FEE_ROLE = (

@@ -17,7 +17,8 @@ _PAGE_NUMBER = re.compile(r"^[ \t]*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?[ \t]*$"
 _PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I | re.M)
 _RULE = re.compile(r"^[ \t]*[-=_*][-=_* \t]{2,}$", re.M)   # underlines and separators
 # A word broken at a line end: "con-\nvertible". Compounds keep their hyphen: "five-\nyear".
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-z]\w*)")
+# (?<!\w): tried from a word's start only; from every position in a long run of digits it was quadratic.
+_HYPHEN_BREAK = re.compile(r"(?<!\w)(\w+)-[ \t]*\n[ \t]*([a-z]\w*)")
 _COMPOUND_HEADS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve eighteen twenty thirty "
     "half non pre post co self well long short mid multi anti semi re year month day per".split())
@@ -122,14 +123,36 @@ _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9$])")
 
 
 # "under Regulation S. The Series C Stock ...": a lettered name, not an initial, before the period.
-_LETTERED_NAME = re.compile(r"\b(?:Regulation|Rule|Schedule|Series|Class|Exhibit|Annex|Appendix)\s+[A-Z]$")
+_LETTERED_KEYWORD = re.compile(r"\b(?:Regulation|Rule|Schedule|Series|Class|Exhibit|Annex|Appendix)$")
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
+
+
+def _run_start(text: str, end: int, chars: str | None) -> int:
+    """Where the run of `chars` (None: white space) that ends at `end` begins. Looks back only as
+    far as the run goes, in doubling windows: a search of text[:end] for each sentence end made
+    splitting a long paragraph quadratic."""
+    width = 32
+    while True:
+        lo = max(0, end - width)
+        kept = text[lo:end].rstrip(chars)
+        if kept or lo == 0:
+            return lo + len(kept)
+        width *= 2
+
+
+def _lettered_name(text: str, dot: int) -> bool:
+    """"Regulation S" just before the dot: a keyword, white space, one capital letter."""
+    if dot < 1 or not ("A" <= text[dot - 1] <= "Z"):
+        return False
+    space = _run_start(text, dot - 1, None)
+    return space < dot - 1 and bool(_LETTERED_KEYWORD.search(text, max(0, space - 12), space))
 
 
 def _ends_with_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", text[:dot])
-    if not word or _LETTERED_NAME.search(text[:dot]):
+    start = _run_start(text, dot, _WORD_CHARS)   # the word before the dot: [A-Za-z.]+
+    if start == dot or _lettered_name(text, dot):
         return False
-    token = word.group(1).lower().strip(".")
+    token = text[start:dot].lower().strip(".")
     if token in _ABBREVIATIONS:
         return True
     return len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))  # initials: "H.C."
