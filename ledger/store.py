@@ -211,8 +211,13 @@ class EventStore:
         store = cls._opened(name, create=False, read_only=True)
         if store._found_version() == SCHEMA_VERSION:
             return store
+        found = store._found_version()
         store.close()   # an older ledger: upgrade it as a writer, then read it
-        upgraded = cls._opened(name, create=False, read_only=False)
+        try:
+            upgraded = cls._opened(name, create=False, read_only=False)
+        except StoreError as e:
+            raise StoreError(f"{name}: this ledger has schema {found} and must be upgraded to schema "
+                             f"{SCHEMA_VERSION} before this release can read it, which failed: {e}") from e
         upgraded.close()
         store = cls._opened(name, create=False, read_only=True)
         store.migrated_from, store.backup_path = upgraded.migrated_from, upgraded.backup_path

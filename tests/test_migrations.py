@@ -135,3 +135,20 @@ def test_a_file_recorded_by_an_earlier_release_under_another_identity_is_a_dupli
     assert "0 event(s) appended, 1 duplicate(s) skipped" in result.stderr
     with EventStore.open(db, read_only=True) as store:
         assert [s.stream for s in store.streams()] == [old_stream]
+
+
+def test_an_upgrade_that_cannot_write_says_why_in_one_line(run, v1, monkeypatch):
+    """A reader of an old ledger it may not write (a read-only file, as a non-root user has it)."""
+    real_opened = EventStore._opened.__func__
+
+    def opened(cls, name, *, create, read_only):
+        if not read_only:
+            raise StoreError(f"{name}: cannot write: the database file or its folder is read-only")
+        return real_opened(cls, name, create=create, read_only=read_only)
+
+    monkeypatch.setattr(EventStore, "_opened", classmethod(opened))
+    result = run("--db", v1, "replay", "--as-of", "2000-06-30")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {v1}: this ledger has schema 1 and must be upgraded to schema {SCHEMA_VERSION} before this "
+        f"release can read it, which failed: {v1}: cannot write: the database file or its folder is read-only"]
