@@ -80,12 +80,12 @@ def price(**kw):
 
 
 def count(**kw):
-    """A share count: a whole number, zero or more."""
-    return attrs.field(default=None, converter=INT, validator=rules.not_negative, **kw)
+    """A share count: a whole number, zero or more, and exact in any JSON reader."""
+    return attrs.field(default=None, converter=INT, validator=[rules.not_negative, rules.exact_in_json], **kw)
 
 
 def required_count(check=rules.not_negative):
-    return attrs.field(converter=INT, validator=check)
+    return attrs.field(converter=INT, validator=[check, rules.exact_in_json])
 
 
 def day(**kw):

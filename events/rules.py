@@ -37,6 +37,17 @@ def not_negative(instance, attribute, value) -> None:
         raise InvalidEvent(attribute.name, f"{_figure(value)} is negative")
 
 
+# The largest whole number every JSON reader holds exactly (JavaScript's Number.MAX_SAFE_INTEGER).
+MAX_EXACT_COUNT = 2 ** 53 - 1
+
+
+def exact_in_json(instance, attribute, value) -> None:
+    """A share count no JSON reader would round: at most 2^53 - 1."""
+    if value is not None and value > MAX_EXACT_COUNT:
+        raise InvalidEvent(attribute.name, f"{value:,} is over {MAX_EXACT_COUNT:,}, past what JSON readers "
+                                           "hold exactly (no issuer has that many shares)")
+
+
 def positive(instance, attribute, value) -> None:
     """Prices per share, and shares exercised or received: more than zero."""
     if value is not None and value <= 0:

@@ -101,6 +101,17 @@ def test_a_recorded_fact_with_a_date_out_of_range_is_refused(run, db_copy):
             "effective_date: 2200-01-01 is outside 1900-01-01..2199-12-31; nothing was recorded")
 
 
+def test_a_share_count_past_what_json_holds_exactly_is_refused(run, db_copy):
+    refused(run("--db", db_copy, "record", "opening-balance", "--issuer", "NeoTherapeutics",
+                "--shares", str(2 ** 53), "--date", "2001-01-01", "--source", "10-K"),
+            "shares: 9,007,199,254,740,992 is over 9,007,199,254,740,991, past what JSON readers hold exactly "
+            "(no issuer has that many shares); nothing was recorded")
+    refused(run("--db", db_copy, "correct", NOV99_COMMON, "--set", f"shares={10 ** 16}", "--reason", "typo"),
+            "shares: 10,000,000,000,000,000 is over 9,007,199,254,740,991, past what JSON readers hold exactly "
+            f"(no issuer has that many shares); {NOV99_COMMON} was not corrected")
+    ok(run("--db", db_copy, "correct", NOV99_COMMON, "--set", f"shares={2 ** 53 - 1}", "--reason", "edge"))
+
+
 @pytest.mark.parametrize("command", [
     ["correct", NOV99_COMMON, "--set", "shares=845595", "--reason", "typo"],
     ["retract", NOV99_COMMON, "--reason", "never closed"],
