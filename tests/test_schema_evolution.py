@@ -3,7 +3,7 @@
 tests/fixtures/ledger_v1.db was made by tests/fixtures/make_fixture.py from the five example
 filings and is never regenerated (its checkpoint is pinned below). Later versions read it through
 upcasters registered with ``events.codec.upcaster``: old events are upcast on read, never
-rewritten. Tests work on a copy, since opening a ledger may refresh its event_types table.
+rewritten. Tests work on a copy, since opening a schema-1 ledger upgrades its tables (after a backup).
 """
 from __future__ import annotations
 
