@@ -150,6 +150,20 @@ def one_token(size: int, rng: random.Random) -> str:
     return "The Company sold " + repeat_to("Abc.", size) + " shares."
 
 
+def page_spaces(size: int, rng: random.Random) -> str:
+    """Adversarial: '<PAGE>' lines followed by thousands of spaces and more text (two white-space runs
+    in the page-marker pattern split each run in every way)."""
+    return repeat_to("<PAGE>" + " " * 4000 + "x\n" + SENTENCE + "\n", size)
+
+
+def convertible(size: int, rng: random.Random) -> str:
+    """Adversarial: a convertible preferred sale, then sentences of 9,000 characters that speak of
+    conversion and state no discount (the discount pattern read each to its end from every position)."""
+    sale = "On March 1, 2000 the Company sold 1,000 shares of Series A Convertible Preferred Stock at $5.00 per share.\n\n"
+    clause = "the Series A Convertible Preferred Stock is convertible into common stock and "
+    return sale + repeat_to(wrap("Holders agree that " + clause * (9000 // len(clause)) + "so on.") + "\n\n", size)
+
+
 SHAPES = {
     "examples": ("ordinary", examples),
     "varied": ("ordinary", varied),
@@ -161,6 +175,8 @@ SHAPES = {
     "capitals": ("adversarial", capitals),
     "parentheses": ("adversarial", parentheses),
     "one_token": ("adversarial", one_token),
+    "page_spaces": ("adversarial", page_spaces),
+    "convertible": ("adversarial", convertible),
 }
 
 

@@ -284,3 +284,186 @@ def test_readable_keeps_ordinary_sentences_as_they_are():
     ss = sentences(normalise(FILINGS[0].read_text()))
     kept, warnings = readable(ss, "x.txt")
     assert kept == ss and warnings == []
+
+
+# --- hostile markup and text the readers and the extractor once took quadratic (or cubic) time on ---
+# These steps are single regex searches or string operations inside C, where no Python call or slice
+# can be counted. Each is measured against a reference of the same size in the same run instead:
+# an ordinary input of that size through the same function. The linear code costs about the
+# reference (1-3x); the code before the fix cost hundreds of times more at these sizes, so the
+# generous factor below cannot be missed by noise, and no absolute time is asserted.
+import time                                              # noqa: E402
+
+from ledger.extract import cover as C                    # noqa: E402
+from ledger.extract import patterns as P                 # noqa: E402
+from ledger.formats import cleanup, sgml                 # noqa: E402
+
+FACTOR = 25
+
+
+def cost(fn, *args) -> float:
+    """CPU seconds of fn(*args): the best of three, so a pause in the machine is not counted."""
+    best = None
+    for _ in range(3):
+        t = time.process_time()
+        fn(*args)
+        elapsed = time.process_time() - t
+        best = elapsed if best is None else min(best, elapsed)
+    return max(best, 1e-4)
+
+
+def assert_costs_like_reference(fn, hostile, reference):
+    assert len(hostile) >= len(reference) * 0.9, "the reference must be as large as the hostile input"
+    h, r = cost(fn, hostile), cost(fn, reference)
+    assert h <= FACTOR * r, f"{h:.3f}s on the hostile input, {r:.4f}s on the reference"
+
+
+EX_TEXT = FILINGS[0].read_text()
+
+
+def _sgml(body: str, header_extra: str = "", type_line: str = "<TYPE>8-K") -> bytes:
+    return ("<SEC-DOCUMENT>0000000000-00-000000.txt : 20000101\n<SEC-HEADER>0000000000-00-000000.hdr.sgml : 20000101\n"
+            "ACCESSION NUMBER:\t\t0000000000-00-000000\nCONFORMED SUBMISSION TYPE:\t8-K\n" + header_extra +
+            f"</SEC-HEADER>\n<DOCUMENT>\n{type_line}\n<SEQUENCE>1\n<TEXT>\n" + body +
+            "\n</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>\n").encode()
+
+
+def _read(raw: bytes):
+    return read_submission(raw, "hostile.txt")
+
+
+ORDINARY = ("the Company sold shares " * 5000)
+
+
+def test_a_run_of_spaces_after_a_page_marker_reads_in_linear_time():
+    """'<PAGE>' then a long run of spaces and more text on the line: '[ \\t]*\\d*[ \\t]*$' split the
+    run between its two white-space runs in every way (3 s for 20,000 spaces, 42 s for 80,000)."""
+    n = 40_000
+    for wrap in (lambda body: _sgml(body), lambda body: body.encode()):      # SGML reader, and normalise()
+        hostile = wrap(EX_TEXT + "\n<PAGE>" + " " * n + "x\n")
+        reference = wrap(EX_TEXT + "\n<PAGE>\n" + ORDINARY[:n] + "\n")
+        assert_costs_like_reference(lambda raw: normalise(_read(raw).body.text), hostile, reference)
+
+
+def test_runs_of_spaces_in_header_and_document_values_read_in_linear_time():
+    """'KEY: value' and '<TYPE>value' lines: '(.*?)[ \\t]*$' tried the trailing white space from each
+    character of the value (2 s for a run of 20,000 spaces, 32 s for 80,000)."""
+    n = 40_000
+    pad = " " * n + "x"
+    word = ORDINARY[:n] + "x"
+    assert_costs_like_reference(_read, _sgml(EX_TEXT, "FILED AS OF DATE:\t2000" + pad + "\n"),
+                                _sgml(EX_TEXT, "FILED AS OF DATE:\t2000" + word + "\n"))
+    assert_costs_like_reference(_read, _sgml(EX_TEXT, type_line="<TYPE>8-K" + pad),
+                                _sgml(EX_TEXT, type_line="<TYPE>8-K" + word))
+    nc = "<SUBMISSION>\n<ACCESSION-NUMBER>0000000000-00-000000{}\n<TYPE>8-K\n<DOCUMENT>\n<TYPE>8-K\n<TEXT>\n{}\n</TEXT>\n</DOCUMENT>\n"
+    assert_costs_like_reference(_read, nc.format(pad, EX_TEXT).encode(), nc.format(word, EX_TEXT).encode())
+
+
+def test_header_values_are_read_as_before_with_their_spaces_stripped():
+    sub = _read(_sgml(EX_TEXT, "FILED AS OF DATE: \t 20000105 \t \nCOMPANY CONFORMED NAME:\t\tAcme  Corp\t \n",
+                      type_line="<TYPE> \t8-K \t"))
+    assert (sub.header.filed.isoformat(), sub.header.company, sub.body.type) == ("2000-01-05", "Acme  Corp", "8-K")
+
+
+def test_many_header_opening_lines_with_no_closing_line_read_in_linear_time():
+    """One pattern for the header span retried the rest of the text from every line end after every
+    '<SEC-HEADER>' line: cubic (144 s for 1,500 such lines, 9 s for the 600 here)."""
+    k = 600
+    hostile = ("<SEC-HEADER>\n" * k).encode() + _sgml(EX_TEXT).replace(b"</SEC-HEADER>\n", b"")
+    reference = ("<SEC-HEADERS\n" * k).encode() + _sgml(EX_TEXT).replace(b"</SEC-HEADER>\n", b"")
+    assert_costs_like_reference(_read, hostile, reference)
+
+
+def test_the_header_span_is_the_first_opening_line_with_a_closing_line_after_it():
+    text = ("<IMS-HEADER>\nX: 1\n<SEC-HEADER>\nACCESSION NUMBER: 0000000001-00-000001\n</SEC-HEADER>\n"
+            "<sec-header>\nACCESSION NUMBER: 0000000002-00-000002\n</SEC-HEADER>\n")
+    old = re.compile(r"^<(SEC|IMS)-HEADER>.*?$(.*?)^</\1-HEADER>", re.I | re.M | re.S)
+    for cut in range(0, len(text) + 1, 7):
+        m = old.search(text[:cut] + text[cut:].replace("IMS", "ims", 1))
+        t = text[:cut] + text[cut:].replace("IMS", "ims", 1)
+        assert sgml._header_lines(t) == (m.group(2) if m else None), t
+
+
+def test_a_run_of_page_markers_reads_in_linear_time():
+    """Each <PAGE> line walked back over the blank lines every earlier one left, and joined the
+    paragraph before them again (6 s for 11,000 <PAGE> lines)."""
+    k = 12_000
+    head, tail = EX_TEXT[:3000], EX_TEXT[3000:]
+    hostile = _sgml(head + "\n" + "<PAGE>\n" * k + tail)
+    reference = _sgml(head + "\n" + "<PAGEX\n" * k + tail)
+    assert_costs_like_reference(_read, hostile, reference)
+
+
+def test_a_sentence_run_over_thousands_of_pages_is_joined_in_linear_time():
+    """Each page break that a sentence runs across joined the whole paragraph so far again, in the
+    SGML reader and the HTML reader (30 s for 1 MB of HTML)."""
+    line = "On March 1, 2000 the Company sold 1,000 shares of common stock to the investors and the"
+    k = 3_000
+    assert_costs_like_reference(_read, _sgml(f"{line}\n<PAGE>\n" * k), _sgml(f"{line}\n<PAGEX\n" * k))
+    brk = "</p><p style='page-break-before:always'>"
+    html = "<html><body><p>FORM 8-K</p><p>{}end.</p></body></html>"
+    assert_costs_like_reference(_read, html.format((line + brk) * k).encode(),
+                                html.format((line + ".</p><p style='x'>") * k).encode())
+    # and what is joined is the whole sentence, pieces in order
+    sub = _read(html.format((line + brk) * 3).encode())
+    assert sub.body.text.endswith(" ".join([line] * 3) + " end.")
+
+
+def test_a_long_word_before_a_page_break_is_judged_in_linear_time():
+    """continues_across_page found the last word with '(\\w+)$' over the whole text before the
+    break: quadratic in a run of word characters that is not the last word (one before a comma)."""
+    n = 40_000
+    before_hostile = "the Company sold the shares to " + "x" * n + ","
+    before_reference = "the Company sold the shares to " + "x " * (n // 2) + ","
+    # "Next": the text after the break does not start in lower case, so the last word is looked at
+    assert_costs_like_reference(lambda b: cleanup.continues_across_page(b, "Next page"), before_hostile, before_reference)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["of", "the", "x", "between", "xbetween", "Of", " ", "é", "_", "1", ",", "a", "\u0130"]),
+                max_size=12))
+def test_the_last_word_is_read_as_by_a_search_of_the_whole_text(tokens):
+    text = "".join(tokens)
+    last = cleanup._LAST_WORD.search(text)
+    assert cleanup._ends_on_function_word(text) == bool(last and last.group(1).lower() in cleanup._FUNCTION_WORDS)
+
+
+def test_a_convertible_sentence_with_no_discount_is_read_in_linear_time():
+    """DISCOUNT tried '[^.]*?' from every position to the end of the sentence: 2.6 s for one sentence
+    of 10,000 characters holding 'convertible' and no discount."""
+    sale = "On March 1, 2000 the Company sold 1,000 shares of Series A Convertible Preferred Stock at $5.00 per share.\n"
+    clause = "the Series A Convertible Preferred Stock is convertible into common stock and "
+    long = "Holders agree that " + clause * (9_000 // len(clause)) + "so on.\n"
+    hostile = normalise(COVER + sale + long * 2)
+    reference = normalise(COVER + sale + long.replace("onvertible", "ommon stock") * 2)
+    assert_costs_like_reference(run_extract, hostile, reference)
+    conversion = [e for e in run_extract(hostile).events if type(e).__name__ == "PreferredIssued"]
+    assert len(conversion) == 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["5", "12", ".5", "%", " discount", " to", " the", " ", ".", ",", ";", "x", "\t"]),
+                max_size=25))
+def test_the_discount_is_found_as_by_the_full_pattern(tokens):
+    text = "".join(tokens)
+    old, new = P.DISCOUNT.search(text), P.search_discount(text)
+    assert (old and (old.span(), old.groupdict())) == (new and (new.span(), new.groupdict())), text
+
+
+def test_a_run_of_capitals_is_read_in_linear_time_when_the_cover_names_no_registrant():
+    """With no 'name of registrant' label, the name is looked for as 'Acme, Inc. (the "Company")'
+    over the whole text, from every capital: each capital of a long run (here ended by a semicolon,
+    not a space) re-read the run."""
+    n = 40_000
+    end = '; Acme Holdings, Inc. (the "Company") sold shares.'
+    hostile, reference = "A" * n + end, "a " * (n // 2) + end
+    assert_costs_like_reference(C._issuer_name, hostile, reference)
+    assert C._issuer_name(hostile)[0] == C._issuer_name(reference)[0] == "Acme Holdings, Inc."
+
+
+def test_a_date_no_event_may_hold_refuses_the_filing_with_a_ledger_error():
+    """Found by the mutated-filing property: '19,9999' on the cover read as the year 9999, and the
+    event's own check raised InvalidEvent, not a ledger error (a traceback-shaped failure in a batch)."""
+    text = normalise(COVER.replace("November 19, 1999", "November 19,99999 1999", 1) + SENTENCE)
+    with pytest.raises(LedgerError, match=r"cannot be recorded: effective_date: 9999-11-19 is outside"):
+        run_extract(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from events.rules import InvalidEvent
 from events import (
     Basis, CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, FilingRecorded, Issuer, NoteIssued,
     PreferredIssued, Provenance, QuantityBasis, QuantityFormula, Quote, WarrantGranted,
@@ -44,6 +45,17 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     parties = read_parties(sentences, cover.issuer_name)
     extractor = Extractor(sentences, parties, report_date, name)
     drafts = extractor.run()
+    try:
+        return _events(normalised, cover, name, report_date, header, extractor, drafts, stream=stream,
+                       raw_sha256=raw_sha256, source_name=source_name, warnings=warnings)
+    except InvalidEvent as e:
+        # A value no event may hold (a year 9999 read from "19,9999"): the filing is refused with the
+        # reason, not stored with the value swapped for another, and not failed with a foreign error.
+        raise NotAFiling(f"a value read from the text cannot be recorded: {e}") from None
+
+
+def _events(normalised, cover, name, report_date, header, extractor, drafts, *, stream, raw_sha256, source_name,
+            warnings) -> Extraction:
     issuer = Issuer(name=name, cik=header.cik if header else None,
                     file_number=cover.file_number or (header.file_number if header else None),
                     irs_number=cover.irs_number or (header.irs_number if header else None))

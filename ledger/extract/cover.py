@@ -18,8 +18,11 @@ _REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+r
 _NAME_LABEL = re.compile(
     r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+as\s+specified", re.I)
 # Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
+# This is searched over the whole text from every capital: each capital of one long run of them
+# re-read the whole run (quadratic). So the name starts where a word starts, and a word is at most
+# 81 characters.
 _DEFINED_COMPANY = re.compile(
-    r"(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){0,5}?(?:[A-Z][\w.&'’-]*))\s*\((?:the\s+)?[\"“](?:Company|Registrant|Issuer)[\"”]\)")
+    r"(?P<name>(?<![\w.&'’-])(?:[A-Z][\w.&'’-]{0,80},?\s+){0,5}?(?:[A-Z][\w.&'’-]{0,80}))\s*\((?:the\s+)?[\"“](?:Company|Registrant|Issuer)[\"”]\)")
 _NAME_WORD = r"(?:[A-Z&]|[0-9]+[A-Za-z])[\w.&'’,-]*"   # capitalised; a number only with letters ("3M")
 _NAME_TAIL = re.compile(rf"({_NAME_WORD}(?:\s+(?:(?:of|and|for|the|de|du|la|del|und|y)\s+)*{_NAME_WORD})*)\s*$")
 _LONGEST_NAME = 200

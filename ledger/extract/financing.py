@@ -744,7 +744,7 @@ class Extractor:
             if m:
                 conv["increment_percent"] = Decimal(m["pct"])
                 conv["increment_period"] = m["period"].lower()
-            m = P.VARIABLE.search(s.text) or P.DISCOUNT.search(s.text)
+            m = P.VARIABLE.search(s.text) or P.search_discount(s.text)
             if m and "variable_formula" not in conv:
                 conv["variable_formula"] = m["formula"].strip()
                 conv["variable_percent"] = Decimal(m["pct"])

@@ -192,6 +192,18 @@ VARIABLE = re.compile(
     r"(?P<formula>(?:the\s+lesser\s+of\s+[^.]*?)?(?:(?:variable\s+)?(?:rate|conversion\s+price|price)\s+(?:of|equal\s+to)\s+)"
     r"(?P<pct>\d+(?:\.\d+)?)%\s+of\s+the\s+(?P<ref>(?:average\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)[^.]*)", re.I)
 DISCOUNT = re.compile(r"(?P<formula>[^.]*?(?P<pct>\d+(?:\.\d+)?)%\s+discount\s+to\s+(?:the\s+)?(?P<ref>[^.,;]+)[^.]*)", re.I)
+# DISCOUNT's formula runs from the start of the period-free stretch that holds the cue. Searched as
+# it is, DISCOUNT tries "[^.]*?" from every position to the sentence's end: a sentence with no cue
+# cost the square of its length (2.6 s for one of 10,000 characters). So the cue is found first.
+_DISCOUNT_CUE = re.compile(r"\d+(?:\.\d+)?%\s+discount\s+to\s+(?:the\s+)?[^.,;]", re.I)
+
+
+def search_discount(text: str) -> re.Match | None:
+    """DISCOUNT.search(text), in time linear in the text: the same match, found from its cue."""
+    cue = _DISCOUNT_CUE.search(text)
+    if cue is None:
+        return None
+    return DISCOUNT.match(text, text.rfind(".", 0, cue.start()) + 1)
 SHARE_CAP = re.compile(
     rf"(?:converted\s+into|convertible\s+into|conversion\s+into)\s+(?:more\s+than|up\s+to|a\s+maximum\s+of|no\s+more\s+than)\s+"
     rf"(?P<n>{NUM})\s+shares", re.I)

@@ -51,6 +51,10 @@ _FUNCTION_WORDS = frozenset(
     "a an the of to and or in on at by for from with as that which whose per such its their his her "
     "than into upon under between any each this these those is are was were be been has have had "
     "will shall may not".split())
+# _LAST_WORD is searched in the last few characters only: over the whole text, a run of n word
+# characters at its end cost n^2/2 steps (the search tries "\w+$" from each of them). A last word
+# longer than the longest function word cannot be one, so the tail is enough.
+_TAIL = max(map(len, _FUNCTION_WORDS)) + 1
 _MIN_CARRY = 50          # a shorter line before the break is likelier a heading than a sentence
 
 
@@ -73,5 +77,9 @@ def continues_across_page(before: str, after: str) -> bool:
         return False
     if _CONTINUES.match(after):
         return True
-    last = _LAST_WORD.search(before)
-    return bool(last and last.group(1).lower() in _FUNCTION_WORDS and not after.isupper())
+    return _ends_on_function_word(before) and not after.isupper()
+
+
+def _ends_on_function_word(text: str) -> bool:
+    last = _LAST_WORD.search(text, max(0, len(text) - _TAIL))
+    return bool(last and last.group(1).lower() in _FUNCTION_WORDS)

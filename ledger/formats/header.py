@@ -8,8 +8,10 @@ from datetime import date
 from ledger.formats.model import Header
 
 _ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
-_SGML_FIELD = re.compile(r"^([ \t]*)([A-Z][A-Z0-9 ./&()'-]*?):[ \t]*(.*?)[ \t]*$")
-_NC_TAG = re.compile(r"^[ \t]*<(/?)([A-Z0-9][A-Z0-9-]*)>[ \t]*(.*?)[ \t]*$", re.I)
+# The value is the rest of the line, stripped in Python: "(.*?)[ \t]*$" tried the trailing "[ \t]*$"
+# from each character of the value, so a run of n spaces or tabs inside one cost n^2/2 steps.
+_SGML_FIELD = re.compile(r"^([ \t]*)([A-Z][A-Z0-9 ./&()'-]*?):(.*)$")
+_NC_TAG = re.compile(r"^[ \t]*<(/?)([A-Z0-9][A-Z0-9-]*)>(.*)$", re.I)
 
 # Canonical field names, from either spelling.
 _TOP = {
@@ -50,7 +52,7 @@ def _sgml_fields(lines: list[str]) -> _Fields:
         m = _SGML_FIELD.match(line)
         if not m:
             continue
-        indent, key, value = m.groups()
+        indent, key, value = m.group(1), m.group(2), m.group(3).strip(" \t")
         if not indent and not value and key not in _TOP:
             fields.entities.append((key, {}))            # "FILER:", "SUBJECT COMPANY:", ...
         elif key in _TOP and not indent:
@@ -67,7 +69,7 @@ def _nc_fields(lines: list[str]) -> _Fields:
         m = _NC_TAG.match(line)
         if not m:
             continue
-        closing, tag, value = m.groups()
+        closing, tag, value = m.group(1), m.group(2), m.group(3).strip(" \t")
         tag = tag.upper()
         if tag == "SUBMISSION":
             continue

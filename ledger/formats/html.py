@@ -96,11 +96,34 @@ def _classify(el) -> tuple[int, bool, bool]:
     return kind, before, after
 
 
+_TAIL = 200    # characters of a paragraph's end that continues_across_page needs (it reads 50 and a word)
+
+
+def _is_page_number(pieces: list[str]) -> bool:
+    # A paragraph joined across a page break is over 50 characters: never a page number.
+    return len(pieces) == 1 and is_page_number(pieces[0])
+
+
+def _tail(pieces: list[str]) -> str:
+    """The last _TAIL characters of " ".join(pieces) (all of it when shorter), without joining it all."""
+    parts: list[str] = []
+    size = 0
+    for piece in reversed(pieces):
+        if size + len(piece) >= _TAIL:
+            parts.append(piece[len(piece) - (_TAIL - size):])
+            break
+        parts.append(piece)
+        size += len(piece) + 1
+    return " ".join(reversed(parts))
+
+
 class _Writer:
     """Collects paragraphs. A break is only made real when more text follows it."""
 
     def __init__(self) -> None:
-        self.paragraphs: list[str] = []
+        # Each paragraph as its pieces: one, or more where page breaks cut a sentence. Joining the
+        # pieces at each break copied the paragraph so far (quadratic over many pages).
+        self.paragraphs: list[list[str]] = []
         self.buffer: list[str] = []
         self.has_text = False
         self.pending_break = False
@@ -123,13 +146,13 @@ class _Writer:
             # A sentence the page break cut in two is put back together; the page numbers
             # between its halves go.
             before = len(self.paragraphs) - 1
-            while before >= 0 and is_page_number(self.paragraphs[before]):
+            while before >= 0 and _is_page_number(self.paragraphs[before]):
                 before -= 1
-            if before >= 0 and continues_across_page(self.paragraphs[before], paragraph):
+            if before >= 0 and continues_across_page(_tail(self.paragraphs[before]), paragraph):
                 del self.paragraphs[before + 1:]
-                self.paragraphs[before] += " " + paragraph
+                self.paragraphs[before].append(paragraph)
                 return
-        self.paragraphs.append(paragraph)
+        self.paragraphs.append([paragraph])
 
     def page_break(self) -> None:
         self.flush()
@@ -177,7 +200,7 @@ class _Writer:
         self.flush()
         self.pending_break = False
         lines = (line.rstrip() for line in s.split("\n"))
-        self.paragraphs.append("\n".join(lines).strip("\n"))
+        self.paragraphs.append(["\n".join(lines).strip("\n")])
         self.pending_break = True
 
     def start_row(self) -> None:
@@ -207,7 +230,7 @@ class _Writer:
 
     def result(self) -> str:
         self.flush()
-        return "\n\n".join(self.paragraphs)
+        return "\n\n".join(" ".join(pieces) for pieces in self.paragraphs)
 
 
 def _pre_text(el) -> str:

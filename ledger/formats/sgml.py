@@ -21,8 +21,14 @@ _PEM_BEGIN = "-----BEGIN PRIVACY-ENHANCED MESSAGE-----"
 # A tag alone on its line. The pattern starts with a literal newline, so the scan is a fast
 # literal search, and a uuencoded line can never be one of these (its length would not fit).
 _TAG_LINE = re.compile(r"\n[ \t]*<(/?)(DOCUMENT|TEXT)>[ \t]*(?=\n|\Z)", re.I)
-_META = re.compile(r"^[ \t]*<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>[ \t]*(.*?)[ \t]*$", re.I | re.M)
-_HEADER_SPAN = re.compile(r"^<(SEC|IMS)-HEADER>.*?$(.*?)^</\1-HEADER>", re.I | re.M | re.S)
+# Values are the rest of the line, stripped in Python ("(.*?)[ \t]*$" was quadratic in a run of
+# spaces inside a value).
+_META = re.compile(r"^[ \t]*<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>(.*)$", re.I | re.M)
+# The header's opening and closing lines are found one at a time (see _header_lines): one pattern
+# spanning both (".*?$(.*?)^</\1-HEADER>") retried the rest of the text from every line end after
+# every opening line, which is cubic in a file of opening lines with no closing one.
+_HEADER_OPEN = re.compile(r"^<(SEC|IMS)-HEADER>", re.I | re.M)
+_HEADER_CLOSE = {kind: re.compile(rf"^</{kind}-HEADER>", re.I | re.M) for kind in ("SEC", "IMS")}
 _SEC_DOCUMENT = re.compile(r"^<(?:SEC|IMS)-DOCUMENT>[ \t]*(\d{10}-\d{2}-\d{6})", re.I | re.M)
 
 # Documents that are never text: binaries, XBRL, the viewer's files.
@@ -33,7 +39,10 @@ _SKIP_EXTENSIONS = (".jpg", ".jpeg", ".gif", ".png", ".bmp", ".tif", ".tiff", ".
 _WRAPPER_OPEN = re.compile(r"\A\s*<(XBRL|XML|PDF)>[ \t]*\n", re.I)
 _UU_BEGIN = re.compile(r"begin(?:-base64)? [0-7]{3,4} \S")
 _SGML_TABLE_TAGS = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|F\d{1,2}|R|PAGE)>", re.I)
-_PAGE_LINE = re.compile(r"[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I)
+# "[ \t]*(?:\d+[ \t]*)?$", not "[ \t]*\d*[ \t]*$": the same lines, but the two runs of white space
+# could split a long run between them in every way (quadratic) when the line did not end there.
+_TAIL = 200    # characters of a paragraph's end that continues_across_page needs (it reads 50 and a word)
+_PAGE_LINE = re.compile(r"[ \t]*<PAGE>[ \t]*(?:\d+[ \t]*)?$", re.I)
 
 
 class SgmlError(Exception):
@@ -81,7 +90,7 @@ def is_binary(doc: RawDocument) -> bool:
 def _meta(block: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for m in _META.finditer(block):
-        found.setdefault(m.group(1).upper(), m.group(2))
+        found.setdefault(m.group(1).upper(), m.group(2).strip(" \t"))
     return found
 
 
@@ -145,6 +154,24 @@ def split_documents(text: str, warnings: list[str]) -> list[RawDocument]:
     return docs
 
 
+def _header_lines(preamble: str) -> str | None:
+    """The text from the end of the first <SEC-HEADER> (or <IMS-HEADER>) line that has a closing line
+    after it, to the start of that closing line; None when none has one. Linear: once no closing
+    line of a kind follows one opening line, none follows a later one."""
+    closes: dict[str, int | None] = {}
+    for opening in _HEADER_OPEN.finditer(preamble):
+        kind = opening.group(1).upper()
+        eol = preamble.find("\n", opening.end())
+        eol = len(preamble) if eol < 0 else eol
+        close = closes.get(kind, -1)
+        if close is not None and close < eol:          # not searched yet, or found before this line
+            found = _HEADER_CLOSE[kind].search(preamble, eol)
+            close = closes[kind] = found.start() if found else None
+        if close is not None:
+            return preamble[eol:close]
+    return None
+
+
 def read_container(text: str, kind: str, warnings: list[str]) -> Container:
     """kind: "sgml" (full submission), "nc" (feed file) or "document" (bare <DOCUMENT> blocks)."""
     header: Header | None = None
@@ -153,11 +180,11 @@ def read_container(text: str, kind: str, warnings: list[str]) -> Container:
     if kind == "sgml":
         text = strip_envelope(text)
         preamble = strip_envelope(preamble)
-        span = _HEADER_SPAN.search(preamble)
+        lines = _header_lines(preamble)
         sec_document = _SEC_DOCUMENT.search(preamble)
         fallback = sec_document.group(1) if sec_document else None
-        if span:
-            header = sgml_header(span.group(2).split("\n"), fallback, warnings)
+        if lines is not None:
+            header = sgml_header(lines.split("\n"), fallback, warnings)
         elif re.search(r"^<(?:SEC|IMS)-HEADER>", preamble, re.I | re.M):
             warnings.append("<SEC-HEADER> has no </SEC-HEADER>; header read up to the first <DOCUMENT>")
             header = sgml_header(preamble.split("\n"), fallback, warnings)
@@ -203,31 +230,54 @@ def _drop_uuencoded(text: str) -> str:
 
 def _join_pages(lines: list[str]) -> list[str]:
     """<PAGE> lines become blank lines, except where a sentence runs on across the page break:
-    there the page break, the blank lines and page numbers around it go, so the sentence is whole."""
+    there the page break, the blank lines and page numbers around it go, so the sentence is whole.
+
+    Linear: the last text line before each break is kept up to date as lines are added (a walk back
+    over the blank lines left by earlier breaks made a run of <PAGE> lines quadratic), and only the
+    paragraph's last lines are joined to judge it (joining all of it at each break was quadratic in
+    a paragraph that runs on across many pages)."""
     out: list[str] = []
+    last_text: list[int] = []    # last_text[j]: the last line of out[:j + 1] that is text, or -1
+    tail_of: tuple[int, str] = (-1, "")
+
+    def add(line: str) -> None:
+        text = bool(line.strip()) and not is_page_number(line)
+        last_text.append(len(out) if text else (last_text[-1] if last_text else -1))
+        out.append(line)
+
     i = 0
     while i < len(lines):
         if not (lines[i].lstrip()[:1] == "<" and _PAGE_LINE.match(lines[i])):
-            out.append(lines[i])
+            add(lines[i])
             i += 1
             continue
-        before = len(out) - 1
-        while before >= 0 and (not out[before].strip() or is_page_number(out[before])):
-            before -= 1
+        before = last_text[-1] if last_text else -1
         after = i + 1
         while after < len(lines) and (not lines[after].strip() or is_page_number(lines[after])):
             after += 1
-        start = before
-        while start > 0 and out[start - 1].strip():
-            start -= 1
-        paragraph = " ".join(line.strip() for line in out[start:before + 1])
-        if before >= 0 and after < len(lines) and continues_across_page(paragraph, lines[after]):
-            del out[before + 1:]
-            i = after
-        else:
-            out.append("")
-            i += 1
+        if before >= 0 and after < len(lines):
+            if tail_of[0] != before:        # lines up to `before` never change once it is a break's
+                tail_of = (before, _paragraph_tail(out, before))
+            if continues_across_page(tail_of[1], lines[after]):
+                del out[before + 1:]
+                del last_text[before + 1:]
+                i = after
+                continue
+        add("")
+        i += 1
     return out
+
+
+def _paragraph_tail(out: list[str], last: int) -> str:
+    """The end of the paragraph whose last line is out[last], its lines stripped and joined with
+    spaces: at least _TAIL characters of it, which is all continues_across_page looks at."""
+    parts: list[str] = []
+    size, j = 0, last
+    while j >= 0 and size < _TAIL and (line := out[j].strip()):
+        parts.append(line)
+        size += len(line) + 1
+        j -= 1
+    return " ".join(reversed(parts))
 
 
 def plain_text(text: str) -> str:

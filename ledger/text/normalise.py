@@ -14,7 +14,9 @@ import attrs
 NORMALISER_VERSION = 2   # 2: figures broken by a line wrap are joined
 
 _PAGE_NUMBER = re.compile(r"^[ \t]*(?:-\s*)?(?:page\s+)?\d{1,3}(?:\s*-)?[ \t]*$", re.I | re.M)
-_PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*\d*[ \t]*$", re.I | re.M)
+# "(?:\d+[ \t]*)?", not "\d*[ \t]*": the same lines, without splitting a run of spaces between two
+# "[ \t]*" in every way (quadratic in a long run after <PAGE> on a line that goes on).
+_PAGE_TAG = re.compile(r"^[ \t]*<PAGE>[ \t]*(?:\d+[ \t]*)?$", re.I | re.M)
 _RULE = re.compile(r"^[ \t]*[-=_*][-=_* \t]{2,}$", re.M)   # underlines and separators
 # A word broken at a line end: "con-\nvertible". Compounds keep their hyphen: "five-\nyear".
 # (?<!\w): tried from a word's start only; from every position in a long run of digits it was quadratic.
