@@ -36,6 +36,7 @@ from ledger.errors import (
 from ledger.migrations import migrate
 from ledger.schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 from ledger.stored import Document, StoredEvent, StreamInfo
+from ledger.text.normalise import identity as text_identity
 
 EVENT_COLUMNS = (
     "e.seq, e.event_id, e.stream, e.version, e.issuer_key, e.type, e.schema_version, "
@@ -65,8 +66,6 @@ INSERT_DOCUMENT = """
 SQLITE_CONSTRAINT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 19, 5, 6, 8
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_IOERR = 11, 13, 14, 26, 10
 SQLITE_CONSTRAINT_TRIGGER = SQLITE_CONSTRAINT | (7 << 8)   # RAISE(ABORT) in the append-only triggers
-SQLITE_CONSTRAINT_UNIQUE = SQLITE_CONSTRAINT | (8 << 8)
-SQLITE_CONSTRAINT_PRIMARYKEY = SQLITE_CONSTRAINT | (6 << 8)
 
 
 def _code(e: sqlite3.Error) -> int:
@@ -135,9 +134,6 @@ class EncodedEvent(NamedTuple):
     effective_date: str
     payload: str
     quote: str
-
-
-event_id = ids.event_id
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
@@ -209,9 +205,9 @@ class EventStore:
         if memory or not read_only:
             return cls._opened(name, create=create or memory, read_only=False)
         store = cls._opened(name, create=False, read_only=True)
-        if store._found_version() == SCHEMA_VERSION:
-            return store
         found = store._found_version()
+        if found == SCHEMA_VERSION:
+            return store
         store.close()   # an older ledger: upgrade it as a writer, then read it
         try:
             upgraded = cls._opened(name, create=False, read_only=False)
@@ -233,9 +229,10 @@ class EventStore:
         try:
             with store._errors():
                 if read_only:
-                    store._check_readable()
+                    store._found_version()
                 else:
                     store._open_for_writing(create=create, memory=name == ":memory:")
+                store.legacy_ids_through = int(store._meta("legacy_event_ids_through") or 0)
                 store._day_ranks()
         except BaseException:
             conn.close()
@@ -263,10 +260,6 @@ class EventStore:
                              f"this program reads schema {SCHEMA_VERSION} and older: upgrade deal-ledger")
         return found
 
-    def _check_readable(self) -> None:
-        self._found_version()
-        self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
-
     def _open_for_writing(self, *, create: bool, memory: bool) -> None:
         """A current ledger is only read here: the write lock is taken only to create or upgrade
         one, so opening never waits for another writer's transaction."""
@@ -274,9 +267,6 @@ class EventStore:
         current = bool(tables) and self._found_version() == SCHEMA_VERSION
         if not current:
             self._retrying(lambda: self._prepare(create=create))
-        self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
-        if self.db.conn.in_transaction:
-            self.db.conn.commit()
         if not memory and next(self.db.query("PRAGMA journal_mode"))["journal_mode"].lower() != "wal":
             # Persistent in the file: readers then never block writers, nor writers readers.
             self._retrying(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
@@ -299,7 +289,6 @@ class EventStore:
                 self.backup_path = self._backup(found)
                 migrate(self.db.conn, found)
                 self.migrated_from = found
-            self.legacy_ids_through = int(self._meta("legacy_event_ids_through") or 0)
 
     def _backup(self, found: int) -> str:
         """Copy the ledger as it is beside the file. We hold the write lock, so nobody changes it
@@ -664,8 +653,7 @@ class EventStore:
             return f"the stored text of {name} changed: its bytes no longer hash to {named[:12]}, as its filing event says"
         identity = payload.get("identity") or ""
         if identity.startswith("sha256:") and (not isinstance(doc["normalised"], str) or
-                                               ids.stream_tail(identity) != hashlib.sha256(
-                                                   doc["normalised"].encode("utf-8")).hexdigest()):
+                                               identity != text_identity(doc["normalised"])):
             return f"the stored normalised text of {name} changed: it no longer hashes to its filing's identity"
         return None
 
@@ -681,7 +669,7 @@ def _decode(row: dict) -> Event:
 
 
 def _row_problem(row: dict, prev_seq: int, prev_hash: str, last_version: int,
-                 legacy_ids_through: int = 0) -> str | None:
+                 legacy_ids_through: int) -> str | None:
     seq, stream, version = row["seq"], row["stream"], row["version"]
     if seq != prev_seq + 1:
         return f"row missing before seq {seq}"

@@ -20,7 +20,8 @@ import pytest
 from ledger.chain import GENESIS, row_hash
 from ledger.checkpoint import BadCheckpoint, Checkpoint
 from ledger.schema import APPEND_ONLY, TRIGGERS
-from ledger.store import EventStore, VerifyReport, event_id
+from ledger.ids import event_id
+from ledger.store import EventStore, VerifyReport
 
 HEAD = 30                           # five example filings: 30 events
 TRIGGER_NAMES = tuple(re.search(r"CREATE TRIGGER (\w+)", t).group(1) for t in TRIGGERS)
