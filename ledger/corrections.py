@@ -38,6 +38,13 @@ class Known(dict[str, Pending]):
         self.retracted_streams: dict[str, str] = {}
 
 
+def retracted_filing(store: EventStore, retraction: EventRetracted) -> str | None:
+    """The stream of the filing a retraction withdraws whole (it names the filing's
+    ``filing_recorded`` event), else None. Retractions are few: one read each."""
+    target = store.event(retraction.target)
+    return target.stream if target is not None and isinstance(target.event, FilingRecorded) else None
+
+
 def known_corrections(store: EventStore, *, known_at: date | None = None) -> Known:
     """Target event id -> what happened to it, counting only corrections public by ``known_at``.
     A retracted filing event retracts its whole filing: every event of its stream."""
@@ -50,9 +57,8 @@ def known_corrections(store: EventStore, *, known_at: date | None = None) -> Kno
             p = out.get(e.target, Pending())
             if isinstance(e, EventRetracted):
                 p = attrs.evolve(p, retracted_by=stored.event_id)
-                target = store.event(e.target)      # retractions are few: one read each
-                if target is not None and isinstance(target.event, FilingRecorded):
-                    out.retracted_streams.setdefault(target.stream, stored.event_id)
+                if (filing := retracted_filing(store, e)) is not None:
+                    out.retracted_streams.setdefault(filing, stored.event_id)
             else:
                 p = attrs.evolve(p, changes=p.changes + tuple((c.field, c.value) for c in e.changes),
                                  corrected_by=p.corrected_by + (stored.event_id,))
@@ -77,12 +83,12 @@ def _order(stored: StoredEvent):
     return stored.effective_date, DAY_RANK.get(stored.type, 999), stored.seq
 
 
-def apply(events: Iterator[StoredEvent], pending: dict[str, Pending], *, as_of: date | None = None,
+def apply(events: Iterator[StoredEvent], pending: Known, *, as_of: date | None = None,
           moved: list[StoredEvent] = ()) -> Iterator[StoredEvent]:
     """Replay order, with retracted events left out and corrected ones replaced. An event whose
     effective date was corrected leaves its old place; ``moved`` (from ``moved_events``) puts it
     back at the new one."""
-    gone = getattr(pending, "retracted_streams", {})
+    gone = pending.retracted_streams
 
     def stream():
         for stored in events:
@@ -99,10 +105,10 @@ def apply(events: Iterator[StoredEvent], pending: dict[str, Pending], *, as_of: 
     return heapq.merge(stream(), ahead, key=_order) if ahead else stream()
 
 
-def moved_events(store: EventStore, pending: dict[str, Pending]) -> list[StoredEvent]:
+def moved_events(store: EventStore, pending: Known) -> list[StoredEvent]:
     """Targets whose effective date a correction changed, as corrected (few: read one by one)."""
     out = []
-    gone = getattr(pending, "retracted_streams", {})
+    gone = pending.retracted_streams
     for target, p in pending.items():
         if p.retracted_by or not any(field == "effective_date" for field, _ in p.changes):
             continue

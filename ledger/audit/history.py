@@ -18,10 +18,11 @@ from pathlib import PurePath
 
 import attrs
 
-from events import Event, EventCorrected, EventRetracted, FilingRecorded, to_payload
-from ledger.ids import short_id
+from events import Event, EventCorrected, EventRetracted, to_payload
 from ledger.amendments import is_superseded, superseded
+from ledger.corrections import retracted_filing
 from ledger.errors import LedgerError
+from ledger.ids import short_id
 from ledger.store import EventStore
 from ledger.stored import StoredEvent, StreamInfo
 
@@ -183,7 +184,7 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
         selected.add(seed.event_id if seed is not None else selector.value.strip())
     seed_found = selector.kind != "tranche"
     corrections: dict[str, list[StoredEvent]] = {}     # target id -> its visible corrections
-    whole: dict[str, str] = {}      # stream of a filing retracted whole -> the retraction (few: read each target)
+    whole: dict[str, str] = {}      # stream of a filing retracted whole -> the retraction
     for stored in store.log():
         if issuer_key is not None and stored.issuer_key != issuer_key:
             continue
@@ -200,9 +201,8 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
                 and visible(stored, as_of=as_of, known_at=known_at)):
             corrections.setdefault(event.target, []).append(stored)
         if isinstance(event, EventRetracted) and visible(stored, as_of=as_of, known_at=known_at):
-            target = store.event(event.target)
-            if target is not None and isinstance(target.event, FilingRecorded):
-                whole.setdefault(target.stream, stored.event_id)
+            if (filing := retracted_filing(store, event)) is not None:
+                whole.setdefault(filing, stored.event_id)
     if not seed_found:
         raise UnknownEvent(selector.value.strip())
     return _rows(store, selected, corrections, whole, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
