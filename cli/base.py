@@ -1,7 +1,6 @@
 """What every command shares: the app, the global --db, consoles, date parsing, exit codes."""
 from __future__ import annotations
 
-import re
 import sys
 from contextlib import contextmanager
 from datetime import date
@@ -20,6 +19,7 @@ try:    # typer 0.20+ carries its own copy of click; earlier releases use click 
 except ImportError:  # pragma: no cover
     from click.exceptions import NoArgsIsHelpError, UsageError
 
+from events.codec import iso_date
 from ledger.errors import LedgerError
 from ledger.schema import SCHEMA_VERSION
 from ledger.store import EventStore
@@ -74,18 +74,13 @@ class Format(StrEnum):
     json = "json"
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def parse_date(value: str) -> date:
-    """YYYY-MM-DD only, as documented: date.fromisoformat alone also takes 20000630 and 2000-W26-5,
-    and typer's own datetime type takes times. Anything else is a clear error naming the option."""
+    """YYYY-MM-DD only, as documented (events.codec.iso_date): typer's own datetime type takes
+    times, and date.fromisoformat week dates. Anything else is a clear error naming the option."""
     try:
-        if ISO_DATE.fullmatch(value):
-            return date.fromisoformat(value)
+        return iso_date(value)
     except ValueError:
-        pass
-    raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30")
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30") from None
 
 
 def _package_version() -> str:

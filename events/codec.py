@@ -17,8 +17,9 @@ from events.rules import InvalidEvent
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _strict_date(value, _) -> date:
-    """YYYY-MM-DD and nothing else (date.fromisoformat also takes 20000630 and week dates)."""
+def iso_date(value) -> date:
+    """YYYY-MM-DD and nothing else (date.fromisoformat also takes 20000630 and week dates). The
+    one date syntax the ledger accepts from a person, on the command line or in a correction."""
     if isinstance(value, str) and ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
@@ -42,7 +43,7 @@ def _converter(detailed: bool) -> cattrs.Converter:
         # (naming the field when they cannot), and nothing is coerced on the way (bool("no") is True).
         c.register_structure_hook(Decimal, lambda v, _: v)
         c.register_structure_hook(int, lambda v, _: v)
-        c.register_structure_hook(date, _strict_date)
+        c.register_structure_hook(date, lambda v, _: iso_date(v))
         c.register_structure_hook(bool, _strict_bool)
     else:
         c.register_structure_hook(Decimal, lambda v, _: Decimal(v))
