@@ -102,6 +102,8 @@ def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]
 
 
 def _check_figures(text: str, event: Event, path, warnings: list[str]) -> None:
+    # A negative figure never gets here: the records' own rules (events.rules) refuse it when the
+    # event is built. What is left is a sign the reader dropped, and the implausible.
     figures = list(_figures(event))
     for q in event.provenance.quotes:
         for m in _NEGATIVE.finditer(q.text):
@@ -116,8 +118,6 @@ def _check_figures(text: str, event: Event, path, warnings: list[str]) -> None:
         if isinstance(value, int) and value > MAX_SHARES:
             raise BadInput(path, f"{value:,} is read as the {name} of a {_where(event)}: over {MAX_SHARES:,} "
                                  "shares is no issuer's, so it is taken as a misreading and the filing is refused")
-        if value < 0:
-            raise BadInput(path, f"{name} {value} of a {_where(event)} is negative; refusing the filing")
         if value == 0 and leaf in _NONZERO:
             warnings.append(f"{path}: {name} is 0 in the {_where(event)}; a sale at zero is implausible, check it")
         elif leaf in _PRICES and value > MAX_PRICE:
