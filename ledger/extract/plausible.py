@@ -101,7 +101,7 @@ def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]
                         "no fact is dated by them")
 
 
-def _check_figures(text: str, event: Event, path, warnings: list[str]) -> None:
+def _check_figures(event: Event, path, warnings: list[str]) -> None:
     # A negative figure never gets here: the records' own rules (events.rules) refuse it when the
     # event is built. What is left is a sign the reader dropped, and the implausible.
     figures = list(_figures(event))
@@ -134,5 +134,5 @@ def check(text: str, events: tuple[Event, ...], path) -> tuple[str, ...]:
     _check_dates(text, events, path, warnings)
     for event in events:
         if not isinstance(event, FilingRecorded):
-            _check_figures(text, event, path, warnings)
+            _check_figures(event, path, warnings)
     return tuple(warnings)
