@@ -1,0 +1,635 @@
+"""Pass 3, frames: within one sentence, mentions bound into facts.
+
+A sale (shares, preferred or units sold or issued, with the price and amount stated beside them),
+a grant (warrants, with their count, exercise price and term), a unit makeup, a fee, and the
+statements that qualify a security told elsewhere (a price, an exercise price, a term, gross
+proceeds, a closing date, an over-allotment option). Whether a count is a sale is read from the
+clause it sits in, not the whole sentence: "issued N shares in exchange for all of the outstanding
+shares of the target" is an issuance, "N shares issuable upon exercise" is not.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from ledger.extract import patterns as P
+from ledger.extract.figures import Figure
+from ledger.extract.values import word_number
+from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
+from ledger.text.normalise import Sentence
+
+# --- the verbs of a sale, and the contexts in which a count is not one -----------------------
+SALE_VERB = re.compile(
+    r"\b(?:sold|sell|sells|selling|sale|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
+    r"pricing|purchased|purchase|subscribed|subscription|subscriptions|closed|closing|closes|completed|completes|complete|"
+    r"consummated|raised|raise|bought|financing|acquired|received|receive|invest|invested|investing|investment|"
+    r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I)
+# Words just before a count (in its clause) that make it something other than securities sold now.
+NOT_SOLD_BEFORE = re.compile(
+    r"(?:\b(?:upon|on|following|after)\s+(?:the\s+)?(?:full\s+)?(?:exercise|conversion|vesting|settlement)|\bissuable|\bunderlying|"
+    r"\breserved|\bauthori[sz]ed|\boutstanding|\boption\s+to\s+(?:purchase|buy|acquire)|\bover-?allotment|"
+    r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
+    r"\bexercise\s+of|\bconversion\s+of|\bmore\s+than|\bless\s+than|\bexceed\w*|\bat\s+least|\bminimum\s+of|"
+    r"\bselling\s+(?:stock|share|security)holders?|\bheld\s+by|\bholds?|\bholding|\bowns?|\bowned|\bbeneficial\w*|"
+    r"\bof\s+which|\bwhich\s+includes?|\bincluding|\bincludes|\binclusive\s+of|\bcomprised\s+of\s+the|\bin\s+lieu\s+of|"
+    r"\bpreviously\s+(?:issued|sold|purchased|acquired)|\bhad\s+(?:previously\s+)?(?:sold|issued)|\bregistered\s+for\s+resale|"
+    r"\bresale\s+of|\bremaining|\bup\s+to\s+an\s+additional|\bwould\s+(?:receive|be\s+entitled)|\bequal\s+to|\brepresenting|"
+    r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
+    r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+)"
+    r"[^.;$]{0,25}$", re.I)
+NOT_SOLD_AFTER = re.compile(
+    r"[^.;]{0,90}?\b(?:(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
+    r"(?:to\s+be\s+)?(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing)|by\s+(?:the\s+|certain\s+)?selling\s+"
+    r"(?:stock|share)holders|previously\s+(?:issued|sold|registered)|(?:were\s+|are\s+)?placed\s+in\s+escrow|issued\s+and\s+outstanding)",
+    re.I)
+SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+)?(?:selling|existing)\s+(?:stock|share|security)holders|"
+                     r"(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing))", re.I)
+# Whole sentences that recap, plan or describe, and state no sale of this filing.
+RECAP = re.compile(
+    r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
+    r"registration\s+statement\s+(?:on\s+Form\s+\S+\s+)?(?:was|has\s+been|is)\s+(?:filed|declared)|as\s+previously\s+(?:reported|disclosed)|"
+    r"stock\s+option|option\s+grants?|options\s+to\s+purchase|restricted\s+stock\s+units?|RSUs?|inducement\s+(?:grants?|awards?)|"
+    r"equity\s+incentive\s+plan|rights\s+(?:plan|agreement)|shareholder\s+rights|poison\s+pill|reverse\s+(?:stock\s+)?split|"
+    r"stock\s+split|share\s+consolidation|(?:normal\s+course\s+issuer\s+bid|repurchase\s+program|buy-?back)|"
+    r"authori[sz]ed\s+(?:capital|share\s+capital)|capitali[sz]ation\s+table|pro\s+forma|"
+    r"there\s+(?:were|are)\s+[\d,]+\s+shares|shares\s+(?:issued\s+and\s+)?outstanding\s+(?:as\s+of|at|after|following)|"
+    r"(?:will|would)\s+have\s+[\d,.]+\s+(?:million\s+)?shares\s+outstanding|for\s+the\s+(?:three|six|nine|twelve)\s+months\s+ended|"
+    r"(?:during|in)\s+(?:fiscal|the\s+(?:fiscal\s+)?(?:year|quarter))\s)", re.I)
+# A sale for something other than cash.
+ACQUISITION = re.compile(
+    r"\b(?:acquisition|acquire[sd]?|acquiring|merger|merge[sd]?|purchase\s+of\s+(?:all|substantially\s+all)|business\s+combination|"
+    r"share\s+exchange\s+agreement|in\s+exchange\s+for\s+all|contribution\s+agreement|contributed|as\s+(?:purchase\s+|merger\s+)?consideration\s+for\s+the\s+"
+    r"(?:acquisition|purchase|assets|business))\b", re.I)
+EXCHANGE = re.compile(
+    r"\b(?:in\s+(?:exchange|satisfaction|settlement|consideration)\s+(?:for|of)\s+(?:the\s+)?(?:cancellation\s+of\s+|"
+    r"settlement\s+of\s+|conversion\s+of\s+|extinguishment\s+of\s+|repayment\s+of\s+)?(?:\$[\d,.]+\s+(?:million\s+)?(?:of|in)\s+)?"
+    r"(?:outstanding\s+|certain\s+|accrued\s+|its\s+|the\s+)*(?:debt|indebtedness|loans?|notes?|debentures?|principal|interest|"
+    r"amounts?\s+(?:owed|due|owing)|accounts\s+payable|liabilit(?:y|ies)|obligations?|claims?|payables?|salary|fees\s+owed|wages)|"
+    r"shares[- ]for[- ]debt|debt\s+(?:settlement|conversion|exchange)|settle(?:ment\s+of)?\s+(?:outstanding\s+)?(?:debt|indebtedness|"
+    r"amounts?\s+owed)|exchange\s+agreements?\s+with\s+(?:certain\s+)?(?:holders|noteholders|lenders)|recapitali[sz]ation|"
+    r"deemed\s+price)\b", re.I)
+SERVICES = re.compile(
+    r"\b(?:for|in\s+consideration\s+(?:of|for)|as\s+compensation\s+for|in\s+exchange\s+for)\s+(?:(?:advisory|consulting|"
+    r"investor\s+relations|marketing|legal|professional|financial\s+advisory)\s+)?services\b|\bfinder['’]?s?\s+fee\s+shares\b", re.I)
+CASH_WORDS = re.compile(
+    r"\b(?:private\s+placement|public\s+offering|registered\s+direct|offering|financing|subscription|proceeds|cash|"
+    r"purchase\s+price|per\s+share|per\s+unit|investors?|purchasers?|underwrit\w+|placement\s+agent|PIPE)\b", re.I)
+OVER_ALLOTMENT = re.compile(
+    r"\b(?:over-?allotment|option\s+to\s+purchase\s+(?:up\s+to\s+)?(?:an\s+)?additional|additional\s+option|green\s*shoe|"
+    r"(?:\d+|thirty|forty-five|fifteen)[- ]day\s+option)\b", re.I)
+OPTION_EXERCISED = re.compile(
+    r"\b(?:exercised?\s+(?:in\s+full|in\s+part|partially|their|its|the)|full\s+exercise|partial\s+exercise|exercise\s+in\s+full|"
+    r"(?:including|includes|which\s+includes?)\s+[^.;]{0,60}(?:over-?allotment|option))", re.I)
+TERM = re.compile(
+    r"\b(?:(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eighteen|twenty-four|thirty-six|sixty)"
+    r"(?:\s*\(\d+\))?(?P<half>\s+and\s+(?:one-)?half)?[- ](?P<unit>years?|months?)(?:[- ](?:term|life))?)"
+    r"(?=[^.;]{0,60}?(?:from|after|following|of|term|expir|life|anniversary|exercisable|period)|\s+warrants?)", re.I)
+TERM_STARTS = re.compile(
+    r"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)"
+    r"\s+(?P<unit>months?|years?)\s+(?:after|from|following)", re.I)
+EXPIRES_ON = re.compile(r"\b(?:expir\w*|terminat\w*)\s+(?:on\s+|at\s+[^.;]{0,30}?\bon\s+)?$|\b(?:through|until)\s+(?:and\s+including\s+)?$", re.I)
+CLOSING_DATE = re.compile(
+    r"\b(?:clos(?:ed|ing|e)|settle(?:d|ment)?|complet(?:ed|ion)|consummat(?:ed|ion)|delivered|issued|funded|effective)\b"
+    r"(?:[^.;]{0,80}?)\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
+EXPECTED = re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I)
+WORD_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+              "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36, "sixty": 60}
+FEE_WORDS = re.compile(
+    r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
+    r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|cash\s+fee|fees\s+and\s+expenses|finder|broker\s+warrants|"
+    r"agent['’]?s?\s+warrants|compensation\s+warrants|(?:underwriter|representative|placement\s+agent)['’]?s?\s+warrants)\b", re.I)
+AGENT_ROLE = (
+    (re.compile(r"finder", re.I), "finder"),
+    (re.compile(r"placement|agent|broker", re.I), "placement_agent"),
+    (re.compile(r"underwrit|representative|book-?runn", re.I), "underwriter"),
+    (re.compile(r"advis|due\s+diligence", re.I), "advisor"),
+)
+
+
+@attrs.frozen
+class Sale:
+    """Securities (common, preferred or units) sold or issued, as one sentence states them."""
+
+    sentence: Sentence
+    security: Security
+    count: int | None
+    approximate: bool
+    up_to: bool
+    price: Money | None            # per share / per unit / combined, from the same clause
+    consideration: Money | None    # the gross amount the clause or sentence states
+    consideration_kind: str        # cash, acquisition, exchange, services, not_stated
+    date: date | None              # a date the sentence gives the sale itself
+    expected: bool                 # "expected to close"
+    additional: bool               # "an additional 500,000 shares": a later closing
+    option_shares: bool            # the over-allotment's shares, told as such
+    named_buyer: str | None
+    order: int
+
+
+@attrs.frozen
+class Grant:
+    """Warrants (or pre-funded warrants) granted or sold, as one sentence states them."""
+
+    sentence: Sentence
+    security: Security
+    shares: int | None
+    approximate: bool
+    exercise: Money | None
+    purchase: Money | None          # what a pre-funded warrant is sold for
+    term_years: Decimal | None
+    term_offset_months: int | None
+    expires: date | None
+    fee_role: str | None            # the warrants are a fee to a placement agent, underwriter, finder
+    date: date | None
+    order: int
+
+
+@attrs.frozen
+class Makeup:
+    """"Each Unit consists of one share and one-half of one warrant to purchase one share"."""
+
+    sentence: Sentence
+    shares: Decimal
+    warrants: Decimal                # warrant shares per unit
+    whole: bool                      # whole warrants in a unit ("a warrant to purchase one-half of one share"),
+                                     # not a fraction of one ("one-half of one warrant"): only then is the count known
+    label: str
+    exercise: Money | None
+    term_years: Decimal | None
+    order: int
+
+
+@attrs.frozen
+class Statement:
+    """A figure that qualifies a security told elsewhere. ``what``: price, exercise, term, gross, net,
+    closing, agreement, option (over-allotment shares)."""
+
+    sentence: Sentence
+    what: str
+    value: object
+    kind: Kind | None = None        # the security it speaks of, when it names one
+    label: str | None = None
+    approximate: bool = False
+    order: int = 0
+
+
+@attrs.frozen
+class Fee:
+    sentence: Sentence
+    role: str
+    payee_text: str
+    cash: Money | None
+    percent: Decimal | None
+    warrants: bool
+    warrant_shares: int | None
+    warrant_percent: Decimal | None
+    order: int
+
+
+Frame = Sale | Grant | Makeup | Statement | Fee
+
+
+def _clause_start(text: str, at: int, floor: int = 0) -> int:
+    """Where the clause holding `at` begins: after the last ';' or ':' (or the floor)."""
+    return max(text.rfind(";", floor, at), text.rfind(":", floor, at), floor - 1) + 1
+
+
+def _term(text: str, head: str = "") -> tuple[Decimal | None, int | None]:
+    """A warrant's term in years ("five-year warrants", "for a period of 5 years", "expire 18 months
+    after issuance") and the months before it starts ("commencing six months after issuance")."""
+    m = P.TERM_BEFORE.search(head)
+    if m:
+        n = word_number(m["n"])
+        if n is not None:
+            return Decimal(n) + (Decimal("0.5") if m["half"] else 0), _term_offset(text)
+    m = _term_match(text)
+    if m:
+        raw, half, unit = (m["n"], m["half"], m["unit"]) if m["n"] else (m["n2"], m["half2"], m["unit2"])
+        n = word_number(raw) if not re.fullmatch(r"\d+\.\d+", raw) else None
+        value = Decimal(raw) if n is None and re.fullmatch(r"\d+(?:\.\d+)?", raw) else (Decimal(n) if n is not None else None)
+        if value is not None:
+            if half:
+                value += Decimal("0.5")
+            if unit.lower().startswith("month"):
+                value = (value / 12).quantize(Decimal("0.0001")).normalize()
+            return value, _term_offset(text)
+    return None, None
+
+
+def _term_match(text: str) -> re.Match | None:
+    """The first statement of how long a warrant lasts, not of when it starts."""
+    starts = P.TERM_STARTS.search(text)
+    for m in P.TERM_AFTER.finditer(text):
+        if not (starts and m.start() < starts.end() and starts.start() < m.end()):
+            return m
+    return None
+
+
+def _term_offset(text: str) -> int | None:
+    m = P.TERM_STARTS.search(text)
+    if not m or (n := word_number(m["n"])) is None:
+        return None
+    term = _term_match(text)
+    if term and (term["n2"] or P.FROM_ISSUE.match(text, term.end())):
+        return None
+    return n * 12 if m["unit"].lower().startswith("year") else n
+
+
+def _expiry(text: str, m: Mentions) -> date | None:
+    for d in m.dates:
+        if EXPIRES_ON.search(text[max(0, d.start - 60):d.start]):
+            return d.value
+    return None
+
+
+def _sentence_date(text: str, m: Mentions) -> tuple[date | None, bool]:
+    """The date a sentence gives its own event ("On May 3, 2024, the Company sold ...", "closed on
+    May 3, 2024"), and whether it is expected rather than done."""
+    expected = bool(EXPECTED.search(text))
+    for d in m.dates:
+        before = text[max(0, d.start - 100):d.start]
+        if CLOSING_DATE.search(before):
+            return d.value, expected
+    for d in m.dates:
+        before = text[max(0, d.start - 25):d.start]
+        if d.start < 40 or re.search(r"\b(?:On|on|Effective|effective|As\s+of|as\s+of|dated)\s+(?:or\s+about\s+)?$", before):
+            if re.search(r"\b(?:dated|agreement)\b[^.;]{0,20}$", before, re.I) and d.start >= 40:
+                continue
+            return d.value, expected
+    return None, expected
+
+
+def _kind_of_consideration(text: str, has_money: bool) -> str:
+    if EXCHANGE.search(text):
+        return "exchange"
+    if SERVICES.search(text):
+        return "services"
+    if ACQUISITION.search(text) and not re.search(r"\b(?:private\s+placement|public\s+offering|registered\s+direct|gross\s+proceeds|"
+                                                   r"per\s+share\s+in\s+cash|cash\s+purchase\s+price)\b", text, re.I):
+        return "acquisition"
+    if has_money or CASH_WORDS.search(text):
+        return "cash"
+    return "not_stated"
+
+
+def _is_sale(text: str, sec: Security, floor: int) -> bool:
+    lo = _clause_start(text, sec.start, floor)
+    before = text[lo:sec.start]
+    if NOT_SOLD_BEFORE.search(text[max(lo, sec.start - 120):sec.start]):
+        return False
+    if NOT_SOLD_AFTER.match(text, sec.end):
+        return False
+    # an issuing verb in the clause, or in the sentence before it (lists: "... sold (i) N shares and (ii) ...")
+    return bool(SALE_VERB.search(before) or SALE_VERB.search(text[:sec.start]) or SALE_VERB.search(text[sec.end:sec.end + 80]))
+
+
+def _money_in(m: Mentions, lo: int, hi: int, *roles: Role) -> Money | None:
+    for x in m.money:
+        if lo <= x.start < hi and x.role in roles:
+            return x
+    return None
+
+
+def _exercise_reading(text: str, m: Mentions, lo: int, hi: int) -> Money | None:
+    """A warrant's exercise price: named as one, or "to purchase ... at $X per share"."""
+    x = _money_in(m, lo, hi, Role.EXERCISE)
+    if x:
+        return x
+    for y in m.money:
+        if lo <= y.start < hi and y.role is Role.PER_SHARE and \
+                re.search(r"\b(?:purchase|acquire|exercis\w+)\b", text[lo:y.start], re.I):
+            return y
+    return None
+
+
+def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
+    """Every frame one sentence states."""
+    text = s.text
+    out: list[Frame] = []
+    if RECAP.search(text) and not re.search(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", text, re.I):
+        return out
+    when, expected = _sentence_date(text, m)
+    fee_sentence = bool(FEE_WORDS.search(text)) and bool(re.search(
+        r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", text, re.I))
+    counted = [sec for sec in m.securities if sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
+               and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED)]
+    starts = [sec.start for sec in counted] + [len(text)]
+    recap_sentence = bool(re.search(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I))
+    kind_of = _kind_of_consideration(text, bool(m.money))
+    gross = _money_in(m, 0, len(text), Role.GROSS)
+    combined = _money_in(m, 0, len(text), Role.COMBINED)
+    first_sale: Sale | None = None
+    floor = 0
+    makeup_spans = [(u.start(), u.end() + 200) for u in _UNIT_MAKEUP.finditer(text)]
+    for i, sec in enumerate(counted):
+        lo, hi = sec.start, starts[i + 1]
+        k = sec.kind
+        if sec.count is not None and k in (Kind.COMMON, Kind.UNIT, Kind.PREFERRED) and (
+                (sec.count.words and sec.count.value <= 10 and not sec.count.end > sec.count.start + 12)
+                or any(a <= lo < b for a, b in makeup_spans)):
+            continue
+        if k in (Kind.OPTION, Kind.RIGHT, Kind.NOTE):
+            floor = sec.end
+            continue
+        if k in (Kind.WARRANT, Kind.PREFUNDED):
+            if sec.count is None and sec.underlying is None and not sec.formula and sec.underlying_fraction is None:
+                continue
+            if not _is_sale(text, sec, floor) and not fee_sentence:
+                continue
+            if sec.underlying_fraction is not None and sec.count is None:
+                continue     # "warrants to purchase one-half of one share": a unit's makeup
+            shares = sec.underlying or sec.count
+            role = _fee_role(text) if fee_sentence and _fee_grant(text, sec) else None
+            head = text[max(0, lo - 40):lo] + (text[sec.count.end:sec.end].split("arrant")[0] if sec.count is not None else "")
+            term, offset = _term(text[lo:hi], head)
+            out.append(Grant(
+                s, sec, int(shares.value) if shares is not None else None, bool(shares and shares.approximate),
+                exercise=_exercise_reading(text, m, lo, hi),
+                purchase=_money_in(m, lo, hi, Role.PER_PREFUNDED, Role.PER_WARRANT) if k is Kind.PREFUNDED else None,
+                term_years=term, term_offset_months=offset, expires=_expiry(text[lo:hi], m) if False else _expiry_in(text, m, lo, hi),
+                fee_role=role, date=when, order=order + i))
+            floor = sec.end
+            continue
+        if k is Kind.PREFERRED and sec.count is None:
+            if not re.search(r"\b(?:issued|sold|issue|sell|purchase|designated)\b", text, re.I):
+                continue
+            if not _money_in(m, 0, len(text), Role.STATED_VALUE, Role.GROSS, Role.CONVERSION):
+                continue
+        if sec.count is not None and not _is_sale(text, sec, floor):
+            if k is Kind.COMMON and (SELLING.match(text, sec.end, min(len(text), sec.end + 80)) or re.search(
+                    r"\bselling\s+(?:stock|share|security)holders?\s+(?:sold|offered|sell|will\s+sell)\s*$", text[max(0, lo - 60):lo], re.I)):
+                out.append(Statement(s, "secondary", int(sec.count.value), order=order + i))
+            floor = sec.end
+            continue
+        if recap_sentence and not re.search(r"\b(?:today|this\s+(?:offering|placement))\b", text, re.I):
+            continue
+        if fee_sentence and re.search(r"\b(?:as\s+(?:a|its)\s+(?:finder|placement|commission)|in\s+lieu\s+of\s+cash)", text, re.I) and k is Kind.COMMON:
+            kind = "services"
+        else:
+            kind = kind_of
+        count = sec.count
+        if k is Kind.UNIT:
+            price = _money_in(m, lo, hi, Role.PER_UNIT, Role.PER_SHARE, Role.COMBINED) or _money_in(m, 0, len(text), Role.PER_UNIT)
+        elif k is Kind.PREFERRED:
+            price = _money_in(m, lo, hi, Role.PER_SHARE)
+        else:
+            price = _money_in(m, lo, hi, Role.PER_SHARE, Role.COMBINED) or combined
+            if price is None:
+                # "at $2.00 per share, the Company sold 1,000,000 shares": a price before the count
+                before = [x for x in m.money if x.start < lo and x.role is Role.PER_SHARE]
+                price = before[-1] if before and not any(c.start < lo and c.kind is Kind.COMMON and c.count for c in counted[:i]) else None
+        local_gross = _money_in(m, lo, hi, Role.GROSS)
+        sale = Sale(
+            s, sec, int(count.value) if count is not None else None, bool(count and count.approximate), bool(count and count.up_to),
+            price=price, consideration=local_gross or (gross if first_sale is None else None), consideration_kind=kind,
+            date=when, expected=expected,
+            additional=bool(re.search(r"\b(?:an\s+)?additional\s*$", text[max(0, lo - 30):lo], re.I)) and not OVER_ALLOTMENT.search(text),
+            option_shares=bool(OVER_ALLOTMENT.search(text[max(0, lo - 150):hi])) and bool(OPTION_EXERCISED.search(text)),
+            named_buyer=_named_buyer(text[lo:hi]), order=order + i)
+        out.append(sale)
+        first_sale = first_sale or sale
+        floor = sec.end
+    out.extend(_makeups(s, m, order))
+    out.extend(_statements(s, m, when, expected, order, bool(first_sale)))
+    if fee_sentence:
+        fee = _fee(s, m, order)
+        if fee:
+            out.append(fee)
+    return out
+
+
+_AGENT_WORDS = re.compile(
+    r"\b(?:placement\s+agents?|underwriters?|finders?|representatives?|brokers?|advis[oe]rs?|fees?|commissions?|compensation)\b", re.I)
+_INVESTOR_WORDS = re.compile(r"\b(?:investors?|purchasers?|buyers?|subscribers?|holders?|stockholders?|shareholders?|lenders?)\b", re.I)
+
+
+def _fee_grant(text: str, sec: Security) -> bool:
+    """Warrants a fee sentence grants to the agent ("paid a fee of $X to Y and issued to it
+    warrants"), not to the investors ("sold shares and warrants to the investors; the agent ...")."""
+    if re.search(r"agent|underwriter|finder|broker|representative|advis|compensation", sec.label, re.I):
+        return True
+    before = text[:sec.start]
+    fee = None
+    for fee in _AGENT_WORDS.finditer(before):
+        pass
+    if fee is None:
+        return bool(re.search(r"^[^.;]{0,60}\bto\s+(?:the\s+)?(?:placement\s+agents?|underwriters?|finders?|representatives?)", text[sec.end:], re.I))
+    return not _INVESTOR_WORDS.search(before[fee.end():])
+
+
+def _expiry_in(text: str, m: Mentions, lo: int, hi: int) -> date | None:
+    for d in m.dates:
+        if lo <= d.start < hi and EXPIRES_ON.search(text[max(lo, d.start - 60):d.start]):
+            return d.value
+    return None
+
+
+_NAMED_TO = re.compile(
+    r"\bto\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)"
+    r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
+
+
+def _named_buyer(segment: str) -> str | None:
+    m = _NAMED_TO.search(segment)
+    return m["name"].strip(" ,") if m else None
+
+
+def _fee_role(text: str) -> str:
+    for pattern, role in AGENT_ROLE:
+        if pattern.search(text):
+            return role
+    return "other"
+
+
+_UNIT_MAKEUP = re.compile(
+    r"\b(?:each|every|per)\s+(?:such\s+)?(?:unit|Unit)\b[^.;]{0,40}?\b(?:consist(?:s|ing)?\s+of|is\s+(?:made\s+up|composed|comprised)\s+of|"
+    r"comprises?|comprising|includes?|including|contains?|containing|is\s+comprised\s+of|will\s+consist\s+of)\s+"
+    r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I)
+_PART = re.compile(
+    r"(?:\(\w{1,3}\)\s*)?(?P<n>one|a|an|two|three|four|five|\d+(?:\.\d+)?|one-half|one\s+half|half\s+(?:of\s+)?(?:a|one)|one-third|one-quarter|"
+    r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\))?\s+(?:of\s+(?:a|one)\s+)?"
+    r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:[\w-]+\s+){0,3}?(?:warrants?|rights?)|(?:[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
+_FRACTION_WORDS = {"one": Decimal(1), "a": Decimal(1), "an": Decimal(1), "two": Decimal(2), "three": Decimal(3), "four": Decimal(4),
+                   "five": Decimal(5), "one-half": Decimal("0.5"), "one half": Decimal("0.5"), "half of a": Decimal("0.5"),
+                   "half of one": Decimal("0.5"), "half a": Decimal("0.5"), "half one": Decimal("0.5"), "one-third": Decimal(1) / 3,
+                   "one-quarter": Decimal("0.25"), "one-fourth": Decimal("0.25"), "three-quarters": Decimal("0.75"),
+                   "two-thirds": Decimal(2) / 3, "one-tenth": Decimal("0.1")}
+
+
+def _fraction(word: str) -> Decimal:
+    w = re.sub(r"\s+", " ", word.lower())
+    return _FRACTION_WORDS.get(w) or Decimal(w)
+
+
+def _makeups(s: Sentence, m: Mentions, order: int) -> list[Makeup]:
+    text = s.text
+    out = []
+    for u in _UNIT_MAKEUP.finditer(text):
+        shares = warrants = None
+        whole = True
+        label = "Warrants"
+        pos = u.end()
+        end = len(text)
+        parts = list(_PART.finditer(text, pos, min(end, pos + 400)))
+        for p in parts:
+            what = p["what"].lower()
+            if "right" in what:
+                continue
+            if "warrant" in what and warrants is None:
+                n = _fraction(p["n"])
+                after = text[p.end():p.end() + 160]
+                per = re.match(r"[^.;]{0,100}?\b(?:to\s+(?:purchase|acquire)|exercisable\s+(?:for|into)|entitling[^.;]{0,40}?to\s+(?:purchase|acquire))\s+"
+                               r"(?P<n>one|a|an|two|one-half|one\s+half|half\s+of\s+(?:a|one)|one-third|one-quarter|\d+(?:\.\d+)?)\s+"
+                               r"(?:additional\s+)?(?:of\s+(?:a|one)\s+)?(?:share|ordinary|common|Share|Common|Ordinary)", after, re.I)
+                warrants = n * (_fraction(per["n"]) if per else 1)
+                whole = n == n.to_integral_value()
+                head = re.sub(r"^(?:common\s+)?(?:share|stock)\s+purchase\s+", "", p["what"], flags=re.I)
+                label = re.sub(r"\s+", " ", head).strip()
+                label = label[0].upper() + label[1:] if label else "Warrants"
+                if not label.lower().endswith("s"):
+                    label += "s"
+            elif ("share" in what or "stock" in what) and shares is None:
+                shares = _fraction(p["n"])
+            if shares is not None and warrants is not None:
+                break
+        if shares is not None and warrants is not None:
+            lo = u.start()
+            term, _ = _term(text[lo:])
+            out.append(Makeup(s, shares, warrants, whole, _tidy_label(label), _exercise_reading(text, m, lo, len(text)), term, order))
+            break
+    return out
+
+
+def _tidy_label(label: str) -> str:
+    words = label.split()
+    words = [w for w in words if w.lower() not in ("one", "a", "an", "of", "common", "whole", "full", "transferable", "non-transferable")]
+    label = " ".join(words) or "Warrants"
+    if label.lower() in ("warrants", "warrant"):
+        return "Warrants"
+    return " ".join(w[0].upper() + w[1:] for w in label.split())
+
+
+_MARKET_PRICE = re.compile(
+    r"\b(?:(?:closing|market|trading|bid|last\s+reported|average|floor|ceiling|stock|share|reference|VWAP)\s+(?:sale\s+)?prices?|VWAP|"
+    r"exceeds?|below|above|greater\s+than|less\s+than|if\s+the|traded|trades)\b[^$]{0,40}$", re.I)
+
+
+def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, order: int, has_sale: bool) -> list[Statement]:
+    text = s.text
+    out: list[Statement] = []
+    named = [sec for sec in m.securities]
+
+    def subject(at: int) -> Security | None:
+        before = [sec for sec in named if sec.start < at and sec.kind in (Kind.WARRANT, Kind.PREFUNDED, Kind.COMMON, Kind.UNIT, Kind.PREFERRED)]
+        return before[-1] if before else None
+
+    for x in m.money:
+        sec = subject(x.start)
+        if x.role is Role.EXERCISE or (x.role is Role.PER_SHARE and sec is not None and sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
+                                       and re.search(r"\b(?:purchase|acquire|exercis\w+)\b", text[sec.end:x.start], re.I)):
+            if re.search(r"\b(?:if|unless|reduced\s+to|adjusted\s+to|reset\s+to|amended\s+to|lowered\s+to)\b[^.;]{0,60}$", text[:x.start], re.I):
+                continue
+            out.append(Statement(s, "exercise", x.value, sec.kind if sec else None, sec.label if sec else None, order=order))
+        elif x.role in (Role.PER_SHARE, Role.COMBINED) and not _MARKET_PRICE.search(text[max(0, x.start - 80):x.start]) \
+                and (sec is None or sec.kind in (Kind.COMMON, Kind.UNIT)):
+            out.append(Statement(s, "price", x.value, sec.kind if sec else None, sec.label if sec else None, order=order))
+        elif x.role is Role.PER_UNIT:
+            out.append(Statement(s, "unit_price", x.value, Kind.UNIT, "Units", order=order))
+        elif x.role is Role.PER_PREFUNDED:
+            out.append(Statement(s, "prefunded_price", x.value, Kind.PREFUNDED, "Pre-Funded Warrants", order=order))
+        elif x.role is Role.GROSS and not has_sale:
+            if re.search(r"\b(?:up\s+to|maximum|would|could|if\s+(?:fully|all|the\s+warrants))\b[^.;]{0,40}$", text[:x.start], re.I) \
+                    or re.search(r"^[^.;]{0,60}\b(?:upon|if)\s+(?:the\s+)?(?:full\s+)?(?:exercise|cash\s+exercise)", text[x.end:], re.I):
+                continue
+            out.append(Statement(s, "gross", x.value, approximate=x.figure.approximate, order=order))
+        elif x.role is Role.NET:
+            out.append(Statement(s, "net", x.value, approximate=x.figure.approximate, order=order))
+    # terms and expiry of warrants named without a count
+    if re.search(r"\bwarrants?\b", text, re.I):
+        term, offset = _term(text)
+        sec = next((x for x in named if x.kind in (Kind.WARRANT, Kind.PREFUNDED)), None)
+        if term is not None:
+            out.append(Statement(s, "term", (term, offset), sec.kind if sec else Kind.WARRANT, sec.label if sec else None, order=order))
+        exp = _expiry_in(text, m, 0, len(text))
+        if exp is not None:
+            out.append(Statement(s, "expiry", exp, sec.kind if sec else Kind.WARRANT, sec.label if sec else None, order=order))
+    # closings and agreements
+    for d in m.dates:
+        before = text[max(0, d.start - 100):d.start]
+        if CLOSING_DATE.search(before) and re.search(
+                r"\b(?:offering|placement|financing|closing|transaction|sale|tranche|units|shares|issuance|subscription)\b", text, re.I):
+            out.append(Statement(s, "closing", d.value, order=order, approximate=expected))
+            break
+    if re.search(r"\b(?:entered\s+into|signed|executed)\b[^.;]{0,120}\bagreements?\b", text, re.I) and when is not None:
+        out.append(Statement(s, "agreement", when, order=order))
+    # the over-allotment option: how many shares it covers
+    if OVER_ALLOTMENT.search(text):
+        for f in m.figures:
+            if f.kind == "count" and re.match(r"\s*(?:additional\s+)?(?:shares|ordinary|common|units|ADSs)", text[f.end:f.end + 30], re.I) \
+                    and re.search(r"\badditional\s*$|\bup\s+to\s*(?:an\s+additional\s*)?$", text[max(0, f.start - 40):f.start], re.I):
+                out.append(Statement(s, "option", int(f.value), order=order,
+                                     approximate=bool(OPTION_EXERCISED.search(text))))
+                break
+    return out
+
+
+_PAYEE = re.compile(
+    r"(?:\bto|\bpaid|\bpay)\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&)\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital|Markets)"
+    r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?|Corp\.?)(?=[\s,.;]|$))?)")
+_PAYEE_DESC = re.compile(
+    r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
+    r"financial\s+advis[oe]r|broker-dealer|underwriters?)s?)\b", re.I)
+_PERCENT_OF_PROCEEDS = re.compile(r"\bof\s+the\s+(?:aggregate\s+)?(?:gross\s+)?(?:proceeds|purchase\s+price|amount\s+raised|funds\s+raised)", re.I)
+NO_FEE = re.compile(
+    r"\bno\s+(?:underwriters?|placement\s+agents?|finders?|brokers?|broker-dealers?|commissions?|fees?|"
+    r"underwriting\s+(?:discounts?|commissions?))\b|\bwithout\s+(?:the\s+(?:use|assistance)\s+of\s+)?(?:an?\s+)?"
+    r"(?:underwriter|placement\s+agent|finder|broker)|\b(?:not|neither)\s+(?:pay|paid|incur|incurred)\s+(?:any\s+)?"
+    r"(?:commissions?|fees?)", re.I)
+
+
+def _fee(s: Sentence, m: Mentions, order: int) -> Fee | None:
+    text = s.text
+    if NO_FEE.search(text) and not any(x.role is Role.FEE for x in m.money):
+        return None
+    if re.search(r"\b(?:may|might|would|intends?\s+to|expects?\s+to)\s+(?:pay|be\s+paid)", text, re.I):
+        return None
+    cash = next((x for x in m.money if x.role is Role.FEE), None)
+    percent = None
+    warrant_percent = None
+    for p in m.percents:
+        after = text[p.end:p.end + 80]
+        if re.match(r"\s*(?:of\s+the\s+(?:number\s+of\s+|aggregate\s+number\s+of\s+)?(?:shares|units|ordinary|common|Shares|Units))", after, re.I) \
+                and re.search(r"warrant", text[max(0, p.start - 160):p.start], re.I):
+            warrant_percent = p.value
+        elif _PERCENT_OF_PROCEEDS.match(after.lstrip(" ")) or re.match(r"\s*(?:cash\s+)?(?:fee|commission)", after, re.I):
+            percent = percent or p.value
+    grant = next((sec for sec in m.securities if sec.kind is Kind.WARRANT), None)
+    warrants = bool(grant) or bool(re.search(r"\bwarrants?\b", text, re.I))
+    shares = grant.counted if grant else None
+    if cash is None and percent is None and not warrants and not re.search(
+            r"\bfinder['’]?s?\s+fee|\bplacement\s+(?:agent\s+)?fee|\b(?:paid|pay|pays)\s+(?:to\s+)?(?:\w+\s+){0,4}?(?:a|the|its)\s+(?:cash\s+)?fee\b|"
+            r"\bunderwriting\s+discount", text, re.I):
+        return None
+    if re.search(r"\bany\s+increase\s+in\s+the\s+compensation|\bshall\s+(?:not\s+)?(?:pay|be\s+paid)", text, re.I):
+        return None
+    role = _fee_role(text)
+    payee = _PAYEE.search(text)
+    desc = _PAYEE_DESC.search(text)
+    return Fee(s, role, payee["name"].strip(" ,") if payee else (desc["d"] if desc else ""), cash, percent, warrants,
+               int(shares.value) if shares is not None else None, warrant_percent, order)
+
+
+def frames(sentences, read_mentions, skip) -> list[Frame]:
+    """All frames of a document's sentences, in order; `skip(s)` tells the sentences not to read."""
+    out: list[Frame] = []
+    for i, s in enumerate(sentences):
+        if skip(s):
+            continue
+        out.extend(sentence_frames(s, read_mentions(s.text), i * 100))
+    return out
+
+
+__all__ = ["Sale", "Grant", "Makeup", "Statement", "Fee", "Frame", "frames", "sentence_frames", "Figure"]
