@@ -82,6 +82,7 @@ def _event(d: Draft, stream: str) -> Event:
     f = d.fields
     prov = Provenance(stream, d.quotes())
     common = dict(effective_date=d.date, provenance=prov, reported_under=d.items)
+    common |= {"consideration_kind": "cash" if f.get("price") is not None or f.get("consideration") is not None else "not_stated"} if d.kind in ("common", "preferred") else {}  # noqa: E501 - until the rewritten extractor reads the kind
     if d.kind == "common":
         consideration, c_basis = _pair(f.get("consideration"), Basis.STATED)
         return CommonIssued(
