@@ -42,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from events import (
-    Basis, CommonIssued, FeePaid, FeeRole, FilingRecorded, Issuer, Provenance, QuantityBasis,
+    Basis, CommonIssued, ConsiderationKind, FeePaid, FeeRole, FilingRecorded, Issuer, Provenance, QuantityBasis,
     QuantityFormula, Quote, WarrantGranted, WarrantKind,
 )
 import ledger
@@ -149,7 +149,7 @@ def filing(rng: random.Random, serial: int, issuer_key: str, issuer: Issuer, n_e
                          f"by and among Registrant and {' and '.join(buyers)}.")
             specs.append((CommonIssued, dict(
                 effective_date=closing, shares=shares, price=price, consideration=consideration,
-                buyers=buyers, buyers_description=rng.choice(DESCRIPTIONS[:3]),
+                consideration_kind=ConsiderationKind.CASH, buyers=buyers, buyers_description=rng.choice(DESCRIPTIONS[:3]),
                 tranche=None if i == 0 else "additional closing"), (q, x)))
         elif step == 1:
             term = rng.choice((3, 5, 5, 7))

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Column, Table
 
-from events import to_payload
+from events import ConsiderationKind, to_payload
 from ledger.ids import short_id
 from ledger.ingest import Outcome
 from ledger.projections import Replay
@@ -66,6 +66,11 @@ def _price(h) -> str:
     return f"converts at {_cell(dec(h.conversion_price))}{cap}"
 
 
+def _kind(kind: ConsiderationKind) -> str:
+    """What the shares were issued for: "cash", "acquisition", ...; "—" when the filing does not say."""
+    return "—" if kind is ConsiderationKind.NOT_STATED else kind.value
+
+
 def _money(value) -> str:
     return "—" if value is None else f"{value:,}"
 
@@ -76,12 +81,13 @@ def replay(console: Console, result: Replay) -> None:
     for report in result.issuers:
         issuer, t = report.issuer, report.totals
         _heading(console, f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
-        holdings = table("class", "holders", "shares", "stated amount", "price", "date", "events",
-                         atomic={"shares", "stated amount", "date", "events"},
+        holdings = table("class", "holders", "shares", "stated amount", "price", "for", "date", "events",
+                         atomic={"shares", "stated amount", "for", "date", "events"},
                          title="Cap table", title_justify="left")
         for h in report.holdings:
             holdings.add_row(h.security_class, _holders(h.holders, h.holders_description), _money(h.shares),
-                             _money(h.stated_amount), _price(h), str(h.date), _ids(h.event_ids))
+                             _money(h.stated_amount), _price(h), _kind(h.consideration_kind), str(h.date),
+                             _ids(h.event_ids))
         show(console, holdings)
         warrants = table("tranche", "holders", "shares", "basis", "exercise", "issued", "expires", "status", "events",
                          atomic={"shares", "exercise", "issued", "expires", "status", "events"},

@@ -45,3 +45,21 @@ class RightKind(StrEnum):
     OPTION_TO_SELL = "option_to_sell"      # the issuer may sell more securities later
     ISSUER_REDEMPTION = "issuer_redemption"  # the issuer may redeem / call
     INVESTOR_OPTION = "investor_option"    # the buyers may buy more (over-allotment, green shoe)
+
+
+class ConsiderationKind(StrEnum):
+    """What was given for shares issued: an issuance that is not for cash changes the cap table
+    too, but raises no money. NOT_STATED when the text does not say (never assumed to be cash)."""
+
+    CASH = "cash"                  # sold for money
+    ACQUISITION = "acquisition"    # consideration for a company or assets acquired
+    EXCHANGE = "exchange"          # for debt or other securities given up (an exchange, a recapitalisation)
+    SERVICES = "services"          # for services rendered
+    CONVERSION = "conversion"      # received on converting or exercising another security without cash
+    OTHER = "other"                # stated, and none of the above (a settlement, a licence)
+    NOT_STATED = "not_stated"      # the text does not say what was given
+
+    @property
+    def is_cash(self) -> bool | None:
+        """True for cash, False for a stated non-cash kind, None when not stated."""
+        return None if self is ConsiderationKind.NOT_STATED else self is ConsiderationKind.CASH

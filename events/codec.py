@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 
 import cattrs
 from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
+from events import basis
 from events.records import Event
 from events.registry import event_class
 from events.rules import InvalidEvent
@@ -34,6 +36,19 @@ def _strict_bool(value, _) -> bool:
     raise ValueError(f"{value!r} is not true or false")
 
 
+# The closed vocabularies of events.basis, whose values a correction may set.
+VOCABULARIES = tuple(v for v in vars(basis).values() if isinstance(v, type) and issubclass(v, Enum) and v is not Enum
+                     and v.__module__ == basis.__name__)
+
+
+def _one_of(value, kind: type[Enum]):
+    """A closed vocabulary's value, or an error that lists the vocabulary."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not one of {', '.join(str(k.value) for k in kind)}") from None
+
+
 def _converter(detailed: bool) -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     c.register_unstructure_hook(Decimal, str)
@@ -45,6 +60,8 @@ def _converter(detailed: bool) -> cattrs.Converter:
         c.register_structure_hook(int, lambda v, _: v)
         c.register_structure_hook(date, lambda v, _: iso_date(v))
         c.register_structure_hook(bool, _strict_bool)
+        for vocabulary in VOCABULARIES:
+            c.register_structure_hook(vocabulary, _one_of)
     else:
         c.register_structure_hook(Decimal, lambda v, _: Decimal(v))
         c.register_structure_hook(date, lambda v, _: date.fromisoformat(v))

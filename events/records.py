@@ -14,7 +14,7 @@ import attrs
 
 from events import rules
 from events.rules import InvalidEvent
-from events.basis import Basis, FeeRole, QuantityBasis, RightKind, WarrantKind
+from events.basis import Basis, ConsiderationKind, FeeRole, QuantityBasis, RightKind, WarrantKind
 from events.provenance import Provenance
 
 
@@ -93,6 +93,22 @@ def day(**kw):
     return attrs.field(validator=rules.in_range, **kw)
 
 
+def _consideration_kind(value):
+    if isinstance(value, ConsiderationKind):
+        return value
+    try:
+        return ConsiderationKind(value)
+    except ValueError:
+        raise InvalidEvent("consideration_kind", f"{value!r} is not one of "
+                           f"{', '.join(k.value for k in ConsiderationKind)}") from None
+
+
+def consideration_kind():
+    """Required: whoever builds an issuance says what was paid for it (NOT_STATED when the text
+    does not say), so no issuance is counted as cash raised by default."""
+    return attrs.field(converter=_consideration_kind)
+
+
 def names(**kw):
     return attrs.field(default=(), converter=tuple, **kw)
 
@@ -143,6 +159,7 @@ class CommonIssued(Event):
     """Common (or ordinary) shares issued and sold."""
 
     TYPE: ClassVar[str] = "common_issued"
+    SCHEMA_VERSION: ClassVar[int] = 2      # v2: consideration_kind (events/upcasters.py)
 
     security: str = "Common Stock"
     shares: int | None = count()
@@ -154,6 +171,7 @@ class CommonIssued(Event):
     price_basis: Basis = basis(Basis.STATED, "price")
     consideration: Decimal | None = money()
     consideration_basis: Basis = basis(Basis.STATED, "consideration")
+    consideration_kind: ConsiderationKind = consideration_kind()
     buyers: tuple[str, ...] = names()
     buyers_description: str | None = None   # "two institutional investors"
     tranche: str | None = None              # "additional closing"
@@ -179,6 +197,7 @@ class PreferredIssued(Event):
     """Preferred stock issued and sold."""
 
     TYPE: ClassVar[str] = "preferred_issued"
+    SCHEMA_VERSION: ClassVar[int] = 2      # v2: consideration_kind (events/upcasters.py)
 
     series: str | None                       # "Series A"
     title: str                               # the security as the filing names it
@@ -192,6 +211,7 @@ class PreferredIssued(Event):
     stated_amount_basis: Basis = basis(Basis.NOT_STATED, "stated_amount")
     consideration: Decimal | None = money()
     consideration_basis: Basis = basis(Basis.NOT_STATED, "consideration")
+    consideration_kind: ConsiderationKind = consideration_kind()
     holders: tuple[str, ...] = names()
     holders_description: str | None = None
     conversion: ConversionTerms | None = None

@@ -9,7 +9,7 @@ from ledger.projections.report import Replay, dec, iso
 
 CAP_TABLE_COLUMNS = (
     "issuer", "class", "holders", "shares", "stated_amount", "price", "conversion_price", "conversion_share_cap",
-    "date", "event_ids", "source",
+    "consideration_kind", "date", "event_ids", "source",
 )
 WARRANT_COLUMNS = (
     "issuer", "tranche", "kind", "holders", "shares", "quantity_basis", "exercise_price",
@@ -40,7 +40,7 @@ def cap_table_rows(result: Replay) -> Iterator[tuple[str, ...]]:
             yield (
                 report.issuer.name, h.security_class, _holders(h.holders, h.holders_description),
                 _cell(h.shares), _cell(dec(h.stated_amount)), _cell(dec(h.price)), _cell(dec(h.conversion_price)),
-                _cell(h.conversion_share_cap), iso(h.date),
+                _cell(h.conversion_share_cap), h.consideration_kind.value, iso(h.date),
                 _joined(h.event_ids), _first(h.sources),
             )
 

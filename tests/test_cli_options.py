@@ -114,7 +114,7 @@ def test_the_events_table_shows_values_not_python_syntax(run, built_db):
         sale = store.event("863674c153e7-2")
     assert render._summary(to_payload(sale.event), "\n").splitlines() == [
         "reported_under: 5", "security: Common Stock", "shares: 845594", "price: 11.826", "consideration: 10000000",
-        "buyers: Strong River Investments, Inc.; Montrose Investments Ltd.",
+        "consideration_kind: cash", "buyers: Strong River Investments, Inc.; Montrose Investments Ltd.",
         "buyers_description: two institutional investors"]
 
 

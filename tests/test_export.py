@@ -40,12 +40,12 @@ EVENTS = wrap(
     ("pref-a", PreferredIssued(
         effective_date=date(1999, 1, 29), provenance=said("... 5% Series A Preferred Stock with Conversion Features"),
         series="Series A", title="5% Series A Preferred Stock with Conversion Features",
-        stated_amount=Decimal("4000000"), stated_amount_basis=Basis.BY_REFERENCE,
+        stated_amount=Decimal("4000000"), stated_amount_basis=Basis.BY_REFERENCE, consideration_kind="not_stated",
         holders_description="two institutional investors",
         conversion=ConversionTerms(fixed_price=Decimal("13.06"), fixed_price_basis=Basis.STATED, share_cap=1_450_000))),
     ("common-nov99", CommonIssued(
         effective_date=NOV19, provenance=said(SALE), shares=845_594, price=Decimal("11.826"),
-        consideration=Decimal("10000000"), buyers=BUYERS)),
+        consideration=Decimal("10000000"), consideration_kind="cash", buyers=BUYERS)),
     ("w-closing", WarrantGranted(
         effective_date=NOV19, provenance=said("... five-year warrants (\"Closing Warrants\") ...", EXHIBIT),
         tranche="Closing Warrants", kind=WarrantKind.CLOSING, shares=126_839, exercise_price=Decimal("14.24"),
@@ -67,12 +67,12 @@ def read(writer, as_of=NOV19) -> list[list[str]]:
 def test_cap_table_csv():
     header, pref, common = read(write_cap_table_csv)
     assert header == ["issuer", "class", "holders", "shares", "stated_amount", "price", "conversion_price",
-                      "conversion_share_cap", "date", "event_ids", "source"]
+                      "conversion_share_cap", "consideration_kind", "date", "event_ids", "source"]
     assert common == ["NeoTherapeutics, Inc.", "Common Stock", "Strong River Investments, Inc.; Montrose Investments Ltd.",
-                      "845594", "", "11.826", "", "", "1999-11-19", "common-nov99", SALE]
+                      "845594", "", "11.826", "", "", "cash", "1999-11-19", "common-nov99", SALE]
     # No names: the filing's description fills the holders cell; unknown shares are empty, not 0.
     assert pref == ["NeoTherapeutics, Inc.", "5% Series A Preferred Stock with Conversion Features",
-                    "two institutional investors", "", "4000000", "", "13.06", "1450000", "1999-01-29", "pref-a",
+                    "two institutional investors", "", "4000000", "", "13.06", "1450000", "not_stated", "1999-01-29", "pref-a",
                     "... 5% Series A Preferred Stock with Conversion Features"]
 
 

@@ -60,7 +60,7 @@ PREFERRED = PreferredIssued(
                     "Warrants to purchase 75,000 shares of common stock, for total consideration of $4.0 million."),
     series="Series A", title="5% Series A Preferred Stock with Conversion Features", dividend_rate=Decimal(5),
     stated_amount=Decimal("4000000"), stated_amount_basis=Basis.BY_REFERENCE,
-    consideration=Decimal("4000000"), consideration_basis=Basis.STATED,
+    consideration=Decimal("4000000"), consideration_basis=Basis.STATED, consideration_kind="cash",
     holders_description="two institutional investors",
 )
 WARRANTS_1999 = WarrantGranted(
@@ -84,8 +84,8 @@ COMMON_1999 = CommonIssued(
                     "845,594 shares of the Company's common stock at a purchase price of $11.826 per share.",
                     "4.1 Securities Purchase Agreement dated as of November 19, 1999, by and among Registrant, "
                     "Strong River Investments, Inc. and Montrose Investments Ltd."),
-    shares=845_594, price=Decimal("11.826"), consideration=Decimal("10000000"), buyers=BUYERS_1999,
-    buyers_description="two institutional investors",
+    shares=845_594, price=Decimal("11.826"), consideration=Decimal("10000000"), consideration_kind="cash",
+    buyers=BUYERS_1999, buyers_description="two institutional investors",
 )
 CLOSING = WarrantGranted(
     effective_date=NOV19,
@@ -123,7 +123,7 @@ COMMON_2002 = CommonIssued(
                     "to 131,250 shares of its common stock to investors on the same terms as the earlier offering, "
                     "for aggregate additional consideration of $1,050,000."),
     shares=525_000, price=Decimal("2.00"), price_basis=Basis.BY_REFERENCE, consideration=Decimal("1050000"),
-    buyers_description="investors", tranche="additional closing",
+    consideration_kind="cash", buyers_description="investors", tranche="additional closing",
 )
 WARRANTS_2002 = WarrantGranted(
     effective_date=MAR15, provenance=COMMON_2002.provenance, tranche="additional warrants",
@@ -357,8 +357,10 @@ def test_json_contract_shape_and_types():
     assert all(type(issuer["totals"][k]) is int for k in ("common_shares", "warrant_shares_outstanding"))
     pref, common, _ = issuer["holdings"]
     assert set(common) == {"class", "holders", "holders_description", "shares", "stated_amount", "price",
-                           "conversion_price", "conversion_share_cap", "date", "event_ids", "sources"}
+                           "conversion_price", "conversion_share_cap", "consideration_kind", "date", "event_ids",
+                           "sources"}
     assert (common["conversion_price"], common["conversion_share_cap"]) == (None, None)
+    assert (common["consideration_kind"], pref["consideration_kind"]) == ("cash", "cash")
     assert (common["shares"], common["price"], common["stated_amount"], common["date"]) == (
         845_594, "11.826", None, "1999-11-19")
     assert common["holders"] == list(BUYERS_1999) and common["event_ids"] == ["common-nov99"]

@@ -102,31 +102,32 @@ def test_the_schema_2_fixture_opens_without_an_upgrade_and_replays_to_the_same_f
 
 
 @attrs.frozen(kw_only=True)
-class CommonIssuedV3(CommonIssued):
-    """common_issued as a later version might have it: v2 added a required ``currency``, v3
-    renamed it ``consideration_currency``. A v1 payload cannot be structured into it as it is."""
+class CommonIssuedV4(CommonIssued):
+    """common_issued as a later version might have it: after the real v2 (consideration_kind), v3
+    added a required ``currency`` and v4 renamed it ``consideration_currency``. A v1 payload cannot
+    be structured into it as it is."""
 
-    SCHEMA_VERSION: ClassVar[int] = 3
+    SCHEMA_VERSION: ClassVar[int] = 4
 
     consideration_currency: str
 
 
 @pytest.fixture
 def future_common_issued(monkeypatch):
-    """Register CommonIssuedV3 and its two upcasters for the length of one test. The registry and
+    """Register CommonIssuedV4 and its two upcasters for the length of one test. The registry and
     the upcaster table are restored afterwards, so no other test sees them."""
     monkeypatch.setattr(codec, "UPCASTERS", dict(codec.UPCASTERS))  # the decorator writes here
-    monkeypatch.setitem(registry.BY_TYPE, CommonIssued.TYPE, CommonIssuedV3)
+    monkeypatch.setitem(registry.BY_TYPE, CommonIssued.TYPE, CommonIssuedV4)
     calls: list[tuple[int, dict]] = []
 
-    @codec.upcaster("common_issued", 1)
+    @codec.upcaster("common_issued", 2)
     def add_currency(payload: dict) -> dict:
-        calls.append((1, payload))
+        calls.append((2, payload))
         return {**payload, "currency": "USD"}
 
-    @codec.upcaster("common_issued", 2)
+    @codec.upcaster("common_issued", 3)
     def rename_currency(payload: dict) -> dict:
-        calls.append((2, payload))
+        calls.append((3, payload))
         payload = dict(payload)
         payload["consideration_currency"] = payload.pop("currency")
         return payload
@@ -137,9 +138,10 @@ def future_common_issued(monkeypatch):
 def test_the_upcasters_are_really_needed(fixture_copy, future_common_issued):
     [v1] = [r for r in stored_rows(fixture_copy) if r["type"] == "common_issued"][:1]
     with pytest.raises(cattrs.BaseValidationError):
-        codec.converter.structure(json.loads(v1["payload"]), CommonIssuedV3)  # v1 is not v3 as it is
+        codec.converter.structure(json.loads(v1["payload"]), CommonIssuedV4)  # v1 is not v4 as it is
     event = codec.from_json("common_issued", 1, v1["payload"])               # upcast: it is
-    assert type(event) is CommonIssuedV3 and event.consideration_currency == "USD"
+    assert type(event) is CommonIssuedV4 and event.consideration_currency == "USD"
+    assert event.consideration_kind == "cash"                                # the real v1 -> v2 step ran
 
 
 def test_a_later_version_upcasts_the_fixture_to_the_same_figures_without_rewriting_it(
@@ -149,7 +151,7 @@ def test_a_later_version_upcasts_the_fixture_to_the_same_figures_without_rewriti
 
     assert_same_figures(run, fixture_copy)
 
-    assert {step for step, _ in calls} == {1, 2}  # replay went through both upcasters
+    assert {step for step, _ in calls} == {2, 3}  # replay went through both simulated upcasters
     commons = {r["seq"]: r for r in before if r["type"] == "common_issued"}
     assert len(commons) == 5
     with EventStore.open(fixture_copy) as store:
@@ -159,9 +161,10 @@ def test_a_later_version_upcasts_the_fixture_to_the_same_figures_without_rewriti
     assert [s.seq for s in read] == list(commons)
     for s in read:
         assert s.schema_version == 1                      # what the row says
-        assert type(s.event) is CommonIssuedV3            # what the program sees
-        # Every v1 field carried over unchanged; only the new one was added.
-        assert codec.to_payload(s.event) == {**json.loads(commons[s.seq]["payload"]), "consideration_currency": "USD"}
+        assert type(s.event) is CommonIssuedV4            # what the program sees
+        # Every v1 field carried over unchanged; only the new ones were added.
+        assert codec.to_payload(s.event) == {**json.loads(commons[s.seq]["payload"]), "consideration_kind": "cash",
+                                             "consideration_currency": "USD"}
 
     after = stored_rows(fixture_copy)
     assert after == before  # payload text, schema_version and hash of every row: byte-identical
@@ -169,36 +172,37 @@ def test_a_later_version_upcasts_the_fixture_to_the_same_figures_without_rewriti
 
 def test_the_future_registration_does_not_leak():
     assert registry.BY_TYPE["common_issued"] is CommonIssued
-    assert ("common_issued", 1) not in codec.UPCASTERS and ("common_issued", 2) not in codec.UPCASTERS
-    assert CommonIssued.SCHEMA_VERSION == 1
+    assert ("common_issued", 2) not in codec.UPCASTERS and ("common_issued", 3) not in codec.UPCASTERS
+    assert ("common_issued", 1) in codec.UPCASTERS        # the real step to v2 stays
+    assert CommonIssued.SCHEMA_VERSION == 2
 
 
 # -- an event newer than the program ---------------------------------------------------------
 
 
 def test_an_event_newer_than_the_program_is_refused_when_read(run, fixture_copy, monkeypatch):
-    """A later program (common_issued v2) appended to the fixture; this one must refuse, not guess."""
+    """A later program (common_issued v3) appended to the fixture; this one must refuse, not guess."""
     new_stream = "sha256:" + "ab" * 32
     with EventStore.open(fixture_copy) as store:
         template = next(s for s in store.log() if s.type == "common_issued")
         info = next(store.streams())
-        monkeypatch.setattr(CommonIssued, "SCHEMA_VERSION", 2)  # the later program
+        monkeypatch.setattr(CommonIssued, "SCHEMA_VERSION", 3)  # the later program
         event = attrs.evolve(template.event, provenance=Provenance(new_stream, template.event.provenance.quotes))
         [stored] = store.append(attrs.evolve(info, stream=new_stream), [event])
         monkeypatch.undo()                                       # back to this program
-    assert (stored.seq, stored.schema_version) == (31, 2)
+    assert (stored.seq, stored.schema_version) == (31, 3)
 
     with EventStore.open(fixture_copy) as store:
         assert store.verify().ok  # the row is genuine: the chain holds
         with pytest.raises(UnreadableEvent) as caught:
             list(store.read())
-        assert str(caught.value) == (f"{fixture_copy}: cannot read seq 31 ({stored.event_id}, common_issued v2): "
-                                     "common_issued v2 is newer than this program (v1)")
+        assert str(caught.value) == (f"{fixture_copy}: cannot read seq 31 ({stored.event_id}, common_issued v3): "
+                                     "common_issued v3 is newer than this program (v2)")
         assert isinstance(caught.value, ValueError)
         assert [s.seq for s in store.log(stream=template.stream)] == list(range(1, 8))  # the rest reads
 
     result = run("--db", fixture_copy, "replay", "--as-of", "2002-03-31")
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert result.stderr.strip() == (f"error: {fixture_copy}: cannot read seq 31 ({stored.event_id}, common_issued v2): "
-                                     "common_issued v2 is newer than this program (v1)")
+    assert result.stderr.strip() == (f"error: {fixture_copy}: cannot read seq 31 ({stored.event_id}, common_issued v3): "
+                                     "common_issued v3 is newer than this program (v2)")

@@ -85,7 +85,7 @@ def common(stream: str, day: date, price: str = "11.826", shares: int = 1_000_00
     return CommonIssued(
         effective_date=day,
         provenance=prov(stream, f"The Company sold {shares:,} shares at ${price} per share."),
-        shares=shares, price=Decimal(price), consideration=Decimal("11826000.00"),
+        shares=shares, price=Decimal(price), consideration=Decimal("11826000.00"), consideration_kind="cash",
         buyers=("Alpha Fund LP", "Beta Partners"), buyers_description="two institutional investors",
     )
 
@@ -167,7 +167,7 @@ def test_append_assigns_seq_versions_ids_and_chain(store):
     assert {s.recorded_at for s in stored} == {"2024-01-02T03:04:05Z"}
     assert {s.public_date for s in stored} == {D2}
     assert stored[1].quote == "The Company sold 1,000,000 shares at $11.826 per share."
-    assert stored[1].type == "common_issued" and stored[1].schema_version == 1
+    assert stored[1].type == "common_issued" and stored[1].schema_version == CommonIssued.SCHEMA_VERSION == 2
     assert store.head() == (4, stored[-1].hash)
     assert store.count() == 4
 

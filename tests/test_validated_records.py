@@ -53,7 +53,7 @@ def test_the_same_rule_refuses_an_extracted_event_a_correction_and_a_record():
     """One set of rules: building the event as the extractor does raises the same line."""
     with pytest.raises(InvalidEvent, match=r"^shares: -5 is negative$"):
         CommonIssued(effective_date=date(2000, 1, 1), provenance=PROV, shares=-5, price=Decimal("1"),
-                     consideration_basis="not_stated")
+                     consideration_basis="not_stated", consideration_kind="cash")
     with pytest.raises(InvalidEvent, match=r"^exercise_price: -1 is negative$"):
         WarrantGranted(effective_date=date(2000, 1, 1), provenance=PROV, tranche="t", kind="investor",
                        shares=1, exercise_price=Decimal("-1"))
@@ -61,9 +61,9 @@ def test_the_same_rule_refuses_an_extracted_event_a_correction_and_a_record():
         WarrantGranted(effective_date=date(2000, 1, 1), provenance=PROV, tranche="t", kind="investor",
                        shares=1, exercise_price_basis="not_stated", expires_on=date(2999, 1, 1))
     payload = to_payload(CommonIssued(effective_date=date(2000, 1, 1), provenance=PROV, shares=5, price=Decimal("1"),
-                                      consideration_basis="not_stated"))
+                                      consideration_basis="not_stated", consideration_kind="cash"))
     with pytest.raises(Exception) as raised:
-        from_payload(CommonIssued.TYPE, 1, {**payload, "shares": -5}, explain_errors=True)
+        from_payload(CommonIssued.TYPE, CommonIssued.SCHEMA_VERSION, {**payload, "shares": -5}, explain_errors=True)
     assert problems(raised.value) == ["shares: -5 is negative"]
 
 
@@ -202,7 +202,7 @@ from hypothesis import strategies as st
 from ledger.record import parse_assignment
 
 SALE = CommonIssued(effective_date=date(1999, 11, 19), provenance=PROV, shares=845594, price=Decimal("11.826"),
-                    consideration=Decimal("10000000"), buyers=("A", "B"))
+                    consideration=Decimal("10000000"), consideration_kind="cash", buyers=("A", "B"))
 FIELDS = sorted(k for k in to_payload(SALE) if k != "provenance")
 TYPED = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),

@@ -20,7 +20,7 @@ from ledger.corrections import Pending, known_corrections
 from ledger.errors import LedgerError
 from ledger.projections import EXACT, Holding, WarrantRow, WarrantStatus, add
 from ledger.projections.captable import holding
-from ledger.projections.totals import Totals, TotalsFold
+from ledger.projections.totals import Totals, TotalsFold, raises_money
 from ledger.store import EventStore
 from ledger.stored import StoredEvent
 from ledger.views import effective_events, replay_ledger
@@ -165,6 +165,11 @@ def _folded(events: Iterable[StoredEvent], figure: str, as_of: date) -> Iterator
     for stored in events:
         part = contribution(stored, as_of)
         amount, missing = getattr(part, figure), getattr(part, undisclosed)
+        if figure == "capital_raised" and not raises_money(stored.event) and stored.effective_date <= as_of:
+            kind = stored.event.consideration_kind.value
+            yield Item((stored.event_id,), stored.effective_date, stored.event.consideration, False,
+                       _what(stored), stored.quote, f"not for cash ({kind})")
+            continue
         if not amount and not missing:
             continue
         if missing:

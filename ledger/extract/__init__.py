@@ -80,5 +80,3 @@ def _events(normalised, cover, name, report_date, header, layout, drafts, found,
     facts = [to_event(d, stream, report_date) for d in drafts]
     warnings += [] if facts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings), tuple(drafts), tuple(found))
-
-

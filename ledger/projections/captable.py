@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from events import (
-    CommonIssued, PreferredConverted, PreferredIssued, SharesOutstanding, StockSplit, WarrantExercised, WarrantGranted,
+    CommonIssued, ConsiderationKind, PreferredConverted, PreferredIssued, SharesOutstanding, StockSplit, WarrantExercised, WarrantGranted,
 )
 from ledger.projections import add, sources
 from ledger.projections.split import split_price, split_shares
@@ -34,6 +34,8 @@ class Holding:
     # then rebased by stock splits (a split of common leaves the count of preferred shares alone).
     conversion_price: Decimal | None = None
     conversion_share_cap: int | None = None
+    # What was given for the shares: cash, or an acquisition, an exchange, services, a conversion.
+    consideration_kind: ConsiderationKind = ConsiderationKind.NOT_STATED
 
     @property
     def is_common(self) -> bool:
@@ -79,6 +81,7 @@ def holding(stored: StoredEvent) -> Holding | None:
         return Holding(
             common_class(event), event.buyers, event.buyers_description, event.shares, None,
             event.price, stored.effective_date, (stored.event_id,), sources(event),
+            consideration_kind=event.consideration_kind,
         )
     if isinstance(event, PreferredIssued):
         terms = event.conversion
@@ -86,6 +89,7 @@ def holding(stored: StoredEvent) -> Holding | None:
             preferred_class(event), event.holders, event.holders_description, event.shares,
             event.stated_amount, None, stored.effective_date, (stored.event_id,), sources(event),
             terms.fixed_price if terms else None, terms.share_cap if terms else None,
+            consideration_kind=event.consideration_kind,
         )
     return None
 
@@ -126,7 +130,8 @@ class CapTableFold:
             lots[stored.event_id] = Holding(
                 "Common Stock", holders, description, event.shares_issued or event.shares, None,
                 None if event.cashless else price, stored.effective_date, (event.tranche, stored.event_id),
-                sources(event))
+                sources(event),
+                consideration_kind=ConsiderationKind.CONVERSION if event.cashless else ConsiderationKind.CASH)
         elif isinstance(event, PreferredConverted):
             self._convert(lots, stored)
         elif isinstance(event, SharesOutstanding):
@@ -134,7 +139,8 @@ class CapTableFold:
             for key in [k for k, r in lots.items() if r.security_class == event.security]:
                 del lots[key]
             lots[stored.event_id] = Holding(event.security, (), "shares outstanding (opening balance)", event.shares,
-                                            None, None, stored.effective_date, (stored.event_id,), sources(event))
+                                            None, None, stored.effective_date, (stored.event_id,), sources(event),
+                                            consideration_kind=ConsiderationKind.NOT_STATED)   # a balance, not an issue
         elif isinstance(event, StockSplit):
             for key, r in lots.items():
                 lots[key] = _split_lot(r, stored)
@@ -154,7 +160,7 @@ class CapTableFold:
         lots[stored.event_id] = Holding(
             "Common Stock", lot.holders if lot else (), lot.holders_description if lot else None,
             event.common_received, None, None, stored.effective_date, (event.preferred, stored.event_id),
-            sources(event))
+            sources(event), consideration_kind=ConsiderationKind.CONVERSION)
 
     def result(self) -> dict[str, CapTable]:
         out = {}

@@ -88,7 +88,7 @@ def holding_json(h: Holding) -> dict:
         "class": h.security_class, "holders": list(h.holders), "holders_description": h.holders_description,
         "shares": h.shares, "stated_amount": dec(h.stated_amount), "price": dec(h.price),
         "conversion_price": dec(h.conversion_price), "conversion_share_cap": h.conversion_share_cap,
-        "date": iso(h.date), "event_ids": list(h.event_ids), "sources": list(h.sources),
+        "consideration_kind": h.consideration_kind.value, "date": iso(h.date), "event_ids": list(h.event_ids), "sources": list(h.sources),
     }
 
 

@@ -22,8 +22,8 @@ class Totals:
     warrant_shares_outstanding: int = 0
     undetermined_warrant_tranches: int = 0   # outstanding tranches with no share count
     contingent_warrant_tranches: int = 0
-    capital_raised: Decimal = Decimal(0)     # the aggregate considerations the filings state
-    undisclosed_consideration: int = 0
+    capital_raised: Decimal = Decimal(0)     # the aggregate considerations the filings state, not for non-cash issues
+    undisclosed_consideration: int = 0       # issuances (not stated non-cash) with no consideration stated
     fees_paid_cash: Decimal = Decimal(0)
     undisclosed_cash_fees: int = 0           # cash was paid but the amount is not given
     fees_approximate: bool = False
@@ -51,6 +51,13 @@ def check_consideration(stored: StoredEvent) -> str | None:
     )
 
 
+def raises_money(event: CommonIssued | PreferredIssued) -> bool:
+    """Shares issued for an acquisition, an exchange, services or a conversion raise no money: their
+    stated value is not capital raised. A kind not stated is counted as before, since the text
+    gives no reason to leave its stated consideration out."""
+    return event.consideration_kind.is_cash is not False
+
+
 class TotalsFold:
     """Money and share counts by issuer. Every issuer seen by the as-of date gets totals, even
     one with no issuance yet. Warrant figures come from the warrant rows at the end, so later
@@ -65,7 +72,7 @@ class TotalsFold:
             return
         t = self._by_issuer.get(stored.issuer_key) or Totals()
         event = stored.event
-        if isinstance(event, (CommonIssued, PreferredIssued)):
+        if isinstance(event, (CommonIssued, PreferredIssued)) and raises_money(event):
             if event.consideration is None:
                 t = attrs.evolve(t, undisclosed_consideration=t.undisclosed_consideration + 1)
             else:
