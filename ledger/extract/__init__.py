@@ -46,8 +46,9 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     name, report_date = found.issuer_name, found.report_date
     if report_date is None:
         raise NotAFiling("no date of report, signature date or any other date found")
-    sentences, warnings = readable([s for s in document.sentences if part_of(document, s).role != "front_matter"],
-                                   source_name)
+    # A Markdown copy's front matter repeats the lead; "About the Company" and legends recap, never report.
+    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate")]
+    sentences, warnings = readable(read, source_name)
     warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     parties = read_parties(sentences, cover.issuer_name)
     extractor = Extractor(sentences, parties, report_date, name)

@@ -92,7 +92,7 @@ def _name_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
         if glued and not lead_word:
             start, words = space + 1 + glued.end(), words + 1
             break
-        if _NAME_WORD.match(word) or word == "(publ)" or lead_word:
+        if _NAME_WORD.match(word) or word == "(publ)" or lead_word or (start is None and _SUFFIX.match(word)):
             start, words, pos = space + 1, words + 1, space
             if text[pos - 1:pos] == ",":       # "Holdings, Inc.": a comma only before a legal form
                 if not _SUFFIX.match(word):
@@ -119,13 +119,13 @@ def _name_to_legal_form(text: str, start: int, end: int) -> tuple[int, int] | No
     at = start
     for word in re.finditer(r"\S+", text[start:min(end, start + 200)]):
         token = word.group().strip("*_,")
+        at = start + word.start() + len(word.group().rstrip("*_,"))
+        if _LEGAL_END.search(token) and word.start():
+            return start, at
         if word.start() and not (_NAME_WORD.match(token) or token in ("&", "and", "-")):
             return None
         if word.start() == 0 and not token[:1].isalnum():
             return None
-        at = start + word.start() + len(word.group().rstrip("*_,"))
-        if _LEGAL_END.search(token) and word.start():
-            return start, at
         if token.endswith(")") or "(" in token:
             return None
     return None

@@ -45,7 +45,9 @@ _WIRE = (r"GLOBE\s*NEWSWIRE|PR\s*Newswire|BUSINESS\s*WIRE|CNW(?:\s+Group)?|Canad
 _WIRE_MARK = re.compile(
     rf"\(\s*(?:{_WIRE})\s*(?:-\s*(?P<in>{DATE})\s*)?\)|/[\s*_]*(?:{_WIRE})[\s*_]*/|[-–—]\s*(?:{_WIRE})\s*[-–—]",
     re.I)
-_PLACE = r"[A-Z][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,4}?(?:\s*,\s*[A-Z][\w.'’&-]*(?:[ \t]+[\w.'’&-]+){0,3}?){0,3}"
+# A place: capitalised words ("NEW YORK and BERLIN", "Tel Aviv, Israel"), at most four a comma.
+_PLACE_WORDS = r"[A-Z][\w.'’&-]*(?:[ \t]+(?:(?:and|&|de|la|du)[ \t]+)?[A-Z][\w.'’&-]*){0,3}"
+_PLACE = rf"{_PLACE_WORDS}(?:\s*,\s*{_PLACE_WORDS}){{0,3}}"
 _SEP = r"[\s*_]*(?:--|[-–—:./|])[\s*_]*"
 # "OSLO, Norway, 12 February 2025: ", "Asker, 12 February 2025. ", "NEW YORK, March 3, 2004 -- "
 _PLACE_DATE = re.compile(rf"{_MARKUP}(?P<place>{_PLACE})\s*,\s*(?P<date>(?i:{DATE})){_SEP}")
@@ -176,6 +178,9 @@ def _place_dateline(text: str, a: int, b: int) -> Dateline | None:
     m = _PLACE_DATE.match(text, a, b)
     if not m or len(m["place"]) > 80 or m.end() >= b:
         return None
+    lead, _ = _skip(re.compile(_MARKUP), text, m.end(), b)
+    if not (lead < b and (text[lead].isupper() or text[lead].isdigit() or text[lead] == "[")):
+        return None        # a dateline is followed by the issuer's name, not "eggs, flour"
     return Dateline(a, m.end(), m.start("date"), m.end("date"), m.end())
 
 
