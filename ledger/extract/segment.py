@@ -297,7 +297,7 @@ def segment(normalised: str, kind: str | None = None) -> Document:
         elif P.FINANCIAL_STATEMENTS.match(line):
             in_statements = True
         elif base in ("cover", "body") and _SIGNATURE.match(line):
-            in_signature = True
+            in_signature, in_statements, in_table = True, False, False      # the statements end at the signature
         elif base == "press_release" and _BOILERPLATE_HEAD.match(line):
             in_boilerplate = True
         elif base == "press_release" and in_boilerplate and _heading(line) and not _BOILERPLATE_HEAD.match(line) \
