@@ -9,12 +9,12 @@ from pathlib import Path
 import attrs
 
 from ledger.errors import BadInput
+from ledger.extract.segment import document_kind
 from ledger.formats import Header, Submission, read_submission
+from ledger.formats.frontmatter import normalised_front_matter, split_front_matter
 from ledger.text.normalise import identity, normalise
 
 MAX_BYTES = 50 * 1024 * 1024
-_SEC_MARKERS = re.compile(
-    r"SECURITIES\s+AND\s+EXCHANGE\s+COMMISSION|\bFORM\s+8-K\b|CURRENT\s+REPORT\s+PURSUANT", re.I)
 # Press releases repeat the 8-K's facts in other words; they are read as a second source.
 _SECOND_SOURCE = re.compile(r"^EX-99", re.I)
 
@@ -30,6 +30,7 @@ class Filing:
     stream: str          # "accession:<number>" when the file has one, else the sha256 of `normalised`
     header: Header | None
     warnings: tuple[str, ...]
+    kind: str = "8-K"    # "8-K" | "press release" | "exhibit" (ledger.extract.segment.document_kind)
 
 
 def _looks_binary(raw: bytes) -> bool:
@@ -82,7 +83,9 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _text(submission: Submission) -> str:
-    parts = [normalise(submission.body.text)]
+    # A Markdown copy's front matter is kept, marked off, ahead of the body (see formats.frontmatter).
+    front, body = split_front_matter(submission.body.text) if submission.header is None else (None, submission.body.text)
+    parts = [normalised_front_matter(front) if front else "", normalise(body)]
     for exhibit in submission.exhibits:
         if _SECOND_SOURCE.match(exhibit.type or "") and (text := normalise(exhibit.text)):
             parts.append(f"{exhibit.type}\n{text}")
@@ -98,9 +101,12 @@ def read_filing(path: Path) -> Filing:
         raise BadInput(path, "is binary data, not a text filing")
     submission = read_submission(raw, str(path))
     normalised = _text(submission)
-    if submission.header is None and not _SEC_MARKERS.search(normalised):
-        raise BadInput(path, "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)")
     header = submission.header
+    # A press release (a newswire dateline, or a lead "Acme (Nasdaq: ACME) today announced") is a
+    # document of its own kind; anything else must look like an SEC filing.
+    kind = "8-K" if header else document_kind(normalised)
+    if kind is None:
+        raise BadInput(path, "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)")
     stream = f"accession:{header.accession}" if header and header.accession else identity(normalised)
     warnings = tuple(f"{path}: {w}" for w in submission.warnings)
-    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, stream, header, warnings)
+    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, stream, header, warnings, kind)

@@ -11,7 +11,9 @@ import attrs
 
 from events.rules import InvalidEvent
 from events import Event, FilingRecorded, Issuer, Provenance, Quote
-from ledger.extract.cover import Cover, read_cover, readable_case
+from ledger.extract.cover import Cover, read_cover
+from ledger.extract.identify import NoIssuer, identify
+from ledger.extract.segment import PRESS_RELEASE, part_of, segment
 from ledger.formats import Header
 from ledger.errors import LedgerError
 from ledger.extract.assembly import Assembly, Context
@@ -21,7 +23,6 @@ from ledger.extract.layout import lay_out, read_agents
 from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import read_parties
 from ledger.extract.to_events import to_event
-from ledger.text.normalise import sentences as split_sentences
 
 
 @attrs.frozen
@@ -41,42 +42,49 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
             header: Header | None = None) -> Extraction:
     """Events of one filing. The SEC header, when there is one, outranks the cover page for the
     CIK, the period (date of report), the date filed (the date it became public) and the form."""
-    cover = read_cover(normalised)
-    name = cover.issuer_name or (header and header.company and readable_case(header.company, normalised))
-    if not name:
-        raise NotAFiling("no registrant name found on the cover page")
-    report_date = (header and header.period) or cover.report_date or cover.signature_date
+    document = segment(normalised, "8-K" if header else None)
+    press = document.kind == PRESS_RELEASE
+    cover = Cover(None, None, None, None, None, None, ()) if press else read_cover(normalised)
+    try:
+        found = identify(normalised, header, document.kind, document=document, cover=cover)
+    except NoIssuer as e:
+        raise NotAFiling(str(e)) from None
+    cover = attrs.evolve(cover, issuer_name=cover.issuer_name or (found.issuer_name if press else None), quotes=found.quotes)
+    name, report_date = found.issuer_name, found.report_date
     if report_date is None:
-        raise NotAFiling("no date of report and no signature date found")
-    sentences, warnings = readable(split_sentences(normalised), source_name)
+        raise NotAFiling("no date of report, signature date or any other date found")
+    # A Markdown copy's front matter repeats the lead; "About the Company" and legends recap, never report.
+    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate")]
+    sentences, warnings = readable(read, source_name)
+    warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     layout = lay_out(sentences)
     parties = read_parties(sentences, cover.issuer_name)
     agents, aliases = read_agents(sentences, name)
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
                   agents=agents, aliases=aliases)
-    found = frames(sentences, read_mentions, layout.skip)
-    drafts = Assembly(ctx).run(found, sentences, layout.skip)
+    frames_read = frames(sentences, read_mentions, layout.skip)
+    drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
-        return _events(normalised, cover, name, report_date, header, layout, drafts, found, stream=stream,
-                       raw_sha256=raw_sha256, source_name=source_name, warnings=warnings)
+        return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
+                       raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found)
     except InvalidEvent as e:
         # A value no event may hold (a year 9999 read from "19,9999"): the filing is refused with the
         # reason, not stored with the value swapped for another, and not failed with a foreign error.
         raise NotAFiling(f"a value read from the text cannot be recorded: {e}") from None
 
 
-def _events(normalised, cover, name, report_date, header, layout, drafts, found, *, stream, raw_sha256, source_name,
-            warnings) -> Extraction:
+def _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, *, stream, raw_sha256, source_name,
+            warnings, found) -> Extraction:
     issuer = Issuer(name=name, cik=header.cik if header else None,
                     file_number=cover.file_number or (header.file_number if header else None),
                     irs_number=cover.irs_number or (header.irs_number if header else None))
     filing = FilingRecorded(
         effective_date=report_date, provenance=Provenance(stream, cover.quotes or (Quote(0, 0, ""),)),
-        issuer=issuer, form=(header and header.form_type) or cover.form or "8-K", report_date=report_date,
-        signature_date=cover.signature_date, public_date=(header and header.filed) or cover.signature_date,
+        issuer=issuer, form=found.form, report_date=report_date,
+        signature_date=cover.signature_date, public_date=found.public_date,
         identity=stream, raw_sha256=raw_sha256, source_name=source_name,
         accession=header.accession if header else None,
         items=tuple(header.items) if header and header.items else layout.headings)
     facts = [to_event(d, stream, report_date) for d in drafts]
     warnings += [] if facts else [f"{source_name}: no financing facts found"]
-    return Extraction(cover, (filing, *facts), tuple(warnings), tuple(drafts), tuple(found))
+    return Extraction(cover, (filing, *facts), tuple(warnings), tuple(drafts), tuple(frames_read))

@@ -214,9 +214,13 @@ class Assembly:
             d.holders.offer((f.named_buyer,), Basis.STATED, s)
         d.holders_description = self.buyers_description or _to_whom(s.text)
         for x in self.drafts:
-            if isinstance(x, PreferredDraft) and (x.series or "").lower() == (d.series or "").lower() and \
-                    (x.series or x.title.lower() == d.title.lower()) and \
-                    (x.shares.value is None or d.shares.value is None or x.shares.value == d.shares.value):
+            same_count = x.shares.value is not None and x.shares.value == d.shares.value if isinstance(x, PreferredDraft) else False
+            if isinstance(x, PreferredDraft) and ((
+                    (x.series or "").lower() == (d.series or "").lower() and (x.series or x.title.lower() == d.title.lower()) and
+                    (x.shares.value is None or d.shares.value is None or x.shares.value == d.shares.value))
+                    or (same_count and not (x.series and d.series and x.series != d.series))):
+                if d.series and not x.series:
+                    x.series, x.title = d.series, d.title
                 x.absorb(d)
                 return
         self.drafts.append(d)
@@ -414,6 +418,13 @@ class Assembly:
                     g.holders.offer((payee,), Basis.STATED, s, strength=STATED * 2 + 2)
                 g.holders_description = desc
                 d.warrant_shares = d.warrant_shares or g.shares.value
+            if not fee_grants:
+                fee_grants = self._agents_warrants(payee, f.warrant_shares)
+                for g in fee_grants:
+                    g.kind, g.fee_role = kind, d.role
+                    g.holders.offer((payee,), Basis.STATED, s, strength=STATED * 2 + 2)
+                    g.cite(s)
+                    d.warrant_shares = d.warrant_shares or g.shares.value
             if not fee_grants and not any(isinstance(x, WarrantDraft) and x.kind is kind for x in self.drafts):
                 g = WarrantDraft(order=f.order + 50, sentences=[s], items=self._items(s),
                                  label=f"{d.role.replace('_', ' ')}'s warrants" if d.role != "other" else "fee warrants",
@@ -437,6 +448,24 @@ class Assembly:
                 self.drafts.append(g)
         if existing is None:
             self.drafts.append(d)
+
+    def _agents_warrants(self, payee: str | None, shares: int | None) -> list[WarrantDraft]:
+        """Warrants told in another sentence as issued to the agent ("issued to Wainwright's designees
+        warrants (the "Wainwright Warrants")"): the fee's warrants, not a second grant."""
+        if not payee:
+            return []
+        names = {payee.split()[0].strip(",.").lower()} | {a.lower() for a, (n, _) in self.ctx.aliases.items() if n == payee}
+        out = []
+        for x in self.drafts:
+            if not isinstance(x, WarrantDraft) or x.kind is not WarrantKind.INVESTOR:
+                continue
+            if shares is not None and x.shares.value not in (None, shares):
+                continue
+            head = x.sentences[0].text.lower()
+            if any(n and (n in x.label.lower() or re.search(rf"\bto\s+(?:the\s+)?{re.escape(n)}\b", head)) for n in names) or \
+                    re.search(r"\bto\s+(?:the\s+)?(?:placement\s+agent|underwriters?|representative)s?\b", head):
+                out.append(x)
+        return out
 
     def _agent_for(self, role: str, text: str = "") -> str | None:
         for alias, (name, _) in self.ctx.aliases.items():
@@ -683,14 +712,14 @@ class Assembly:
         gross = [st for st in self.statements if st.what == "gross"]
         if not gross:
             return
-        sales = [d for d in self.drafts if isinstance(d, SharesDraft) and d.consideration_kind in ("cash", "not_stated")
-                 and not d.option_shares]
+        sales = [d for d in self.drafts if isinstance(d, (SharesDraft, PreferredDraft)) and d.consideration_kind in ("cash", "not_stated")
+                 and not getattr(d, "option_shares", False)]
         prefunded = any(isinstance(d, WarrantDraft) and d.kind is WarrantKind.PRE_FUNDED for d in self.drafts)
         for st in gross:
             for d in sales:
                 if d.consideration.value is not None:
                     continue
-                n, p = d.shares.value, d.price.value
+                n, p = d.shares.value, (d.price.value if isinstance(d, SharesDraft) else None)
                 if prefunded and n is not None and p is not None and not _money_close(n * p, st.value, st.approximate):
                     continue
                 if n is not None and p is not None:
@@ -703,7 +732,7 @@ class Assembly:
                 break
         for d in sales:
             # gross proceeds that cover shares and pre-funded warrants are no one sale's consideration
-            c, n, p = d.consideration.value, d.shares.value, d.price.value
+            c, n, p = d.consideration.value, d.shares.value, (d.price.value if isinstance(d, SharesDraft) else None)
             if prefunded and c is not None and n is not None and p is not None and not _money_close(n * p, c, True):
                 d.consideration.clear()
 

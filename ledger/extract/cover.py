@@ -44,6 +44,7 @@ class Cover:
     report_date: date | None
     signature_date: date | None
     quotes: tuple[Quote, ...]       # where each of these was read
+    name_on_cover: bool = False     # the name stood by its cover label, not read from the body's text
 
 
 def _quote(text: str, start: int, end: int) -> Quote:
@@ -151,6 +152,7 @@ def read_cover(text: str) -> Cover:
     form = _FORM.search(text)
     report_date, q_report = _report_date(text)
     name, q_name = _issuer_name(text)
+    on_cover = bool(name) and bool(_NAME_LABEL.search(text))
     file_number, q_file = _labelled(_FILE_NUMBER, (_FILE_LABEL, _FILE_LABEL_SPLIT), text)
     irs, q_irs = _labelled(_IRS_NUMBER, (_IRS_LABEL,), text)
     signed, q_signed = _signature_date(text)
@@ -160,4 +162,4 @@ def read_cover(text: str) -> Cover:
     return Cover(
         issuer_name=name, file_number=file_number, irs_number=irs,
         form=form.group(1).upper() if form else None,
-        report_date=report_date, signature_date=signed, quotes=tuple(quotes))
+        report_date=report_date, signature_date=signed, quotes=tuple(quotes), name_on_cover=on_cover)

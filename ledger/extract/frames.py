@@ -17,7 +17,7 @@ import attrs
 
 from ledger.extract import patterns as P
 from ledger.extract.figures import Figure
-from ledger.extract.values import word_number
+from ledger.extract.values import parse_date, word_number
 from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
 from ledger.text.normalise import Sentence
 
@@ -327,7 +327,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
     for i, sec in enumerate(counted):
         lo, hi = sec.start, starts[i + 1]
         k = sec.kind
-        if sec.count is not None and k in (Kind.COMMON, Kind.UNIT, Kind.PREFERRED) and (
+        if sec.count is not None and k in (Kind.COMMON, Kind.UNIT, Kind.PREFERRED, Kind.WARRANT, Kind.PREFUNDED) and (
                 (sec.count.words and sec.count.value <= 10 and not sec.count.end > sec.count.start + 12)
                 or any(a <= lo < b for a, b in makeup_spans)):
             continue
@@ -557,7 +557,10 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
         if exp is not None:
             out.append(Statement(s, "expiry", exp, sec.kind if sec else Kind.WARRANT, sec.label if sec else None, order=order))
     # closings and agreements
-    for d in m.dates:
+    closed = P.CLOSED_ON.search(text)
+    if closed:
+        out.append(Statement(s, "closing", parse_date(closed["date"] or closed["date2"] or closed["date3"]), order=order))
+    for d in m.dates if not closed else ():
         before = text[max(0, d.start - 100):d.start]
         if CLOSING_DATE.search(before) and re.search(
                 r"\b(?:offering|placement|financing|closing|transaction|sale|tranche|units|shares|issuance|subscription)\b", text, re.I):

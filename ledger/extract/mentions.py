@@ -134,7 +134,7 @@ _NAMED = re.compile(
 # What a warrant is for, after the word and an aside: "warrants, which expire in five years, to purchase".
 _FOR = re.compile(
     r"(?:[^.;$]{0,160}?)\b(?:to\s+(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|for\s+the\s+purchase\s+of|"
-    r"for|covering|entitling\s+the\s+holders?\s+(?:thereof\s+)?to\s+(?:purchase|acquire)|each\s+exercisable\s+(?:for|into)|"
+    r"for|cover(?:s|ing)?(?:\s+an?\s+(?:aggregate|total)\s+of)?|entitling\s+the\s+holders?\s+(?:thereof\s+)?to\s+(?:purchase|acquire)|each\s+exercisable\s+(?:for|into)|"
     r"which\s+(?:may\s+be\s+|are\s+)?exercis(?:ed|able)\s+(?:for|into))\s+(?:up\s+to\s+)?(?:an?\s+(?:aggregate|total)\s+of\s+|"
     r"a\s+maximum\s+of\s+|approximately\s+)?", re.I)
 _UNDERLYING_NOUN = re.compile(
@@ -203,7 +203,7 @@ def _security_from(m: re.Match, start: int, end: int, count: Figure | None) -> S
     return None
 
 
-def _underlying(text: str, at: int, figs_by_start: dict[int, Figure]) -> tuple[Figure | None, Decimal | None, re.Match | None]:
+def _underlying(text: str, at: int, figs_by_start: dict[int, Figure], consumed: set[int]) -> tuple[Figure | None, Decimal | None, re.Match | None]:
     """What a warrant named at `at` is for: a count of shares, a fraction of a share, or a formula."""
     m = _FOR.match(text, at)
     if not m:
@@ -213,6 +213,8 @@ def _underlying(text: str, at: int, figs_by_start: dict[int, Figure]) -> tuple[F
     if re.search(r"\d[\d,]*\s+(?:shares|units)\b", aside, re.I):
         return None, None, None
     fig = figs_by_start.get(m.end())
+    if fig is not None and fig.start in consumed:
+        return None, None, None
     if fig is not None and _UNDERLYING_NOUN.match(text, fig.end):
         return (fig, None, None) if fig.kind != "fraction" else (None, fig.value, None)
     f = _FORMULA.match(text, m.end())
@@ -230,7 +232,11 @@ def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
     for f in counts:
         if f.start in consumed or f.kind != "count" or f.value != f.value.to_integral_value():
             continue
-        if _YEAR.fullmatch(text[f.start:f.end]) or (f.value < 10 and f.start < 4 and not f.words):
+        if _YEAR.fullmatch(text[f.start:f.end]) or (f.value < 10 and f.start < 4 and not f.words) or \
+                re.search(r"\d\s*(?:to|-|–|and)\s*$", text[max(0, f.start - 8):f.start]) or \
+                re.search(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", text[max(0, f.start - 160):f.start], re.I):
+            continue       # a range ("2.6 to 2.8 million"), or what each unit carries ("for each Share together with 5,000 Warrants")
+        if False:
             continue       # "a 1995 Warrant", "2 The shares ...": a year, a paragraph number
         m = _NOUN.match(text, f.end)
         if not m:
@@ -242,8 +248,8 @@ def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
     # Securities named without a count, where no counted mention covers them.
     covered = [(s.start, s.end) for s in out]
     for m in _NAMED.finditer(text):
-        if any(a <= m.start() < b for a, b in covered):
-            continue
+        if any(a <= m.start() < b for a, b in covered) or text[max(0, m.start() - 1):m.start()] in ("\"", "“", "'", "‘"):
+            continue       # inside a counted mention, or a defined term being defined
         g = m.groupdict()
         if g.get("note") is not None:
             sec = Security(m.start(), m.end(), Kind.NOTE, _fold(m.group()))
@@ -270,7 +276,7 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
         sec = attrs.evolve(sec, defined=_fold(d["term"]), end=d.end())
         end = d.end()
     if sec.kind in (Kind.WARRANT, Kind.PREFUNDED):
-        fig, fraction, formula = _underlying(text, end, figs_by_start)
+        fig, fraction, formula = _underlying(text, end, figs_by_start, consumed)
         if fig is not None:
             consumed.add(fig.start)
             sec = attrs.evolve(sec, underlying=fig)
@@ -284,30 +290,32 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
 
 # --- money and its role -----------------------------------------------------------------------
 # Read from the words just before a figure (cut at the previous figure) and just after it.
-_BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + r"[^$\d]{0,30}$", re.I), r) for p, r in (
-    (r"\b(?:exercise|strike)\s+price", Role.EXERCISE),
-    (r"\bexercisable\s+(?:at|for\s+cash\s+at)", Role.EXERCISE),
-    (r"\bconversion\s+price|\bconvertible\b[^$]{0,80}\bat\b|\bconverted\b[^$]{0,60}\bat\b", Role.CONVERSION),
-    (r"\bstated\s+value", Role.STATED_VALUE),
-    (r"\bliquidation\s+preference", Role.STATED_VALUE),
-    (r"\bpar\s+value", Role.PAR),
-    (r"\bprincipal\s+amount", Role.PRINCIPAL),
-    (r"\bnet\s+proceeds", Role.NET),
-    (r"\b(?:fees?|commissions?|discounts?|retainer|expenses)\b(?:\s+\w+){0,5}\s+(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of|was|were|is)", Role.FEE),
-    (r"\b(?:paid|pay|payable|reimburse)\b[^$]{0,40}\b(?:fee|commission)s?\b[^$]{0,20}", Role.FEE),
-    (r"\bper\s+(?:pre-?funded|prefunded)\s+warrant\b[^$]{0,20}", Role.PER_PREFUNDED),
-    (r"\b(?:unit\s+price|price\s+per\s+unit|per\s+unit\s+price)", Role.PER_UNIT),
-    (r"\b(?:combined\s+(?:public\s+)?(?:offering|purchase)\s+price)", Role.COMBINED),
-    (r"\bprice\s+per\s+(?:share|common\s+share|ordinary\s+share|ADS)", Role.PER_SHARE),
+_TAIL = r"[^$\d;()]{0,30}$"
+_BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if t is not None else _TAIL), re.I), r) for p, r, t in (
+    (r"\b(?:exercise|strike)\s+price", Role.EXERCISE, None),
+    (r"\bexercisable\s+(?:at|for\s+cash\s+at)", Role.EXERCISE, None),
+    (r"\bconversion\s+price|\bconvertible\b[^$]{0,80}\bat\b|\bconverted\b[^$]{0,60}\bat\b", Role.CONVERSION, None),
+    (r"\bstated\s+value", Role.STATED_VALUE, None),
+    (r"\bliquidation\s+preference", Role.STATED_VALUE, None),
+    (r"\bpar\s+value\s*(?:of\s+)?(?:per\s+share\s+)?(?:of\s+)?", Role.PAR, r"\s*$"),
+    (r"\bprincipal\s+amount", Role.PRINCIPAL, None),
+    (r"\bnet\s+proceeds", Role.NET, None),
+    (r"\b(?:fees?|commissions?|discounts?|retainer|expenses)\b(?:\s+\w+){0,5}\s+(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of|was|were|is)", Role.FEE, None),
+    (r"\b(?:paid|pay|payable|reimburse)\b[^$]{0,40}\b(?:fee|commission)s?\b[^$]{0,20}", Role.FEE, None),
+    (r"\bper\s+(?:pre-?funded|prefunded)\s+warrant\b[^$]{0,20}", Role.PER_PREFUNDED, None),
+    (r"\b(?:unit\s+price|price\s+per\s+unit|per\s+unit\s+price)", Role.PER_UNIT, None),
+    (r"\b(?:combined\s+(?:public\s+)?(?:offering|purchase)\s+price)", Role.COMBINED, None),
+    (r"\bprice\s+per\s+(?:share|common\s+share|ordinary\s+share|ADS)", Role.PER_SHARE, None),
     (r"\b(?:gross\s+proceeds|aggregate\s+(?:gross\s+)?(?:proceeds|purchase\s+price|consideration|offering\s+(?:price|amount)|"
      r"subscription\s+(?:price|amount)|investment|amount)|total\s+(?:gross\s+)?(?:proceeds|consideration|purchase\s+price|"
      r"investment)|proceeds\s+of|raise[sd]?|raising|for\s+(?:total\s+|aggregate\s+)?(?:cash\s+)?consideration\s+of|"
      r"subscription\s+amount|purchase\s+price\s+of|investment\s+of|financing\s+of|placement\s+of|offering\s+of|"
      r"in\s+exchange\s+for|for\s+an\s+aggregate\s+of|for\s+a\s+total\s+of|for\s+(?:aggregate\s+)?(?:additional\s+)?(?:cash\s+)?consideration\s+of|for\s+total\s+of|in\s+the\s+amount\s+of|totall?ing|"
-     r"valued\s+at|worth)", Role.GROSS),
+     r"valued\s+at|worth)", Role.GROSS, None),
 ))
 _AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + p, re.I), r) for p, r in (
     (r"(?:per|for\s+each|a|/)\s*(?:pre-?funded|prefunded)\s+warrant", Role.PER_PREFUNDED),
+    (r"(?:per\s+share\s+)?par\s+value", Role.PAR),
     (r"(?:per|for\s+each)\s+(?:share|common\s+share|ordinary\s+share|ADS|Share|Common\s+Share)\s+(?:of\s+common\s+stock\s+)?"
      r"(?:and|plus)\s+(?:one|a|an|the|one-half|accompanying|associated|related)", Role.COMBINED),
     (r"(?:per|for\s+each|a|/)\s*(?:unit|Unit)\b", Role.PER_UNIT),
