@@ -33,23 +33,25 @@ NOT_SOLD_BEFORE = re.compile(
     r"\breserved|\bauthori[sz]ed|\boutstanding|\boption\s+to\s+(?:purchase|buy|acquire)|\bover-?allotment|"
     r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
     r"\bexercise\s+of|\bconversion\s+of|\bmore\s+than|\bless\s+than|\bexceed\w*|\bat\s+least|\bminimum\s+of|"
-    r"\bselling\s+(?:stock|share|security)holders?|\bheld\s+by|\bholds?|\bholding|\bowns?|\bowned|\bbeneficial\w*|"
+    r"\bsecondary\s+(?:public\s+)?offering\b[^.;$]{0,150}|\bselling\s+(?:stock|share|security)holders?\b[^.;$]{0,30}|\bheld\s+by|\bholds?|\bholding|\bowns?|\bowned|\bbeneficial\w*|"
     r"\bof\s+which|\bwhich\s+includes?|\bincluding|\bincludes|\binclusive\s+of|\bcomprised\s+of\s+the|\bin\s+lieu\s+of|"
     r"\bpreviously\s+(?:issued|sold|purchased|acquired)|\bhad\s+(?:previously\s+)?(?:sold|issued)|\bregistered\s+for\s+resale|"
     r"\bresale\s+of|\bremaining|\bup\s+to\s+an\s+additional|\bwould\s+(?:receive|be\s+entitled)|\bequal\s+to|\brepresenting|"
     r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
-    r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+)"
+    r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+|"
+    r"\b(?:has|have)\s+been\s+allocated|\bshare\s+capital\b[^.;$]{0,80}|\bincrease\w*\b[^.;$]{0,60}\b(?:from|to)|"
+    r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)|\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding)"
     r"[^.;$]{0,25}$", re.I)
 NOT_SOLD_AFTER = re.compile(
-    r"[^.;]{0,90}?\b(?:(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
+    r"[^.;]{0,90}?\b(?:(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
     r"(?:to\s+be\s+)?(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing)|by\s+(?:the\s+|certain\s+)?selling\s+"
     r"(?:stock|share)holders|previously\s+(?:issued|sold|registered)|(?:were\s+|are\s+)?placed\s+in\s+escrow|issued\s+and\s+outstanding)",
     re.I)
-SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+)?(?:selling|existing)\s+(?:stock|share|security)holders|"
-                     r"(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing))", re.I)
+SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+(?:stock|share|security)holders)", re.I)
 # Whole sentences that recap, plan or describe, and state no sale of this filing.
 RECAP = re.compile(
-    r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
+    r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|^Reference\s+is\s+made\s+to|"
+    r"\bamend(?:s|ed|ing|ment)?\s+(?:of\s+)?(?:the\s+)?(?:exercise|expiry|expiration|term|terms)\b|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
     r"registration\s+statement\s+(?:on\s+Form\s+\S+\s+)?(?:was|has\s+been|is)\s+(?:filed|declared)|as\s+previously\s+(?:reported|disclosed)|"
     r"stock\s+option|option\s+grants?|options\s+to\s+purchase|restricted\s+stock\s+units?|RSUs?|inducement\s+(?:grants?|awards?)|"
     r"equity\s+incentive\s+plan|rights\s+(?:plan|agreement)|shareholder\s+rights|poison\s+pill|reverse\s+(?:stock\s+)?split|"
@@ -255,9 +257,7 @@ def _sentence_date(text: str, m: Mentions) -> tuple[date | None, bool]:
             return d.value, expected
     for d in m.dates:
         before = text[max(0, d.start - 25):d.start]
-        if d.start < 40 or re.search(r"\b(?:On|on|Effective|effective|As\s+of|as\s+of|dated)\s+(?:or\s+about\s+)?$", before):
-            if re.search(r"\b(?:dated|agreement)\b[^.;]{0,20}$", before, re.I) and d.start >= 40:
-                continue
+        if d.start == 0 or re.search(r"\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+(?:or\s+about\s+)?$", before):
             return d.value, expected
     return None, expected
 
@@ -275,13 +275,16 @@ def _kind_of_consideration(text: str, has_money: bool) -> str:
     return "not_stated"
 
 
-def _is_sale(text: str, sec: Security, floor: int) -> bool:
+def _is_sale(text: str, sec: Security, floor: int, hi: int | None = None) -> bool:
+    hi = len(text) if hi is None else hi
     lo = _clause_start(text, sec.start, floor)
     before = text[lo:sec.start]
     if NOT_SOLD_BEFORE.search(text[max(lo, sec.start - 120):sec.start]):
         return False
-    if NOT_SOLD_AFTER.match(text, sec.end):
+    if NOT_SOLD_AFTER.match(text, sec.end, hi):
         return False
+    if sec.count is not None and text.count("“", lo, sec.start) > text.count("”", lo, sec.start):
+        return False     # inside a defined term being named: (the "Tranche 2 Shares")
     # an issuing verb in the clause, or in the sentence before it (lists: "... sold (i) N shares and (ii) ...")
     return bool(SALE_VERB.search(before) or SALE_VERB.search(text[:sec.start]) or SALE_VERB.search(text[sec.end:sec.end + 80]))
 
@@ -337,7 +340,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
         if k in (Kind.WARRANT, Kind.PREFUNDED):
             if sec.count is None and sec.underlying is None and not sec.formula and sec.underlying_fraction is None:
                 continue
-            if not _is_sale(text, sec, floor) and not fee_sentence:
+            if not _is_sale(text, sec, floor, hi) and not fee_sentence:
                 continue
             if sec.underlying_fraction is not None and sec.count is None:
                 continue     # "warrants to purchase one-half of one share": a unit's makeup
@@ -358,9 +361,9 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
                 continue
             if not _money_in(m, 0, len(text), Role.STATED_VALUE, Role.GROSS, Role.CONVERSION):
                 continue
-        if sec.count is not None and not _is_sale(text, sec, floor):
-            if k is Kind.COMMON and (SELLING.match(text, sec.end, min(len(text), sec.end + 80)) or re.search(
-                    r"\bselling\s+(?:stock|share|security)holders?\s+(?:sold|offered|sell|will\s+sell)\s*$", text[max(0, lo - 60):lo], re.I)):
+        if sec.count is not None and not _is_sale(text, sec, floor, hi):
+            if k is Kind.COMMON and (SELLING.match(text, sec.end, min(hi, sec.end + 80)) or re.search(
+                    r"\bselling\s+(?:stock|share|security)holders?\b[^.;$]{0,40}$", text[max(0, lo - 80):lo], re.I)):
                 out.append(Statement(s, "secondary", int(sec.count.value), order=order + i))
             floor = sec.end
             continue
@@ -371,6 +374,10 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
         else:
             kind = kind_of
         count = sec.count
+        if k is Kind.UNIT and not (_money_in(m, 0, len(text), Role.PER_UNIT, Role.GROSS) or _UNIT_MAKEUP.search(text)
+                                   or re.search(r"\bUnits?\b|\bunits?\s+of\s+the\s+Company|\bunit\s+(?:offering|financing|private)|"
+                                                r"\b(?:offering|placement|financing)\s+of\s+[\d,.]+\s+(?:million\s+)?units", text)):
+            continue
         if k is Kind.UNIT:
             price = _money_in(m, lo, hi, Role.PER_UNIT, Role.PER_SHARE, Role.COMBINED) or _money_in(m, 0, len(text), Role.PER_UNIT)
         elif k is Kind.PREFERRED:

@@ -270,6 +270,8 @@ def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
 
 
 def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: set[int]) -> Security:
+    if sec.kind in (Kind.WARRANT, Kind.PREFUNDED) and sec.count is not None and sec.count.words and sec.count.value <= 10:
+        return sec      # "one warrant to purchase one share": what a unit holds, not a count
     end = m.end()
     d = _DEFINED_AFTER.match(text, end)
     if d:
@@ -277,7 +279,9 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
         end = d.end()
     if sec.kind in (Kind.WARRANT, Kind.PREFUNDED):
         fig, fraction, formula = _underlying(text, end, figs_by_start, consumed)
-        if fig is not None:
+        if fig is not None and fig.words and fig.value <= 10 and sec.count is None:
+            pass        # "each warrant entitles the holder to purchase one share": a ratio
+        elif fig is not None:
             consumed.add(fig.start)
             sec = attrs.evolve(sec, underlying=fig)
         elif fraction is not None:
