@@ -117,7 +117,7 @@ _REFERENCE = {"item", "items", "rule", "rules", "section", "sections", "regulati
               "pages", "series", "cusip", "isin", "tel", "telephone", "phone", "fax", "facsimile",
               "suite", "ste", "floor", "box", "file", "version", "number", "numbers", "nos", "step",
               "level", "tier", "class", "route"}
-_YEAR_BEFORE = {"in", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
+_YEAR_BEFORE = {"in", "due", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
                 "late", "mid", "fy", "spring", "summer", "fall", "autumn", "winter", "before", "after"}
 _YEAR_OF = {"act", "quarter", "half", "year", "end", "beginning", "start", "middle", "spring",
             "summer", "fall", "autumn", "winter", "months"}
@@ -248,6 +248,21 @@ def _fraction_words(t: _Tokens, i: int, allow_a: bool = False):
     if not hyphen and den not in ("half", "halves") and not den.endswith("s") and t.word(k + 1) != "of":
         return None
     return Decimal(1 if w == "a" else _DIGIT_WORDS[w]) / Decimal(_DENOMINATORS[den]), k
+
+
+def _cents(t: _Tokens, i: int):
+    """(cents, the token "cents") for 'Fifty Cents' or '25 cents' at token i, or None."""
+    if i >= t.n:
+        return None
+    if t.kind[i] == "w":
+        c = _int_words(t, i)
+    elif t.text[i].isdigit():
+        c = (int(t.text[i]), i)
+    else:
+        return None
+    if c is None or c[0] >= 100 or t.word(c[1] + 1) not in ("cents", "cent"):
+        return None
+    return c[0], c[1] + 1
 
 
 def number_words(text: str) -> int | None:
@@ -513,6 +528,10 @@ class _Lexer:
             return True
         if t.word(i + 1) in _YEAR_AFTER and t.start[i + 1] == t.end[i] + 1:
             return True
+        # "the years ended December 31, 2024 and 2023", "2024, 2023 and 2022"
+        if (p in ("and", "or", "to", "through") or t.is_(i - 1, ",")) and i >= 2:
+            before = t.text[i - 2]
+            return len(before) == 4 and before.isdigit() and 1900 <= int(before) <= 2099
         return False
 
     def _qualifiers(self, first: int):
@@ -578,6 +597,11 @@ class _Lexer:
                 kind = "money"
                 if cents:
                     value = value.scaleb(-2)
+                elif t.word(last + 1) == "and":
+                    # "One Dollar and Fifty Cents", "10 dollars and 25 cents"
+                    c = _cents(t, last + 2)
+                    if c is not None:
+                        value, last = value + Decimal(c[0]).scaleb(-2), c[1]
         first = cur[1] if cur is not None and kind == "money" else i
         if t.start[first] < self.last_end:
             first = i
