@@ -338,3 +338,142 @@ def test_the_1990s_sentence():
         ("Two Dollars ($2.00)", D("2.00"), "money", True),
         ("1933", D("1933"), "year", False),
     ]
+
+
+# --- properties --------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st     # noqa: E402
+from num2words import num2words                               # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=10 ** 15 - 1))
+def test_any_count_with_thousands_separators_reads_back_exactly(n):
+    text = f"the Company sold {n:,} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.kind) == (f"{n:,}", D(n), "count")
+
+
+@given(st.integers(min_value=0, max_value=10 ** 15 - 1))
+def test_any_count_without_separators_reads_back_exactly(n):
+    text = f"the Company sold {n} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value) == (str(n), D(n))
+
+
+scaled_decimals = st.decimals(min_value=0, max_value=10 ** 6, places=6, allow_nan=False, allow_infinity=False)
+
+
+@given(scaled_decimals, st.sampled_from(["", "$", "US$", "C$", "€", "NOK "]))
+def test_a_decimal_in_millions_reads_back_as_whole_units(d, currency):
+    text = f"gross proceeds of {currency}{d} million before fees"
+    fig = only(text)
+    assert written(text, fig) == f"{currency}{d} million"
+    assert fig.value == d * 10 ** 6
+    assert fig.kind == ("money" if currency else "count")
+    assert fig.currency == (currency.strip() or None)
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_numbers_in_words_read_back(n):
+    words = num2words(n)
+    assert number_words(words) == n
+    text = f"the Company issued {words} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.words) == (words, D(n), True)
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+def test_numbers_in_words_with_their_digits_are_one_figure(n):
+    text = f"the Company issued {num2words(n).title()} ({n:,}) shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.words) == (f"{num2words(n).title()} ({n:,})", D(n), True)
+
+
+@given(st.decimals(min_value=0, max_value=10 ** 6, places=5, allow_nan=False, allow_infinity=False),
+       st.integers(min_value=0, max_value=5))
+def test_prices_keep_their_digits(d, places):
+    price = d.quantize(D(10) ** -places)
+    text = f"at a purchase price of ${price} per share"
+    fig = only(text)
+    assert (written(text, fig), str(fig.value), fig.kind) == (f"${price}", str(price), "money")
+
+
+# Text made of the pieces figures and their look-alikes are made of, glued in any order.
+_PIECES = ["1", "0", "25", "2,500,000", "1.5", ".50", ",", ".", "-", "/", "(", ")", "%", "$", "US", "€", " ",
+           "one", "half", "million", "thousand", "hundred", "and", "a", "of", "Item", "Rule", "Section", "No.",
+           "January", "13", "2025", "approximately", "up to", "dollars", "cents", "percent", "½", "M", "mm",
+           "NOK", "Form S-1", "9:00", "a.m.", "1st", "twenty-five", "(2)", "333-275761", "\u2011", "x"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=60))
+def test_figures_never_overlap_and_their_spans_are_the_written_figure(text):
+    found = figures(text)
+    end = 0
+    for f in found:
+        assert end <= f.start < f.end <= len(text)
+        piece = text[f.start:f.end]
+        assert piece == piece.strip() and any(c.isalnum() for c in piece)
+        assert f.value >= 0 and f.kind in ("count", "money", "percent", "fraction", "year")
+        assert (f.currency is not None) == (f.kind == "money")
+        end = f.end
+    for m in dates(text):
+        assert text[m.start:m.end].strip() == text[m.start:m.end]
+
+
+# --- cost stays linear --------------------------------------------------------------------------
+
+import time                                                    # noqa: E402
+
+FACTOR = 25
+REFERENCE = ("On March 3, 2025, the Company sold 1,500,000 shares at $2.00 per share for gross proceeds of "
+             "approximately $3.0 million, and issued warrants to purchase one million (1,000,000) shares. ") * 1600
+
+
+def cost(fn, *args) -> float:
+    """CPU seconds of fn(*args): the best of three, so a pause in the machine is not counted."""
+    best = None
+    for _ in range(3):
+        t = time.process_time()
+        fn(*args)
+        elapsed = time.process_time() - t
+        best = elapsed if best is None else min(best, elapsed)
+    return max(best, 1e-4)
+
+
+# 40,000 characters each: a quadratic step would cost ~10^9 operations here, a linear one milliseconds.
+HOSTILE = {
+    "a run of 1,1,1": "1," * 20_000,
+    "a run of digits": "1" * 40_000,
+    "a run of spaces": "$" + " " * 40_000 + "1",
+    "a run of hyphenated digits": "1-" * 20_000,
+    "a run of slashes": "1/" * 20_000,
+    "a run of points": "1." * 20_000,
+    "a run of dollar signs": "$" * 40_000,
+    "a run of ones in words": "one " * 10_000,
+    "a run of scale words": "million thousand hundred " * 1_600,
+    "a run of word and digit pairs": "two (2) " * 5_000,
+    "a run of references": "Item 1.01, " * 3_600,
+    "a run of month names and days": "January 1, " * 3_600,
+    "a run of dates": "January 1, 2025 " * 2_500,
+    "a run of mixed fractions": "6 3/4% " * 6_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_runs_read_in_linear_time(name):
+    hostile = HOSTILE[name]
+    reference = REFERENCE[:len(hostile)]
+    assert len(reference) >= 0.9 * len(hostile)
+    h, r = cost(figures, hostile), cost(figures, reference)
+    assert h <= FACTOR * r, f"{h:.3f}s on {name}, {r:.4f}s on ordinary text of the same size"
+
+
+def test_a_run_of_malformed_thousands_is_no_figure_at_all():
+    assert figures("1," * 100_000) == []
+    assert figures("1" * 200_000) == []                     # far more digits than any figure
+
+
+def test_a_long_run_of_figures_returns_each_of_them():
+    found = figures("two (2) " * 5_000)
+    assert len(found) == 5_000 and {f.value for f in found} == {D(2)}

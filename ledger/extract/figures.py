@@ -224,6 +224,8 @@ def _int_words(t: _Tokens, i: int):
                 break                              # "one thousand two million": a new number
             total, top, last = total + value * scale, scale, k
             cur = t.next_word(k)
+            if cur is None and t.is_(k + 1, ",") and t.adj(k, k + 1) and k + 2 < t.n and t.kind[k + 2] == "w":
+                cur = k + 2                        # "One Million, Two Hundred Thousand"
             if cur is not None and t.low[cur] == "and":
                 cur = t.next_word(cur)
             continue
