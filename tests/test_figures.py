@@ -56,6 +56,11 @@ DIGITS_AND_SCALES = [
     ("proceeds of SEK 300 million", "SEK 300 million", D("300000000"), "money", "SEK"),
     ("£3.5 million was raised", "£3.5 million", D("3500000"), "money", "£"),
     ("a price of 50 cents per share", "50 cents", D("0.50"), "money", "$"),
+    ("total gross proceeds of CAD $316,000 (the", "CAD $316,000", D("316000"), "money", "CAD"),
+    ("an exercise price of U.S.$1.25 per share", "U.S.$1.25", D("1.25"), "money", "US$"),
+    ("the sum of 10 dollars and 25 cents", "10 dollars and 25 cents", D("10.25"), "money", "$"),
+    ("proceeds of 2,000,000 U.S. dollars", "2,000,000 U.S. dollars", D("2000000"), "money", "US$"),
+    ("proceeds of 2,000,000 Canadian dollars", "2,000,000 Canadian dollars", D("2000000"), "money", "C$"),
 ]
 
 PERCENTS = [
@@ -243,6 +248,7 @@ FRACTIONS = [
     ("1/2 of one warrant", "1/2", D("0.5")),
     ("½ of one warrant", "½", D("0.5")),
     ("¾ of a share", "¾", D("0.75")),
+    ("each representing 1/40th interest in a share", "1/40th", D("0.025")),
 ]
 
 
@@ -296,6 +302,10 @@ NOT_FIGURES = [
     "(1) the Company and (2) the Investors",
     "under § 3(a)(9)",
     "dated 2/13/2025",
+    "Rule 425 under the Securities Act (17 CFR 230.425)",
+    "Contact: Phone: +47 472 38 440, email",
+    "For the six months ended May 31, May 31, 2025"[len("For the six "):],
+    "the Jan. 5 closing",
 ]
 
 
@@ -312,6 +322,7 @@ def test_not_a_figure(text):
     ("the Securities Act of 1933", ["1933"]),
     ("the years ended December 31, 2024 and 2023", ["2023"]),
     ("in January 2025", ["2025"]),
+    ("under the 2024 ATM Program", ["2024"]),
 ])
 def test_a_bare_year_is_a_year_never_a_count(text, years):
     found = [f for f in figures(text) if f.kind != "percent"]

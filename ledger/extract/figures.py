@@ -116,12 +116,14 @@ _REFERENCE = {"item", "items", "rule", "rules", "section", "sections", "regulati
               "appendix", "clause", "clauses", "paragraph", "paragraphs", "part", "chapter", "page",
               "pages", "series", "cusip", "isin", "tel", "telephone", "phone", "fax", "facsimile",
               "suite", "ste", "floor", "box", "file", "version", "number", "numbers", "nos", "step",
-              "level", "tier", "class", "route"}
+              "level", "tier", "class", "route", "cfr", "usc"}
+_PHONE = {"tel", "telephone", "phone", "fax", "facsimile", "mobile"}
 _YEAR_BEFORE = {"in", "due", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
                 "late", "mid", "fy", "spring", "summer", "fall", "autumn", "winter", "before", "after"}
 _YEAR_OF = {"act", "quarter", "half", "year", "end", "beginning", "start", "middle", "spring",
             "summer", "fall", "autumn", "winter", "months"}
-_YEAR_AFTER = {"annual", "equity", "stock", "incentive", "omnibus", "plan", "employee", "special",
+_YEAR_AFTER = {"annual", "equity", "stock", "incentive", "omnibus", "plan", "employee", "special", "atm",
+               "program", "senior", "convertible", "term", "ltip", "esop", "espp",
                "meeting", "notes", "debentures", "bonds", "act", "fiscal", "budget"}
 _STREET = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane",
            "ln", "way", "place", "pl", "plaza", "parkway", "pkwy", "court", "ct", "circle",
@@ -324,6 +326,14 @@ class _Lexer:
             i += 1
         return i + 1
 
+    def _skip_digit_groups(self, j: int) -> int:
+        """Past the space-separated digit groups of a phone number: "472 38 440"."""
+        t = self.t
+        while j < t.n and t.kind[j] == "n" and t.text[j].isdigit() and len(t.text[j]) <= 4 \
+                and t.start[j] == t.end[j - 1] + 1:
+            j = self._skip_glued(j)
+        return j
+
     def _is_reference(self, i: int) -> bool:
         """A number after 'Item', 'Rule', 'Section 4(a)', 'File No.', 'Exhibit', '§', 'CUSIP'."""
         t = self.t
@@ -369,10 +379,25 @@ class _Lexer:
                 return self._skip_glued(i)                      # "Q1", "S1", "CUSIP12345"
             if text[p] in ("-", "\u2010", "\u2011") and t.adj(p - 1, p) and t.kind[p - 1] == "w":
                 return self._skip_glued(i)                      # "S-1", "COVID-19"
-            if text[p] in ("#", "+", "/", ":", "§"):
+            if text[p] == "+":
+                return self._skip_digit_groups(self._skip_glued(i))   # "+47 472 38 440"
+            if text[p] in ("#", "/", ":", "§"):
                 return self._skip_glued(i)
         if self._is_reference(i):
-            return self._reference_run(i)
+            j = self._reference_run(i)
+            q = i - 1
+            while q >= 0 and t.text[q] in (".", ":", "#"):
+                q -= 1
+            return self._skip_digit_groups(j) if t.word(q) in _PHONE else j
+        # The day of a date without its year: "May 31, May 31, 2025", "August 31 and"
+        if len(text[i]) <= 2 and text[i].isdigit() and (t.word(i - 1) in _MONTHS or (
+                t.is_(i - 1, ".") and t.word(i - 2) in _MONTHS and t.adj(i - 2, i - 1))):
+            return self._skip_glued(i)
+        # Citations: "17 CFR 230.425", "15 U.S.C. 78"
+        if t.word(i + 1) in ("cfr", "usc") or (t.word(i + 1) == "u" and t.is_(i + 2, ".")
+                                                and t.word(i + 3) == "s" and t.is_(i + 4, ".")
+                                                and t.word(i + 5) == "c"):
+            return i + 1
         n = i + 1
         if t.adj(i, n):
             x = text[n]
@@ -442,6 +467,8 @@ class _Lexer:
                             and (len(t.text[q]) > 1 or t.adj(q, p)) \
                             and not (t.adj(q - 1, q) and t.kind[q - 1] != "s"):
                         return t.text[q].upper() + "$", q
+                    if t.kind[q] == "w" and t.text[q] in _ISO:
+                        return t.text[q], q                 # "CAD $316,000", "USD $5"
                     # "U.S.$" and "U.S. $"
                     if t.text[q] == "." and t.word(q - 1) == "s" and t.is_(q - 2, ".") \
                             and t.word(q - 3) == "u" and t.adj(q - 1, q) and t.adj(q - 2, q - 1) \
@@ -491,7 +518,10 @@ class _Lexer:
             frac = self._slash(i)
             if frac is None:
                 return None
-            return frac, i + 2, False, True
+            last = i + 2
+            if t.word(last + 1) in ("th", "ths") and t.adj(last, last + 1):
+                last += 1                                   # "1/40th"
+            return frac, last, False, True
         if whole and n + 1 < t.n:
             m = None
             if t.kind[n] == "n" and t.start[n] == t.end[i] + 1:
