@@ -61,6 +61,7 @@ DIGITS_AND_SCALES = [
     ("the sum of 10 dollars and 25 cents", "10 dollars and 25 cents", D("10.25"), "money", "$"),
     ("proceeds of 2,000,000 U.S. dollars", "2,000,000 U.S. dollars", D("2000000"), "money", "US$"),
     ("proceeds of 2,000,000 Canadian dollars", "2,000,000 Canadian dollars", D("2000000"), "money", "C$"),
+    ("a royalty reduced by AU$10/oz of gold", "AU$10", D("10"), "money", "AU$"),
 ]
 
 PERCENTS = [
@@ -306,6 +307,8 @@ NOT_FIGURES = [
     "Contact: Phone: +47 472 38 440, email",
     "For the six months ended May 31, May 31, 2025"[len("For the six "):],
     "the Jan. 5 closing",
+    "under IFRS 18, ASC 718 and Topic 606",
+    "24/7 support",
 ]
 
 
@@ -323,6 +326,8 @@ def test_not_a_figure(text):
     ("the years ended December 31, 2024 and 2023", ["2023"]),
     ("in January 2025", ["2025"]),
     ("under the 2024 ATM Program", ["2024"]),
+    ("Copyright (c) 2025 Newswire", ["2025"]),
+    ("the Financial Services and Markets Act 2000", ["2000"]),
 ])
 def test_a_bare_year_is_a_year_never_a_count(text, years):
     found = [f for f in figures(text) if f.kind != "percent"]

@@ -116,9 +116,10 @@ _REFERENCE = {"item", "items", "rule", "rules", "section", "sections", "regulati
               "appendix", "clause", "clauses", "paragraph", "paragraphs", "part", "chapter", "page",
               "pages", "series", "cusip", "isin", "tel", "telephone", "phone", "fax", "facsimile",
               "suite", "ste", "floor", "box", "file", "version", "number", "numbers", "nos", "step",
-              "level", "tier", "class", "route", "cfr", "usc"}
+              "level", "tier", "class", "route", "cfr", "usc",
+              "ifrs", "ias", "ifric", "asc", "asu", "topic", "sfas", "fas"}
 _PHONE = {"tel", "telephone", "phone", "fax", "facsimile", "mobile"}
-_YEAR_BEFORE = {"in", "due", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
+_YEAR_BEFORE = {"in", "due", "by", "act", "copyright", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
                 "late", "mid", "fy", "spring", "summer", "fall", "autumn", "winter", "before", "after"}
 _YEAR_OF = {"act", "quarter", "half", "year", "end", "beginning", "start", "middle", "spring",
             "summer", "fall", "autumn", "winter", "months"}
@@ -420,9 +421,9 @@ class _Lexer:
             elif x == "(" and n + 2 < t.n and t.kind[n + 1] != "s" and t.is_(n + 2, ")") \
                     and len(t.text[n + 1]) <= 4:
                 return self._skip_glued(i)                      # "506(b)", "4(a)(2)"
-            elif x == "/" and not (n + 1 < t.n and t.kind[n + 1] == "n" and t.adj(n, n + 1)
-                                   and not (t.is_(n + 2, "/") and t.adj(n + 1, n + 2))):
-                return self._skip_glued(i)                      # "2/13/2025", "and/or"
+            elif x == "/" and n + 1 < t.n and t.kind[n + 1] == "n" and t.adj(n, n + 1) \
+                    and t.is_(n + 2, "/") and t.adj(n + 1, n + 2):
+                return self._skip_glued(i)                      # "2/13/2025" ("$10/oz" is a price)
         tok = text[i]
         # Times: "9 a.m.", "5 p.m."
         if t.word(n) in ("a", "p") and t.is_(n + 1, ".") and t.word(n + 2) == "m":
@@ -514,7 +515,7 @@ class _Lexer:
         if n < t.n and t.adj(i, n) and t.text[n] in _VULGAR and whole:
             a, b = _VULGAR[t.text[n]]
             return value + Decimal(a) / Decimal(b), n, False, False
-        if t.is_(n, "/") and t.adj(i, n) and whole:
+        if t.is_(n, "/") and t.adj(i, n) and whole and n + 1 < t.n and t.kind[n + 1] == "n":
             frac = self._slash(i)
             if frac is None:
                 return None
@@ -554,8 +555,10 @@ class _Lexer:
         if not (len(tok) == 4 and tok.isdigit() and 1900 <= int(tok) <= 2099):
             return False
         p = t.word(i - 1)
-        if p in _YEAR_BEFORE or p in _MONTHS:
+        if p in _YEAR_BEFORE or p in _MONTHS or t.is_(i - 1, "©"):
             return True
+        if t.is_(i - 1, ")") and t.word(i - 2) == "c" and t.is_(i - 3, "("):
+            return True                                     # "Copyright (c) 2025"
         if p == "of" and t.word(i - 2) in _YEAR_OF:
             return True
         if t.word(i + 1) in _YEAR_AFTER and t.start[i + 1] == t.end[i] + 1:
