@@ -79,10 +79,10 @@ def dates(text: str) -> list[DateMention]:
 
 # --- tokens ------------------------------------------------------------------------------------
 
-# num: digits with well-formed thousands groups and a decimal part, or ".50" (not after a word or
+# num: ASCII digits with well-formed thousands groups and a decimal part, or ".50" (not after a word or
 # a point, so "1.2.3" is not read as "1.2" and ".3"). word: letters. sym: any other character.
 _TOKEN = re.compile(
-    r"(?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++)?+|(?<![\w.])\.\d++)"
+    r"(?P<num>[0-9]++(?:,[0-9]{3}(?![0-9]))*+(?:\.[0-9]++)?+|(?<![\w.])\.[0-9]++)"
     r"|(?P<svulgar>[\u00bc-\u00be\u2150-\u215e])"   # "½" is alphanumeric to \w: read it first
     r"|(?P<word>[^\W\d_]++)"
     r"|(?P<sym>\S)")
