@@ -56,6 +56,12 @@ DIGITS_AND_SCALES = [
     ("proceeds of SEK 300 million", "SEK 300 million", D("300000000"), "money", "SEK"),
     ("£3.5 million was raised", "£3.5 million", D("3500000"), "money", "£"),
     ("a price of 50 cents per share", "50 cents", D("0.50"), "money", "$"),
+    ("total gross proceeds of CAD $316,000 (the", "CAD $316,000", D("316000"), "money", "CAD"),
+    ("an exercise price of U.S.$1.25 per share", "U.S.$1.25", D("1.25"), "money", "US$"),
+    ("the sum of 10 dollars and 25 cents", "10 dollars and 25 cents", D("10.25"), "money", "$"),
+    ("proceeds of 2,000,000 U.S. dollars", "2,000,000 U.S. dollars", D("2000000"), "money", "US$"),
+    ("proceeds of 2,000,000 Canadian dollars", "2,000,000 Canadian dollars", D("2000000"), "money", "C$"),
+    ("a royalty reduced by AU$10/oz of gold", "AU$10", D("10"), "money", "AU$"),
 ]
 
 PERCENTS = [
@@ -149,3 +155,341 @@ def test_dates_in_a_sentence_with_figures():
     text = "On February 13, 2025, the Company sold 1,000,000 shares at $2.00 per share."
     assert dates(text) == [DateMention(3, 20, date(2025, 2, 13))]
     assert [written(text, f) for f in figures(text)] == ["1,000,000", "$2.00"]
+
+
+# --- numbers in words, and words with their digits ---------------------------------------------
+
+WORDS = [
+    ("the Company shall issue one million shares", "one million", D("1000000"), "count", None),
+    ("two million five hundred thousand shares", "two million five hundred thousand", D("2500000"), "count", None),
+    ("the sum of fifty thousand dollars in cash", "fifty thousand dollars", D("50000"), "money", "$"),
+    ("within five business days", "five", D("5"), "count", None),
+    ("twenty-five investors", "twenty-five", D("25"), "count", None),
+    ("one hundred accredited investors", "one hundred", D("100"), "count", None),
+    ("raised a million dollars", "a million dollars", D("1000000"), "money", "$"),
+    ("ONE HUNDRED TWENTY THOUSAND SHARES", "ONE HUNDRED TWENTY THOUSAND", D("120000"), "count", None),
+    ("Twelve Hundred Thousand shares", "Twelve Hundred Thousand", D("1200000"), "count", None),
+    ("one hundred and fifty shares", "one hundred and fifty", D("150"), "count", None),
+    ("at One Dollar and Fifty Cents per share", "One Dollar and Fifty Cents", D("1.50"), "money", "$"),
+    ("at six percent per annum", "six percent", D("6"), "percent", None),
+    ("at one and one-half percent per month", "one and one-half percent", D("1.5"), "percent", None),
+    ("a term of one and a half years", "one and a half", D("1.5"), "count", None),
+]
+
+
+@pytest.mark.parametrize("text, form, value, kind, currency", WORDS)
+def test_numbers_in_words(text, form, value, kind, currency):
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.kind, fig.currency, fig.words) == (form, value, kind, currency, True)
+
+
+def test_a_is_a_number_only_before_a_scale_word():
+    assert figures("a placement agent and a third party") == []
+    assert written("a hundred shares", only("a hundred shares")) == "a hundred"
+
+
+@pytest.mark.parametrize("words, value", [
+    ("two million five hundred thousand", 2500000), ("thirty-six", 36), ("one hundred twenty thousand", 120000),
+    ("Nine Hundred Ninety-Nine Million Nine Hundred Ninety-Nine Thousand Nine Hundred Ninety-Nine", 999999999),
+    ("a million", 1000000), ("twelve hundred", 1200), ("zero", 0), ("one thousand and one", 1001),
+    ("five five", None), ("million", None), ("", None), ("one thousand two million", None),
+    ("two shares", None), ("one-half", None), ("2,500", None),
+])
+def test_number_words_reads_a_whole_number_or_nothing(words, value):
+    assert number_words(words) == value
+
+
+PAIRS = [
+    # 1990s law-firm prose
+    ("issued One Million Two Hundred Thousand (1,200,000) shares of Common Stock",
+     "One Million Two Hundred Thousand (1,200,000)", D("1200000"), "count", None),
+    ("the Company shall issue one million (1,000,000) shares", "one million (1,000,000)", D("1000000"), "count", None),
+    ("the sum of fifty thousand dollars ($50,000) in cash", "fifty thousand dollars ($50,000)", D("50000"), "money", "$"),
+    ("the sum of Twenty-Five Thousand Dollars ($25,000)", "Twenty-Five Thousand Dollars ($25,000)", D("25000"), "money", "$"),
+    ("exercisable for a period of two (2) years", "two (2)", D("2"), "count", None),
+    ("the sum of ($50,000) fifty thousand dollars", "($50,000) fifty thousand dollars", D("50000"), "money", "$"),
+    ("within 10 (ten) business days", "10 (ten)", D("10"), "count", None),
+    ("interest at six percent (6%) per annum", "six percent (6%)", D("6"), "percent", None),
+    ("at One Dollar and Fifty Cents ($1.50) per share", "One Dollar and Fifty Cents ($1.50)", D("1.50"), "money", "$"),
+    ("six and three-quarters percent (6 3/4%) Notes", "six and three-quarters percent (6 3/4%)", D("6.75"), "percent", None),
+    ("one-half (1/2) warrant for each share", "one-half (1/2)", D("0.5"), "fraction", None),
+    ("Five Hundred Thousand (500,000) shares at an exercise price", "Five Hundred Thousand (500,000)",
+     D("500000"), "count", None),
+]
+
+
+@pytest.mark.parametrize("text, form, value, kind, currency", PAIRS)
+def test_words_with_their_digits_are_one_figure_valued_by_the_digits(text, form, value, kind, currency):
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.kind, fig.currency, fig.words) == (form, value, kind, currency, True)
+    assert str(fig.value) == str(value)
+
+
+def test_words_and_digits_that_disagree_are_not_merged():
+    text = "one million (1,100,000) shares"
+    found = figures(text)
+    assert [(written(text, f), f.value, f.words) for f in found] == [
+        ("one million", D("1000000"), True), ("1,100,000", D("1100000"), False)]
+
+
+def test_parenthesised_digits_without_words_are_a_plain_count():
+    text = "Net loss (1,234) (5,678)"
+    assert [(written(text, f), f.value, f.kind) for f in figures(text)] == [
+        ("1,234", D("1234"), "count"), ("5,678", D("5678"), "count")]
+
+
+FRACTIONS = [
+    ("one-half of one share", "one-half", D("0.5")),
+    ("one half of a warrant", "one half", D("0.5")),
+    ("one-third of the shares", "one-third", D(1) / D(3)),
+    ("one third of the shares", "one third", D(1) / D(3)),
+    ("three-quarters of a share", "three-quarters", D("0.75")),
+    ("two thirds of the holders", "two thirds", D(2) / D(3)),
+    ("one-tenth of one share", "one-tenth", D("0.1")),
+    ("1/2 of one warrant", "1/2", D("0.5")),
+    ("½ of one warrant", "½", D("0.5")),
+    ("¾ of a share", "¾", D("0.75")),
+    ("each representing 1/40th interest in a share", "1/40th", D("0.025")),
+]
+
+
+@pytest.mark.parametrize("text, form, value", FRACTIONS)
+def test_fractions(text, form, value):
+    found = figures(text)
+    fig = found[0]
+    assert (written(text, fig), fig.value, fig.kind) == (form, value, "fraction")
+    assert [f.value for f in found[1:]] in ([], [D(1)])          # "... of one share"
+
+
+def test_a_unit_of_one_share_and_one_half_of_one_warrant():
+    text = "each Unit consisting of one share of Common Stock and one-half of one Warrant, at $6.00 per Unit"
+    assert [(written(text, f), f.value, f.kind) for f in figures(text)] == [
+        ("one", D(1), "count"), ("one-half", D("0.5"), "fraction"), ("one", D(1), "count"),
+        ("$6.00", D("6.00"), "money")]
+
+
+def test_mixed_numbers_in_prices():
+    text = "at $6 3/4 per share, and later at $12-1/2 per share"
+    assert [(written(text, f), f.value) for f in figures(text)] == [("$6 3/4", D("6.75")), ("$12-1/2", D("12.5"))]
+
+
+# --- what is not a figure ----------------------------------------------------------------------
+
+NOT_FIGURES = [
+    "Item 3.02 Unregistered Sales of Equity Securities",
+    "Items 1.01, 3.02 and 9.01",
+    "in reliance on Rule 506(b) of Regulation D",
+    "exempt under Section 4(a)(2) of the Securities Act",
+    "Regulation S-K Item 601(b)(10)",
+    "Registration Statement (File No. 333-275761)",
+    "Commission File Number: 001-12345",
+    "IRS Employer Identification No. 12-3456789",
+    "CUSIP No. 12345X109",
+    "(212) 555-1234",
+    "Tel: 212-555-1234",
+    "New York, NY 10022",
+    "Boston, Massachusetts 02110",
+    "1345 Avenue of the Americas",
+    "on Form S-1 and Form 8-K and Form 10-K and Form 20-F",
+    "Exhibit 99.1 and Exhibits 4.1, 10.1 and 99.1",
+    "Series A Preferred Stock",
+    "(Nasdaq: ABCD) (NYSE American: XYZ)",
+    "at 9:00 a.m. and 4 p.m. and 10:30 AM",
+    "the 1st, 2nd, 3rd and 21st closings",
+    "the COVID-19 pandemic",
+    "version 1.2.3",
+    "Section 5.1 of the Purchase Agreement",
+    "Rule 144 and Rule 144A",
+    "(1) the Company and (2) the Investors",
+    "under § 3(a)(9)",
+    "dated 2/13/2025",
+    "Rule 425 under the Securities Act (17 CFR 230.425)",
+    "Contact: Phone: +47 472 38 440, email",
+    "For the six months ended May 31, May 31, 2025"[len("For the six "):],
+    "the Jan. 5 closing",
+    "under IFRS 18, ASC 718 and Topic 606",
+    "24/7 support",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FIGURES)
+def test_not_a_figure(text):
+    assert figures(text) == [], [text[f.start:f.end] for f in figures(text)]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("in 2024 the Company", ["2024"]),
+    ("for fiscal 2025", ["2025"]),
+    ("8% Notes due 2027", ["2027"]),
+    ("the 2019 Equity Incentive Plan", ["2019"]),
+    ("the Securities Act of 1933", ["1933"]),
+    ("the years ended December 31, 2024 and 2023", ["2023"]),
+    ("in January 2025", ["2025"]),
+    ("under the 2024 ATM Program", ["2024"]),
+    ("Copyright (c) 2025 Newswire", ["2025"]),
+    ("the Financial Services and Markets Act 2000", ["2000"]),
+])
+def test_a_bare_year_is_a_year_never_a_count(text, years):
+    found = [f for f in figures(text) if f.kind != "percent"]
+    assert [(written(text, f), f.kind) for f in found] == [(y, "year") for y in years]
+
+
+def test_a_four_digit_count_is_still_a_count():
+    text = "the Company issued 2000 shares"
+    assert (written(text, only(text)), only(text).kind) == ("2000", "count")
+
+
+def test_an_item_number_and_a_figure_in_one_sentence():
+    text = "Item 3.02. On March 3, 2025, the Company sold 1,500,000 shares under Rule 506(b) for $3,000,000."
+    assert [(written(text, f), f.value) for f in figures(text)] == [("1,500,000", D("1500000")), ("$3,000,000", D("3000000"))]
+
+
+def test_the_1990s_sentence():
+    text = ("On January 29, 1999, the Company issued One Million Two Hundred Thousand (1,200,000) shares of its "
+            "Common Stock, $.001 par value, at a price of Two Dollars ($2.00) per share, pursuant to Section 4(2) "
+            "of the Securities Act of 1933, as amended.")
+    assert [(written(text, f), f.value, f.kind, f.words) for f in figures(text)] == [
+        ("One Million Two Hundred Thousand (1,200,000)", D("1200000"), "count", True),
+        ("$.001", D("0.001"), "money", False),
+        ("Two Dollars ($2.00)", D("2.00"), "money", True),
+        ("1933", D("1933"), "year", False),
+    ]
+
+
+# --- properties --------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st     # noqa: E402
+from num2words import num2words                               # noqa: E402
+
+
+@given(st.integers(min_value=0, max_value=10 ** 15 - 1))
+def test_any_count_with_thousands_separators_reads_back_exactly(n):
+    text = f"the Company sold {n:,} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.kind) == (f"{n:,}", D(n), "count")
+
+
+@given(st.integers(min_value=0, max_value=10 ** 15 - 1))
+def test_any_count_without_separators_reads_back_exactly(n):
+    text = f"the Company sold {n} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value) == (str(n), D(n))
+
+
+scaled_decimals = st.decimals(min_value=0, max_value=10 ** 6, places=6, allow_nan=False, allow_infinity=False)
+
+
+@given(scaled_decimals, st.sampled_from(["", "$", "US$", "C$", "€", "NOK "]))
+def test_a_decimal_in_millions_reads_back_as_whole_units(d, currency):
+    text = f"gross proceeds of {currency}{d} million before fees"
+    fig = only(text)
+    assert written(text, fig) == f"{currency}{d} million"
+    assert fig.value == d * 10 ** 6
+    assert fig.kind == ("money" if currency else "count")
+    assert fig.currency == (currency.strip() or None)
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_numbers_in_words_read_back(n):
+    words = num2words(n)
+    assert number_words(words) == n
+    text = f"the Company issued {words} shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.words) == (words, D(n), True)
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+def test_numbers_in_words_with_their_digits_are_one_figure(n):
+    text = f"the Company issued {num2words(n).title()} ({n:,}) shares"
+    fig = only(text)
+    assert (written(text, fig), fig.value, fig.words) == (f"{num2words(n).title()} ({n:,})", D(n), True)
+
+
+@given(st.decimals(min_value=0, max_value=10 ** 6, places=5, allow_nan=False, allow_infinity=False),
+       st.integers(min_value=0, max_value=5))
+def test_prices_keep_their_digits(d, places):
+    price = d.quantize(D(10) ** -places)
+    text = f"at a purchase price of ${price} per share"
+    fig = only(text)
+    assert (written(text, fig), str(fig.value), fig.kind) == (f"${price}", str(price), "money")
+
+
+# Text made of the pieces figures and their look-alikes are made of, glued in any order.
+_PIECES = ["1", "0", "25", "2,500,000", "1.5", ".50", ",", ".", "-", "/", "(", ")", "%", "$", "US", "€", " ",
+           "one", "half", "million", "thousand", "hundred", "and", "a", "of", "Item", "Rule", "Section", "No.",
+           "January", "13", "2025", "approximately", "up to", "dollars", "cents", "percent", "½", "M", "mm",
+           "NOK", "Form S-1", "9:00", "a.m.", "1st", "twenty-five", "(2)", "333-275761", "\u2011", "x"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=60))
+def test_figures_never_overlap_and_their_spans_are_the_written_figure(text):
+    found = figures(text)
+    end = 0
+    for f in found:
+        assert end <= f.start < f.end <= len(text)
+        piece = text[f.start:f.end]
+        assert piece == piece.strip() and any(c.isalnum() for c in piece)
+        assert f.value >= 0 and f.kind in ("count", "money", "percent", "fraction", "year")
+        assert (f.currency is not None) == (f.kind == "money")
+        end = f.end
+    for m in dates(text):
+        assert text[m.start:m.end].strip() == text[m.start:m.end]
+
+
+# --- cost stays linear --------------------------------------------------------------------------
+
+import time                                                    # noqa: E402
+
+FACTOR = 25
+REFERENCE = ("On March 3, 2025, the Company sold 1,500,000 shares at $2.00 per share for gross proceeds of "
+             "approximately $3.0 million, and issued warrants to purchase one million (1,000,000) shares. ") * 1600
+
+
+def cost(fn, *args) -> float:
+    """CPU seconds of fn(*args): the best of three, so a pause in the machine is not counted."""
+    best = None
+    for _ in range(3):
+        t = time.process_time()
+        fn(*args)
+        elapsed = time.process_time() - t
+        best = elapsed if best is None else min(best, elapsed)
+    return max(best, 1e-4)
+
+
+# 40,000 characters each: a quadratic step would cost ~10^9 operations here, a linear one milliseconds.
+HOSTILE = {
+    "a run of 1,1,1": "1," * 20_000,
+    "a run of digits": "1" * 40_000,
+    "a run of spaces": "$" + " " * 40_000 + "1",
+    "a run of hyphenated digits": "1-" * 20_000,
+    "a run of slashes": "1/" * 20_000,
+    "a run of points": "1." * 20_000,
+    "a run of dollar signs": "$" * 40_000,
+    "a run of ones in words": "one " * 10_000,
+    "a run of scale words": "million thousand hundred " * 1_600,
+    "a run of word and digit pairs": "two (2) " * 5_000,
+    "a run of references": "Item 1.01, " * 3_600,
+    "a run of month names and days": "January 1, " * 3_600,
+    "a run of dates": "January 1, 2025 " * 2_500,
+    "a run of mixed fractions": "6 3/4% " * 6_000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_runs_read_in_linear_time(name):
+    hostile = HOSTILE[name]
+    reference = REFERENCE[:len(hostile)]
+    assert len(reference) >= 0.9 * len(hostile)
+    h, r = cost(figures, hostile), cost(figures, reference)
+    assert h <= FACTOR * r, f"{h:.3f}s on {name}, {r:.4f}s on ordinary text of the same size"
+
+
+def test_a_run_of_malformed_thousands_is_no_figure_at_all():
+    assert figures("1," * 100_000) == []
+    assert figures("1" * 200_000) == []                     # far more digits than any figure
+
+
+def test_a_long_run_of_figures_returns_each_of_them():
+    found = figures("two (2) " * 5_000)
+    assert len(found) == 5_000 and {f.value for f in found} == {D(2)}

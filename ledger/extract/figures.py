@@ -79,10 +79,10 @@ def dates(text: str) -> list[DateMention]:
 
 # --- tokens ------------------------------------------------------------------------------------
 
-# num: digits with well-formed thousands groups and a decimal part, or ".50" (not after a word or
+# num: ASCII digits with well-formed thousands groups and a decimal part, or ".50" (not after a word or
 # a point, so "1.2.3" is not read as "1.2" and ".3"). word: letters. sym: any other character.
 _TOKEN = re.compile(
-    r"(?P<num>\d++(?:,\d{3}(?!\d))*+(?:\.\d++)?+|(?<![\w.])\.\d++)"
+    r"(?P<num>[0-9]++(?:,[0-9]{3}(?![0-9]))*+(?:\.[0-9]++)?+|(?<![\w.])\.[0-9]++)"
     r"|(?P<svulgar>[\u00bc-\u00be\u2150-\u215e])"   # "½" is alphanumeric to \w: read it first
     r"|(?P<word>[^\W\d_]++)"
     r"|(?P<sym>\S)")
@@ -116,12 +116,15 @@ _REFERENCE = {"item", "items", "rule", "rules", "section", "sections", "regulati
               "appendix", "clause", "clauses", "paragraph", "paragraphs", "part", "chapter", "page",
               "pages", "series", "cusip", "isin", "tel", "telephone", "phone", "fax", "facsimile",
               "suite", "ste", "floor", "box", "file", "version", "number", "numbers", "nos", "step",
-              "level", "tier", "class", "route"}
-_YEAR_BEFORE = {"in", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
+              "level", "tier", "class", "route", "cfr", "usc",
+              "ifrs", "ias", "ifric", "asc", "asu", "topic", "sfas", "fas"}
+_PHONE = {"tel", "telephone", "phone", "fax", "facsimile", "mobile"}
+_YEAR_BEFORE = {"in", "due", "by", "act", "copyright", "fiscal", "year", "since", "during", "until", "through", "calendar", "early",
                 "late", "mid", "fy", "spring", "summer", "fall", "autumn", "winter", "before", "after"}
 _YEAR_OF = {"act", "quarter", "half", "year", "end", "beginning", "start", "middle", "spring",
             "summer", "fall", "autumn", "winter", "months"}
-_YEAR_AFTER = {"annual", "equity", "stock", "incentive", "omnibus", "plan", "employee", "special",
+_YEAR_AFTER = {"annual", "equity", "stock", "incentive", "omnibus", "plan", "employee", "special", "atm",
+               "program", "senior", "convertible", "term", "ltip", "esop", "espp",
                "meeting", "notes", "debentures", "bonds", "act", "fiscal", "budget"}
 _STREET = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane",
            "ln", "way", "place", "pl", "plaza", "parkway", "pkwy", "court", "ct", "circle",
@@ -224,6 +227,8 @@ def _int_words(t: _Tokens, i: int):
                 break                              # "one thousand two million": a new number
             total, top, last = total + value * scale, scale, k
             cur = t.next_word(k)
+            if cur is None and t.is_(k + 1, ",") and t.adj(k, k + 1) and k + 2 < t.n and t.kind[k + 2] == "w":
+                cur = k + 2                        # "One Million, Two Hundred Thousand"
             if cur is not None and t.low[cur] == "and":
                 cur = t.next_word(cur)
             continue
@@ -248,6 +253,21 @@ def _fraction_words(t: _Tokens, i: int, allow_a: bool = False):
     if not hyphen and den not in ("half", "halves") and not den.endswith("s") and t.word(k + 1) != "of":
         return None
     return Decimal(1 if w == "a" else _DIGIT_WORDS[w]) / Decimal(_DENOMINATORS[den]), k
+
+
+def _cents(t: _Tokens, i: int):
+    """(cents, the token "cents") for 'Fifty Cents' or '25 cents' at token i, or None."""
+    if i >= t.n:
+        return None
+    if t.kind[i] == "w":
+        c = _int_words(t, i)
+    elif t.text[i].isdigit():
+        c = (int(t.text[i]), i)
+    else:
+        return None
+    if c is None or c[0] >= 100 or t.word(c[1] + 1) not in ("cents", "cent"):
+        return None
+    return c[0], c[1] + 1
 
 
 def number_words(text: str) -> int | None:
@@ -307,6 +327,14 @@ class _Lexer:
             i += 1
         return i + 1
 
+    def _skip_digit_groups(self, j: int) -> int:
+        """Past the space-separated digit groups of a phone number: "472 38 440"."""
+        t = self.t
+        while j < t.n and t.kind[j] == "n" and t.text[j].isdigit() and len(t.text[j]) <= 4 \
+                and t.start[j] == t.end[j - 1] + 1:
+            j = self._skip_glued(j)
+        return j
+
     def _is_reference(self, i: int) -> bool:
         """A number after 'Item', 'Rule', 'Section 4(a)', 'File No.', 'Exhibit', '§', 'CUSIP'."""
         t = self.t
@@ -352,10 +380,25 @@ class _Lexer:
                 return self._skip_glued(i)                      # "Q1", "S1", "CUSIP12345"
             if text[p] in ("-", "\u2010", "\u2011") and t.adj(p - 1, p) and t.kind[p - 1] == "w":
                 return self._skip_glued(i)                      # "S-1", "COVID-19"
-            if text[p] in ("#", "+", "/", ":", "§"):
+            if text[p] == "+":
+                return self._skip_digit_groups(self._skip_glued(i))   # "+47 472 38 440"
+            if text[p] in ("#", "/", ":", "§"):
                 return self._skip_glued(i)
         if self._is_reference(i):
-            return self._reference_run(i)
+            j = self._reference_run(i)
+            q = i - 1
+            while q >= 0 and t.text[q] in (".", ":", "#"):
+                q -= 1
+            return self._skip_digit_groups(j) if t.word(q) in _PHONE else j
+        # The day of a date without its year: "May 31, May 31, 2025", "August 31 and"
+        if len(text[i]) <= 2 and text[i].isdigit() and (t.word(i - 1) in _MONTHS or (
+                t.is_(i - 1, ".") and t.word(i - 2) in _MONTHS and t.adj(i - 2, i - 1))):
+            return self._skip_glued(i)
+        # Citations: "17 CFR 230.425", "15 U.S.C. 78"
+        if t.word(i + 1) in ("cfr", "usc") or (t.word(i + 1) == "u" and t.is_(i + 2, ".")
+                                                and t.word(i + 3) == "s" and t.is_(i + 4, ".")
+                                                and t.word(i + 5) == "c"):
+            return i + 1
         n = i + 1
         if t.adj(i, n):
             x = text[n]
@@ -378,9 +421,9 @@ class _Lexer:
             elif x == "(" and n + 2 < t.n and t.kind[n + 1] != "s" and t.is_(n + 2, ")") \
                     and len(t.text[n + 1]) <= 4:
                 return self._skip_glued(i)                      # "506(b)", "4(a)(2)"
-            elif x == "/" and not (n + 1 < t.n and t.kind[n + 1] == "n" and t.adj(n, n + 1)
-                                   and not (t.is_(n + 2, "/") and t.adj(n + 1, n + 2))):
-                return self._skip_glued(i)                      # "2/13/2025", "and/or"
+            elif x == "/" and n + 1 < t.n and t.kind[n + 1] == "n" and t.adj(n, n + 1) \
+                    and t.is_(n + 2, "/") and t.adj(n + 1, n + 2):
+                return self._skip_glued(i)                      # "2/13/2025" ("$10/oz" is a price)
         tok = text[i]
         # Times: "9 a.m.", "5 p.m."
         if t.word(n) in ("a", "p") and t.is_(n + 1, ".") and t.word(n + 2) == "m":
@@ -425,6 +468,8 @@ class _Lexer:
                             and (len(t.text[q]) > 1 or t.adj(q, p)) \
                             and not (t.adj(q - 1, q) and t.kind[q - 1] != "s"):
                         return t.text[q].upper() + "$", q
+                    if t.kind[q] == "w" and t.text[q] in _ISO:
+                        return t.text[q], q                 # "CAD $316,000", "USD $5"
                     # "U.S.$" and "U.S. $"
                     if t.text[q] == "." and t.word(q - 1) == "s" and t.is_(q - 2, ".") \
                             and t.word(q - 3) == "u" and t.adj(q - 1, q) and t.adj(q - 2, q - 1) \
@@ -470,11 +515,14 @@ class _Lexer:
         if n < t.n and t.adj(i, n) and t.text[n] in _VULGAR and whole:
             a, b = _VULGAR[t.text[n]]
             return value + Decimal(a) / Decimal(b), n, False, False
-        if t.is_(n, "/") and t.adj(i, n) and whole:
+        if t.is_(n, "/") and t.adj(i, n) and whole and n + 1 < t.n and t.kind[n + 1] == "n":
             frac = self._slash(i)
             if frac is None:
                 return None
-            return frac, i + 2, False, True
+            last = i + 2
+            if t.word(last + 1) in ("th", "ths") and t.adj(last, last + 1):
+                last += 1                                   # "1/40th"
+            return frac, last, False, True
         if whole and n + 1 < t.n:
             m = None
             if t.kind[n] == "n" and t.start[n] == t.end[i] + 1:
@@ -507,12 +555,18 @@ class _Lexer:
         if not (len(tok) == 4 and tok.isdigit() and 1900 <= int(tok) <= 2099):
             return False
         p = t.word(i - 1)
-        if p in _YEAR_BEFORE or p in _MONTHS:
+        if p in _YEAR_BEFORE or p in _MONTHS or t.is_(i - 1, "©"):
             return True
+        if t.is_(i - 1, ")") and t.word(i - 2) == "c" and t.is_(i - 3, "("):
+            return True                                     # "Copyright (c) 2025"
         if p == "of" and t.word(i - 2) in _YEAR_OF:
             return True
         if t.word(i + 1) in _YEAR_AFTER and t.start[i + 1] == t.end[i] + 1:
             return True
+        # "the years ended December 31, 2024 and 2023", "2024, 2023 and 2022"
+        if (p in ("and", "or", "to", "through") or t.is_(i - 1, ",")) and i >= 2:
+            before = t.text[i - 2]
+            return len(before) == 4 and before.isdigit() and 1900 <= int(before) <= 2099
         return False
 
     def _qualifiers(self, first: int):
@@ -578,6 +632,11 @@ class _Lexer:
                 kind = "money"
                 if cents:
                     value = value.scaleb(-2)
+                elif t.word(last + 1) == "and":
+                    # "One Dollar and Fifty Cents", "10 dollars and 25 cents"
+                    c = _cents(t, last + 2)
+                    if c is not None:
+                        value, last = value + Decimal(c[0]).scaleb(-2), c[1]
         first = cur[1] if cur is not None and kind == "money" else i
         if t.start[first] < self.last_end:
             first = i
