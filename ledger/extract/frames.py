@@ -40,8 +40,9 @@ NOT_SOLD_BEFORE = re.compile(
     r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
     r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+|"
     r"\b(?:has|have)\s+been\s+allocated|\bshare\s+capital\b[^.;$]{0,80}|\bincrease\w*\b[^.;$]{0,60}\b(?:from|to)|"
-    r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)|\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding)"
+    r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding)"
     r"[^.;$]{0,25}$", re.I)
+NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
     r"(?:to\s+be\s+)?(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing)|by\s+(?:the\s+|certain\s+)?selling\s+"
@@ -279,7 +280,7 @@ def _is_sale(text: str, sec: Security, floor: int, hi: int | None = None) -> boo
     hi = len(text) if hi is None else hi
     lo = _clause_start(text, sec.start, floor)
     before = text[lo:sec.start]
-    if NOT_SOLD_BEFORE.search(text[max(lo, sec.start - 120):sec.start]):
+    if NOT_SOLD_BEFORE.search(text[max(lo, sec.start - 120):sec.start]) or NAMED_NUMBER.search(text, max(0, sec.start - 12), sec.start):
         return False
     if NOT_SOLD_AFTER.match(text, sec.end, hi):
         return False
