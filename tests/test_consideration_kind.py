@@ -117,11 +117,11 @@ def test_the_extractor_and_the_upcaster_give_the_same_kind_for_the_same_filing(f
     assert upcast == fresh == ["cash"] * 6
 
 
-def test_the_extractor_does_not_call_shares_issued_in_a_merger_cash():
+def test_the_extractor_reads_shares_issued_in_a_merger_as_acquisition_consideration():
     events = extracted_payloads(ROOT / "tests" / "filings" / "acquisition_with_statements.txt")
     [common] = [e["payload"] for e in events if e["type"] == "common_issued"]
     assert (common["shares"], common["price"], common["consideration"]) == (850000, None, None)
-    assert common["consideration_kind"] == "not_stated"
+    assert common["consideration_kind"] == "acquisition"
 
 
 # -- the projections -----------------------------------------------------------------------------

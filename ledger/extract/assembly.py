@@ -9,6 +9,7 @@ fields keep every candidate value with its sentences, and constraints choose amo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 from decimal import Decimal
 
@@ -85,6 +86,16 @@ class Assembly:
         self.makeups: list[Makeup] = []
         self.statements: list[Statement] = []
         self.grants_by_sentence: dict[int, list[WarrantDraft]] = {}
+        # Indexes, so that no frame walks every earlier draft: a filing that states 20,000 facts
+        # stays linear (a walk per frame made extraction quadratic).
+        self.of_type: dict[type, list] = {}
+        self.shares_by_count: dict[int, list[SharesDraft]] = {}
+        self.approximate_shares: list[SharesDraft] = []
+        self.warrants_by_count: dict[int, list[WarrantDraft]] = {}
+        self.investor_warrants: list[WarrantDraft] = []
+        self.fees_by_payee: dict[str | None, FeeDraft] = {}
+        self.priced_sales: list[SharesDraft] = []
+        self.investor_option = False
 
     # -- the walk -----------------------------------------------------------------------------
     def run(self, frames: list[Frame], sentences: list[Sentence], skip) -> list[AnyDraft]:
@@ -113,6 +124,34 @@ class Assembly:
         self._holders()
         self.drafts.sort(key=lambda d: d.order)
         return self.drafts
+
+    def _add(self, d: AnyDraft) -> None:
+        self.drafts.append(d)
+        self.of_type.setdefault(type(d), []).append(d)
+        self._index(d)
+
+    def _index(self, d: AnyDraft) -> None:
+        if isinstance(d, SharesDraft):
+            n = d.shares.value
+            if n is not None:
+                if d.shares.basis() is Basis.APPROXIMATE:
+                    self.approximate_shares.append(d)
+                else:
+                    self.shares_by_count.setdefault(n, []).append(d)
+            if d.price.value is not None:
+                self.priced_sales.append(d)
+        elif isinstance(d, WarrantDraft):
+            if d.shares.value is not None:
+                self.warrants_by_count.setdefault(d.shares.value, []).append(d)
+            if d.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT, WarrantKind.PRE_FUNDED):
+                self.investor_warrants.append(d)
+        elif isinstance(d, FeeDraft):
+            self.fees_by_payee.setdefault(d.payee, d)
+        elif isinstance(d, RightDraft) and d.kind is RightKind.INVESTOR_OPTION:
+            self.investor_option = True
+
+    def of(self, kind: type) -> list:
+        return self.of_type.get(kind, [])
 
     def _closing(self) -> tuple[date, Sentence] | None:
         body = [st for st in self.statements if st.what == "closing" and self.ctx.role.get(st.sentence.start) != "press_release"]
@@ -148,7 +187,7 @@ class Assembly:
             d.buyers.offer((f.named_buyer,), Basis.STATED, s)
         d.buyers_description = self.buyers_description or _to_whom(s.text)
         if P.SAME_TERMS.search(s.text) and f.price is None:
-            earlier = [x for x in self.drafts if isinstance(x, SharesDraft) and x.price.value is not None]
+            earlier = self.priced_sales
             if earlier:
                 b = earlier[-1].price.best
                 d.price.offer(b.value, Basis.BY_REFERENCE, *b.sentences, strength=w(SAME_SENTENCE), why="on the same terms as the earlier sale")
@@ -161,12 +200,16 @@ class Assembly:
             if twin.consideration_kind in ("not_stated", "cash") and d.consideration_kind not in ("not_stated", "cash"):
                 twin.consideration_kind = d.consideration_kind
             return
-        self.drafts.append(d)
+        self._add(d)
 
     def _same_shares(self, d: SharesDraft) -> SharesDraft | None:
         n, approx = d.shares.value, d.shares.basis() is Basis.APPROXIMATE
-        for x in self.drafts:
-            if not isinstance(x, SharesDraft) or x.shares.value is None or n is None:
+        if n is None:
+            return None
+        # exact figures meet only their equals; a rounded one may meet any (they are few)
+        pool = self.approximate_shares + (list(self.of(SharesDraft)) if approx else self.shares_by_count.get(n, []))
+        for x in pool:
+            if x.shares.value is None:
                 continue
             xa = x.shares.basis() is Basis.APPROXIMATE
             same = x.shares.value == n or (approx and _rounded_agrees(n, x.shares.value)) or (xa and _rounded_agrees(x.shares.value, n))
@@ -180,6 +223,9 @@ class Assembly:
                 continue
             if xa and not approx:       # the exact figure leads
                 x.shares.clear()
+                if x in self.approximate_shares:
+                    self.approximate_shares.remove(x)
+                self.shares_by_count.setdefault(n, []).append(x)
             return x
         return None
 
@@ -213,7 +259,7 @@ class Assembly:
         if f.named_buyer and not self._is_issuer(f.named_buyer):
             d.holders.offer((f.named_buyer,), Basis.STATED, s)
         d.holders_description = self.buyers_description or _to_whom(s.text)
-        for x in self.drafts:
+        for x in self.of(PreferredDraft):
             same_count = x.shares.value is not None and x.shares.value == d.shares.value if isinstance(x, PreferredDraft) else False
             if isinstance(x, PreferredDraft) and ((
                     (x.series or "").lower() == (d.series or "").lower() and (x.series or x.title.lower() == d.title.lower()) and
@@ -223,7 +269,7 @@ class Assembly:
                     x.series, x.title = d.series, d.title
                 x.absorb(d)
                 return
-        self.drafts.append(d)
+        self._add(d)
 
     # -- warrants ------------------------------------------------------------------------------
     def _grant(self, f: Grant) -> None:
@@ -265,7 +311,7 @@ class Assembly:
             if d.kind in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
                 twin.kind, twin.label, twin.fee_role = d.kind, d.label, d.fee_role
             return
-        self.drafts.append(d)
+        self._add(d)
         self.grants_by_sentence.setdefault(s.start, []).append(d)
 
     def _same_warrant(self, d: WarrantDraft) -> WarrantDraft | None:
@@ -273,8 +319,8 @@ class Assembly:
         if n is None:
             return None
         fee_kinds = (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)
-        for x in self.drafts:
-            if not isinstance(x, WarrantDraft) or x.shares.value != n:
+        for x in self.warrants_by_count.get(n, ()):
+            if x.shares.value != n:
                 continue
             same_kind = x.kind == d.kind or (x.kind in fee_kinds) != (d.kind in fee_kinds)
             labels = {_singular(x.label), _singular(d.label)} - {"warrant", "fee warrant", "common warrant", "investor warrant"}
@@ -284,7 +330,7 @@ class Assembly:
         return None
 
     def _same_terms(self, d: WarrantDraft) -> None:
-        earlier = [x for x in self.drafts if isinstance(x, WarrantDraft) and x.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+        earlier = [x for x in self.investor_warrants[-2:] if x is not d and x.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
         if not earlier:
             return
         ref = earlier[-1]
@@ -370,19 +416,19 @@ class Assembly:
             twin = self._same_warrant(warrant)
             if twin is not None:
                 twin.absorb(warrant)
-            elif covered is not None and not any(isinstance(x, WarrantDraft) and x.sentences[0] is s and x.kind is WarrantKind.INVESTOR
+            elif covered is not None and not any(x.kind is WarrantKind.INVESTOR
                                                  and x.shares.value == (int(covered) if covered == covered.to_integral_value() else None)
-                                                 for x in self.drafts):
-                self.drafts.append(warrant)
+                                                 for x in self.grants_by_sentence.get(s.start, ())):
+                self._add(warrant)
             elif covered is None:
-                self.drafts.append(warrant)
+                self._add(warrant)
 
     def _add_or_merge(self, d: SharesDraft) -> None:
         twin = self._same_shares(d)
         if twin is not None:
             twin.absorb(d)
         else:
-            self.drafts.append(d)
+            self._add(d)
 
     # -- fees ------------------------------------------------------------------------------------
     def _fee(self, f: Fee) -> None:
@@ -391,10 +437,7 @@ class Assembly:
         payee = f.payee_text if f.payee_text and not f.payee_text.lower().startswith(("a ", "an ", "the ")) else None
         desc = f.payee_text if f.payee_text and payee is None else None
         payee = payee or self._agent_for(f.role, text)
-        existing = next((x for x in self.drafts if isinstance(x, FeeDraft) and payee and x.payee == payee), None)
-        if existing is None:
-            existing = next((x for x in self.drafts if isinstance(x, FeeDraft) and x.role == f.role and not x.cash.value
-                             and x.payee == payee), None) if not payee else None
+        existing = self.fees_by_payee.get(payee) if payee else None
         role = f.role
         if role == "other" and payee:
             role = next((r for name, r, _ in self.ctx.agents if name == payee), role)
@@ -425,7 +468,7 @@ class Assembly:
                     g.holders.offer((payee,), Basis.STATED, s, strength=STATED * 2 + 2)
                     g.cite(s)
                     d.warrant_shares = d.warrant_shares or g.shares.value
-            if not fee_grants and not any(isinstance(x, WarrantDraft) and x.kind is kind for x in self.drafts):
+            if not fee_grants and not any(x.kind is kind for x in self.of(WarrantDraft)[-8:]):
                 g = WarrantDraft(order=f.order + 50, sentences=[s], items=self._items(s),
                                  label=f"{d.role.replace('_', ' ')}'s warrants" if d.role != "other" else "fee warrants",
                                  kind=kind, fee_role=d.role)
@@ -445,9 +488,9 @@ class Assembly:
                 if payee:
                     g.holders.offer((payee,), Basis.STATED, s)
                 g.holders_description = desc
-                self.drafts.append(g)
+                self._add(g)
         if existing is None:
-            self.drafts.append(d)
+            self._add(d)
 
     def _agents_warrants(self, payee: str | None, shares: int | None) -> list[WarrantDraft]:
         """Warrants told in another sentence as issued to the agent ("issued to Wainwright's designees
@@ -456,8 +499,8 @@ class Assembly:
             return []
         names = {payee.split()[0].strip(",.").lower()} | {a.lower() for a, (n, _) in self.ctx.aliases.items() if n == payee}
         out = []
-        for x in self.drafts:
-            if not isinstance(x, WarrantDraft) or x.kind is not WarrantKind.INVESTOR:
+        for x in self.investor_warrants:
+            if x.kind is not WarrantKind.INVESTOR:
                 continue
             if shares is not None and x.shares.value not in (None, shares):
                 continue
@@ -523,7 +566,7 @@ class Assembly:
             if when:
                 d.date.offer(when, Basis.STATED, s, strength=_weight(self.ctx, s, STATED))
             notes[key] = d
-            self.drafts.append(d)
+            self._add(d)
             return
         if re.search(r"\b(?:notes?|debentures?)\b", text, re.I) and notes:
             d = list(notes.values())[-1]
@@ -547,10 +590,10 @@ class Assembly:
             return
         from ledger.extract.parties import split_names
         names = split_names(m["names"], self.ctx.issuer)
-        before = [d for d in self.drafts if isinstance(d, (SharesDraft, PreferredDraft)) and d.sentences[0].start < s.start]
+        before = [d for d in self.of(SharesDraft) + self.of(PreferredDraft) if d.sentences[0].start < s.start]
         if not names or not before:
             return
-        sale = before[-1]
+        sale = max(before, key=lambda d: d.sentences[0].start)
         slot = sale.buyers if isinstance(sale, SharesDraft) else sale.holders
         if slot.value:
             return
@@ -563,7 +606,7 @@ class Assembly:
     def _conversion_terms(self, s: Sentence) -> None:
         if not P.CONVERT.search(s.text):
             return
-        prefs = [d for d in self.drafts if isinstance(d, PreferredDraft)]
+        prefs = self.of(PreferredDraft)
         if not prefs:
             return
         d = prefs[-1]
@@ -598,8 +641,8 @@ class Assembly:
 
     def _formula_terms(self, s: Sentence) -> None:
         lower = s.text.lower()
-        formula = [d for d in self.drafts if isinstance(d, WarrantDraft) and d.quantity_basis is QuantityBasis.FORMULA
-                   and d.kind is WarrantKind.ADJUSTABLE and _singular(d.label) in lower]
+        formula = [d for d in self.investor_warrants if d.quantity_basis is QuantityBasis.FORMULA
+                   and d.kind is WarrantKind.ADJUSTABLE and _singular(d.label) in lower] if "warrant" in lower else []
         if not formula or s in formula[-1].sentences:
             return
         d = formula[-1]
@@ -637,86 +680,81 @@ class Assembly:
                 if base and n is not None:
                     d.exercisable_from = add_days(base, n)
             if P.FIRST_VESTING.search(text):
-                vesting = [x for x in self.drafts if isinstance(x, WarrantDraft) and x.vesting_months]
+                vesting = [x for x in self.investor_warrants if x.vesting_months]
                 if vesting:
                     v = vesting[-1]
                     d.notes.append("after the first vesting date")
                     d.exercisable_from = ("vesting", v)   # resolved once dates are known
                     d.cite(v.sentences[0])
-            self.drafts.append(d)
+            self._add(d)
             return
         if P.REDEMPTION_FEATURE.search(text):
-            prefs = [x for x in self.drafts if isinstance(x, PreferredDraft)]
+            prefs = self.of(PreferredDraft)
             d = RightDraft(order=i * 100 + 98, sentences=[s], items=self._items(s), kind=RightKind.ISSUER_REDEMPTION,
                            holder="issuer", description=text, security=prefs[-1].title if prefs else None)
             if prefs:
                 d.date = prefs[-1].date
-            self.drafts.append(d)
+            self._add(d)
             return
         m = P.OVER_ALLOTMENT.search(text)
-        if m and self.ctx.role.get(s.start) != "press_release" and not any(
-                isinstance(x, RightDraft) and x.kind is RightKind.INVESTOR_OPTION for x in self.drafts):
+        if m and self.ctx.role.get(s.start) != "press_release" and not self.investor_option:
             d = RightDraft(order=i * 100 + 98, sentences=[s], items=self._items(s), kind=RightKind.INVESTOR_OPTION,
                            holder="underwriters" if re.search(r"underwriter", text, re.I) else "investors", description=text)
             when, _ = _lead_date(text)
             if when:
                 d.date.offer(when, Basis.STATED, s)
-            self.drafts.append(d)
+            self._add(d)
 
     # -- statements: figures told apart from the count they qualify -----------------------------
     def _apply_statements(self) -> None:
-        shares = [d for d in self.drafts if isinstance(d, SharesDraft)]
-        warrants = [d for d in self.drafts if isinstance(d, WarrantDraft)]
+        shares = [d for d in self.of(SharesDraft)
+                  if d.price.value is None and d.consideration_kind in ("cash", "not_stated") and not d.from_units]
+        prices = [st for st in self.statements if st.what == "price" and st.kind in (None, Kind.COMMON, Kind.UNIT)]
+        if prices:
+            orders = [st.order for st in prices]
+            for d in shares:
+                # the price told nearest the sale (a filing may tell of several deals)
+                i = bisect_left(orders, d.order)
+                near = [prices[j] for j in (i - 1, i) if 0 <= j < len(prices)]
+                for st in sorted(near, key=lambda st: abs(st.order - d.order)):
+                    if d.defined and st.label and _singular(st.label) not in (_singular(d.defined), "share", "common stock"):
+                        continue
+                    d.price.offer(st.value, Basis.STATED, st.sentence, strength=_weight(self.ctx, st.sentence, DEAL),
+                                  why="a price stated for the offering in another sentence")
+                    break
+        index = _WarrantIndex([d for d in self.of(WarrantDraft)])
         for st in self.statements:
+            if st.what not in ("exercise", "term", "expiry"):
+                continue
             s = st.sentence
             w = _weight(self.ctx, s, DEAL)
-            if st.what == "price" and st.kind in (None, Kind.COMMON, Kind.UNIT):
-                for d in shares:
-                    if d.price.value is None and d.consideration_kind in ("cash", "not_stated") and not d.from_units:
-                        if d.defined and st.label and _singular(st.label) not in (_singular(d.defined), "share", "common stock"):
-                            continue
-                        d.price.offer(st.value, Basis.STATED, s, strength=w, why="a price stated for the offering")
-            elif st.what in ("exercise", "term", "expiry"):
-                for d in self._targets(warrants, st):
-                    slot = {"exercise": d.exercise_price, "term": d.term_years, "expiry": d.expires}[st.what]
-                    if st.what == "term":
-                        if d.term_years.value is None and d.expires.value is None:
-                            d.term_years.offer(st.value[0], Basis.STATED, s, strength=w)
-                            if st.value[1] is not None:
-                                d.term_offset_months.offer(st.value[1], Basis.STATED, s, strength=w)
-                        continue
-                    if st.what == "expiry" and (d.term_years.value is not None or d.expires.value is not None):
-                        continue
-                    if slot.value is None:
-                        slot.offer(st.value, Basis.STATED, s, strength=w, why=f"{st.what} stated for {st.label or 'the warrants'}")
+            for d in index.targets(st):
+                if st.what == "term":
+                    if d.term_years.value is None and d.expires.value is None:
+                        d.term_years.offer(st.value[0], Basis.STATED, s, strength=w, why="a term stated for the warrants")
+                        if st.value[1] is not None:
+                            d.term_offset_months.offer(st.value[1], Basis.STATED, s, strength=w)
+                    continue
+                if st.what == "expiry":
+                    if d.term_years.value is None and d.expires.value is None:
+                        d.expires.offer(st.value, Basis.STATED, s, strength=w, why="an expiry stated for the warrants")
+                    continue
+                if d.exercise_price.value is None:
+                    d.exercise_price.offer(st.value, Basis.STATED, s, strength=w,
+                                           why=f"an exercise price stated for {st.label or 'the warrants'}")
         self._gross()
-
-    def _targets(self, warrants: list[WarrantDraft], st: Statement) -> list[WarrantDraft]:
-        fee_kinds = (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)
-        label = st.label or ""
-        prefunded = st.kind is Kind.PREFUNDED or re.search(r"pre-?funded", label, re.I)
-        pool = [d for d in warrants if (d.kind is WarrantKind.PRE_FUNDED) == bool(prefunded)]
-        series = re.search(r"\b(?:Series|Class|Tranche)\s+([A-Z0-9]{1,3})\b", label)
-        if series:
-            return [d for d in pool if d.series == series.group(1) or series.group(0).lower() in d.label.lower()]
-        specific = [d for d in pool if label and _singular(d.label) == _singular(_label(label)) and d.label != "Warrants"]
-        if specific:
-            return specific
-        if re.search(r"agent|underwriter|finder|representative|broker", label, re.I):
-            return [d for d in pool if d.kind in fee_kinds]
-        investor = [d for d in pool if d.kind not in fee_kinds]
-        # a statement after the grants speaks of the latest of them that lack it
-        return [d for d in investor if d.order <= st.order + 99] or investor
 
     def _gross(self) -> None:
         gross = [st for st in self.statements if st.what == "gross"]
         if not gross:
             return
-        sales = [d for d in self.drafts if isinstance(d, (SharesDraft, PreferredDraft)) and d.consideration_kind in ("cash", "not_stated")
-                 and not getattr(d, "option_shares", False)]
-        prefunded = any(isinstance(d, WarrantDraft) and d.kind is WarrantKind.PRE_FUNDED for d in self.drafts)
-        for st in gross:
-            for d in sales:
+        sales = sorted((d for d in self.of(SharesDraft) + self.of(PreferredDraft) if d.consideration_kind in ("cash", "not_stated")
+                        and not getattr(d, "option_shares", False)), key=lambda d: d.order)
+        prefunded = any(d.kind is WarrantKind.PRE_FUNDED for d in self.of(WarrantDraft))
+        orders = [d.order for d in sales]
+        for st in gross[:50]:
+            i = bisect_left(orders, st.order)
+            for d in sales[max(0, i - 3):i + 3]:
                 if d.consideration.value is not None:
                     continue
                 n, p = d.shares.value, (d.price.value if isinstance(d, SharesDraft) else None)
@@ -738,9 +776,9 @@ class Assembly:
 
     # -- constraints between drafts ------------------------------------------------------------
     def _constraints(self) -> None:
-        shares = [d for d in self.drafts if isinstance(d, SharesDraft) and d.shares.value is not None]
-        options = [st.value for st in self.statements if st.what == "option"]
-        secondary = [st.value for st in self.statements if st.what == "secondary"]
+        shares = [d for d in self.of(SharesDraft) if d.shares.value is not None]
+        options = list(dict.fromkeys(st.value for st in self.statements if st.what == "option"))[:20]
+        secondary = list(dict.fromkeys(st.value for st in self.statements if st.what == "secondary"))[:20]
         drop: set[int] = set()
         counts = {d.shares.value: d for d in shares}
         for d in shares:
@@ -760,9 +798,9 @@ class Assembly:
                     drop.add(id(d))
                     _fill(own, d)
         # the over-allotment's own shares are a sale only when the firm shares are not in this text
+        firm = [x for x in shares if id(x) not in drop and not x.option_shares]
         for d in shares:
-            if d.option_shares and any(x is not d and id(x) not in drop and not x.option_shares for x in shares) and \
-                    any(x.shares.value == d.shares.value + y.shares.value for x in shares for y in shares if y is not d):
+            if d.option_shares and firm and any(x.shares.value + d.shares.value in counts for x in firm):
                 drop.add(id(d))
         self.drafts = [d for d in self.drafts if id(d) not in drop]
 
@@ -789,14 +827,18 @@ class Assembly:
                     d.date.offer(self.agreement, Basis.STATED, strength=REFERENCE)
             if isinstance(d, (SharesDraft, PreferredDraft)) and d.date.value is not None:
                 last_sale = d.date.value
-        issues = sorted((d for d in self.drafts if not isinstance(d, FeeDraft)), key=lambda x: x.order)
-        for d in self.drafts:
-            if isinstance(d, FeeDraft) and d.date.value is None:
+        last_issue: date | None = None
+        first_issue = next((d.date.value for d in sorted(self.drafts, key=lambda x: x.order)
+                            if not isinstance(d, FeeDraft) and d.date.value is not None), None)
+        for d in sorted(self.drafts, key=lambda x: x.order):
+            if not isinstance(d, FeeDraft):
+                last_issue = d.date.value or last_issue
+            elif d.date.value is None:
                 when, _ = _lead_date(d.sentences[0].text)
-                before = [x for x in issues if x.order <= d.order and x.date.value is not None]
-                pick = when or (before[-1].date.value if before else next((x.date.value for x in issues if x.date.value), None))
+                pick = when or last_issue or first_issue
                 if pick is not None:
                     d.date.offer(pick, Basis.STATED, strength=REFERENCE)
+        for d in self.drafts:
             if isinstance(d, RightDraft) and isinstance(d.exercisable_from, tuple):
                 v = d.exercisable_from[1]
                 d.exercisable_from = add_months(v.date.value or self.ctx.report_date, v.vesting_months[0])
@@ -812,7 +854,11 @@ class Assembly:
                     if buyers:
                         slot.offer(buyers, Basis.STATED, *where, strength=DEAL)
                         d.cite(*where)
-        sales = [d for d in self.drafts if isinstance(d, (SharesDraft, PreferredDraft))]
+        sales = sorted(self.of(SharesDraft) + self.of(PreferredDraft), key=lambda x: x.order)
+        sale_orders = [x.order for x in sales]
+        first_of: dict[int, AnyDraft] = {}
+        for x in sales:
+            first_of.setdefault(id(x.sentences[0]), x)
         for d in self.drafts:
             if not isinstance(d, WarrantDraft) or d.kind in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT):
                 continue
@@ -833,8 +879,9 @@ class Assembly:
                 if len(dated) == 1:
                     d.date.offer(dated.pop(), Basis.STATED, exhibits[0].sentence, strength=STATED * 2 + 2)
                 continue
-            peer = next((x for x in sales if x.sentences[0] is d.sentences[0]), None)
-            source = peer or next((x for x in reversed(sales) if x.order <= d.order), None)
+            peer = first_of.get(id(d.sentences[0]))
+            i = bisect_right(sale_orders, d.order)
+            source = peer or (sales[i - 1] if i else None)
             if source is not None:
                 slot = source.buyers if isinstance(source, SharesDraft) else source.holders
                 if slot.value and d.holders.value is None:
@@ -846,6 +893,50 @@ class Assembly:
             return False
         key = lambda x: " ".join(re.findall(r"[a-z0-9]+", x.lower()))  # noqa: E731
         return key(name) == key(self.ctx.issuer) or key(self.ctx.issuer).startswith(key(name))
+
+
+class _WarrantIndex:
+    """Which warrants a statement made apart from them speaks of: by series, by label, the agent's,
+    or else those of the nearest sentence that granted warrants lacking the figure."""
+
+    FEE = (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)
+
+    def __init__(self, warrants: list[WarrantDraft]):
+        self.series: dict[tuple[bool, str], list[WarrantDraft]] = {}
+        self.labels: dict[tuple[bool, str], list[WarrantDraft]] = {}
+        self.fee: list[WarrantDraft] = []
+        groups: dict[tuple[bool, int], list[WarrantDraft]] = {}
+        for d in warrants:
+            pf = d.kind is WarrantKind.PRE_FUNDED
+            if d.kind in self.FEE:
+                self.fee.append(d)
+                continue
+            if d.series:
+                self.series.setdefault((pf, d.series.upper()), []).append(d)
+            self.labels.setdefault((pf, _singular(d.label)), []).append(d)
+            groups.setdefault((pf, d.sentences[0].start), []).append(d)
+        self.groups = {pf: sorted((g for (p, _), g in groups.items() if p == pf), key=lambda g: g[0].order) for pf in (True, False)}
+        self.orders = {pf: [g[0].order for g in self.groups[pf]] for pf in (True, False)}
+
+    def targets(self, st: Statement) -> list[WarrantDraft]:
+        label = st.label or ""
+        pf = st.kind is Kind.PREFUNDED or bool(re.search(r"pre-?funded", label, re.I))
+        series = re.search(r"\b(?:Series|Class|Tranche)\s+([A-Z0-9]{1,3})\b", label, re.I)
+        if series:
+            return self.series.get((pf, series.group(1).upper()), [])
+        if label and _label(label) != "Warrants":
+            specific = self.labels.get((pf, _singular(_label(label))), [])
+            if specific:
+                return specific
+        if re.search(r"agent|underwriter|finder|representative|broker", label, re.I):
+            return self.fee
+        groups, orders = self.groups[pf], self.orders[pf]
+        i = bisect_right(orders, st.order + 99)
+        slot = {"exercise": "exercise_price", "term": "term_years", "expiry": "expires"}[st.what]
+        for j in list(range(i - 1, max(-1, i - 6), -1)) + list(range(i, min(len(groups), i + 2))):
+            if any(getattr(d, slot).value is None for d in groups[j]):
+                return groups[j]
+        return []
 
 
 def _fill(keep: SharesDraft, part: SharesDraft) -> None:
