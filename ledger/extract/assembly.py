@@ -329,11 +329,13 @@ class Assembly:
                 return x
         return None
 
-    def _same_terms(self, d: WarrantDraft) -> None:
-        earlier = [x for x in self.investor_warrants[-2:] if x is not d and x.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
-        if not earlier:
-            return
-        ref = earlier[-1]
+    def _same_terms(self, d: WarrantDraft, ref: WarrantDraft | None = None) -> None:
+        if ref is None:
+            earlier = [x for x in self.investor_warrants[-2:] if x is not d and x.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT)]
+            if not earlier:
+                return
+            ref = earlier[-1]
+        d.same_as = ref
         for name in ("exercise_price", "term_years", "expires"):
             mine, theirs = getattr(d, name), getattr(ref, name)
             if mine.value is None and theirs.value is not None:
@@ -406,6 +408,8 @@ class Assembly:
                                              makeup.sentence)
             if makeup.term_years is not None:
                 warrant.term_years.offer(makeup.term_years, Basis.STATED, makeup.sentence)
+            elif makeup.expires is not None:
+                warrant.expires.offer(makeup.expires, Basis.STATED, makeup.sentence)
             if f.date:
                 warrant.date.offer(f.date, Basis.STATED, s, strength=_weight(self.ctx, s, STATED))
             if f.additional:
@@ -742,6 +746,9 @@ class Assembly:
                 if d.exercise_price.value is None:
                     d.exercise_price.offer(st.value, Basis.STATED, s, strength=w,
                                            why=f"an exercise price stated for {st.label or 'the warrants'}")
+        for d in self.of(WarrantDraft):
+            if d.same_as is not None:      # terms the earlier tranche took from later sentences
+                self._same_terms(d, d.same_as)
         self._gross()
 
     def _gross(self) -> None:
@@ -944,6 +951,8 @@ def _fill(keep: SharesDraft, part: SharesDraft) -> None:
     if keep.price.value is None and part.price.value is not None:
         keep.price.take(part.price)
     keep.date.take(part.date)
+    if keep.consideration_kind == "not_stated":
+        keep.consideration_kind = part.consideration_kind
     keep.cite(*part.sentences)
     keep.notes.append(f"absorbed the part of {part.shares.value} shares")
 

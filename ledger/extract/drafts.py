@@ -142,6 +142,7 @@ class WarrantDraft(Draft):
     cutoff_price: Decimal | None = None
     fee_role: str | None = None
     series: str | None = None
+    same_as: "WarrantDraft | None" = None     # "on the same terms as" that tranche
 
 
 @attrs.define

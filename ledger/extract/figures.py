@@ -129,7 +129,7 @@ _YEAR_AFTER = {"annual", "equity", "stock", "incentive", "omnibus", "plan", "emp
 _STREET = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "dr", "lane",
            "ln", "way", "place", "pl", "plaza", "parkway", "pkwy", "court", "ct", "circle",
            "highway", "hwy", "square", "sq", "center", "centre", "park", "terrace"}
-_MAX_INT_DIGITS, _MAX_FRACTION_DIGITS = 15, 10   # no figure in a filing is larger or finer
+_MAX_INT_DIGITS, _MAX_FRACTION_DIGITS = 24, 10   # longer runs are not figures; larger ones are read so that plausibility can refuse them
 
 
 class _Tokens:

@@ -163,6 +163,7 @@ class Makeup:
     exercise: Money | None
     term_years: Decimal | None
     order: int
+    expires: date | None = None
 
 
 @attrs.frozen
@@ -506,7 +507,8 @@ def _makeups(s: Sentence, m: Mentions, order: int) -> list[Makeup]:
         if shares is not None and warrants is not None:
             lo = u.start()
             term, _ = _term(text[lo:])
-            out.append(Makeup(s, shares, warrants, whole, _tidy_label(label), _exercise_reading(text, m, lo, len(text)), term, order))
+            out.append(Makeup(s, shares, warrants, whole, _tidy_label(label), _exercise_reading(text, m, lo, len(text)), term, order,
+                              _expiry_in(text, m, lo, len(text))))
             break
     return out
 
