@@ -54,7 +54,8 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     if report_date is None:
         raise NotAFiling("no date of report, signature date or any other date found")
     # A Markdown copy's front matter repeats the lead; "About the Company" and legends recap, never report.
-    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate")]
+    # Financial statements recap the past (often another company's); signatures and covers state no deal.
+    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate", "statements")]
     sentences, warnings = readable(read, source_name)
     warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     layout = lay_out(sentences)

@@ -51,7 +51,7 @@ NOT_SOLD_AFTER = re.compile(
 SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+(?:stock|share|security)holders)", re.I)
 # Whole sentences that recap, plan or describe, and state no sale of this filing.
 RECAP = re.compile(
-    r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|^Reference\s+is\s+made\s+to|"
+    r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\bReference\s+is\s+made\s+to\b|"
     r"\bamend(?:s|ed|ing|ment)?\s+(?:of\s+)?(?:the\s+)?(?:exercise|expiry|expiration|term|terms)\b|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
     r"registration\s+statement\s+(?:on\s+Form\s+\S+\s+)?(?:was|has\s+been|is)\s+(?:filed|declared)|as\s+previously\s+(?:reported|disclosed)|"
     r"stock\s+option|option\s+grants?|options\s+to\s+purchase|restricted\s+stock\s+units?|RSUs?|inducement\s+(?:grants?|awards?)|"
@@ -283,6 +283,8 @@ def _is_sale(text: str, sec: Security, floor: int, hi: int | None = None) -> boo
     before = text[lo:sec.start]
     if NOT_SOLD_BEFORE.search(text[max(lo, sec.start - 120):sec.start]) or NAMED_NUMBER.search(text, max(0, sec.start - 12), sec.start):
         return False
+    if re.search(r"\b(?:from|to)\s+$", text[max(0, sec.start - 6):sec.start]) and re.search(r"\b(?:increase|decrease|rise|grow)\w*\b", text, re.I):
+        return False     # "will increase from 62,154,827 shares to 67,637,283 shares": totals before and after
     if NOT_SOLD_AFTER.match(text, sec.end, hi):
         return False
     if sec.count is not None and text.count("“", lo, sec.start) > text.count("”", lo, sec.start):
@@ -533,7 +535,9 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
     named = [sec for sec in m.securities]
 
     def subject(at: int) -> Security | None:
-        before = [sec for sec in named if sec.start < at and sec.kind in (Kind.WARRANT, Kind.PREFUNDED, Kind.COMMON, Kind.UNIT, Kind.PREFERRED)]
+        # "each warrant entitles the holder to purchase one share at $0.10": "one share" is no subject
+        before = [sec for sec in named if sec.start < at and sec.kind in (Kind.WARRANT, Kind.PREFUNDED, Kind.COMMON, Kind.UNIT, Kind.PREFERRED)
+                  and not (sec.count is not None and sec.count.value <= 10 and sec.count.words)]
         return before[-1] if before else None
 
     for x in m.money:
