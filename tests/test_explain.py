@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from ledger.extract import explain as explain_module
 from ledger.extract.explain import EventExplanation, explain
@@ -163,6 +163,7 @@ def test_without_explain_a_dry_run_carries_no_explanations():
     assert ingest_file(None, TOLD_APART, dry_run=True).explanations == ()
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab $1.,\n"), max_size=400), st.data())
 def test_a_shortened_quote_is_a_piece_of_the_sentence_holding_the_figure(text, data):
     lo = data.draw(st.integers(0, len(text)))
