@@ -9,7 +9,7 @@ import typer
 from rich.progress import Progress
 
 from cli import render
-from cli.base import EXIT_BAD_INPUT, app, err, opened, out
+from cli.base import EXIT_BAD_INPUT, UsageError, app, err, opened, out
 from ledger.ingest import Skipped, Summary, expand
 from ledger.ingest import ingest as ingest_files
 
@@ -19,8 +19,12 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="8-K filings, or folders of them (walked).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events, with quotes; write nothing.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="With --dry-run: after each event, the sentences, "
+                                          "mentions and frames its figures were read from.")] = False,
 ) -> None:
     """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
+    if explain and not dry_run:
+        raise UsageError("--explain works only with --dry-run", ctx=ctx)
     skipped: list[Skipped] = []
     files = list(expand(paths, skipped))
     summary = Summary(skipped=len(skipped))
@@ -29,7 +33,7 @@ def ingest(
     with opened(ctx, create=True) if not dry_run else nullcontext() as store, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for outcome in ingest_files(store, files, dry_run=dry_run):
+        for outcome in ingest_files(store, files, dry_run=dry_run, explain=explain):
             progress.advance(task)
             summary.add(outcome)
             if outcome.status == "failed":

@@ -1,6 +1,7 @@
 """Rich tables for people. Scripts should use --format json or the CSV export instead."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Collection, Iterable
 
 from rich.console import Console
@@ -8,6 +9,7 @@ from rich.measure import Measurement
 from rich.table import Column, Table
 
 from events import ConsiderationKind, to_payload
+from ledger.extract.explain import EventExplanation, MoneyNote
 from ledger.ids import short_id
 from ledger.ingest import Outcome
 from ledger.projections import Replay
@@ -149,9 +151,71 @@ def history(console: Console, events: Iterable[StoredEvent]) -> None:
 
 
 def dry_run(console: Console, outcome: Outcome) -> None:
+    """The events a filing would append, with their quotes; after each, its explanation when the
+    outcome carries one (--explain)."""
+    explained = {ex.number: ex for ex in outcome.explanations}
     _heading(console, f"{outcome.path} → {outcome.stream} (dry run: nothing written)")
     for i, event in enumerate(outcome.events, 1):
         payload = to_payload(event)
         console.print(f"{i}. {event.TYPE} {event.effective_date}  {_summary(payload)}", style="bold", soft_wrap=True)
         for quote in event.provenance.quotes:
             console.print(f"     “{quote.text}” @{quote.start}-{quote.end}", soft_wrap=True)
+        if i in explained:
+            explanation(console, explained[i])
+
+
+def _value(value) -> str:
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _moneys(notes: Iterable[MoneyNote]) -> str:
+    return ", ".join(f"{m.text} → {m.role}" for m in notes)
+
+
+def _line(console: Console, indent: int, text: str) -> None:
+    """A line folded at the console's width (80 in a pipe), its continuation indented deeper."""
+    width = max(console.width, 40)
+    for line in textwrap.wrap(text, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 4),
+                              break_long_words=False, break_on_hyphens=False) or [""]:
+        console.print(line, soft_wrap=True)
+
+
+def explanation(console: Console, ex: EventExplanation) -> None:
+    """Why an event reads as it does: each field's choice and where it was read, the candidates that
+    lost, then what each cited sentence held (its money and its frames; its text is quoted above)."""
+    _line(console, 5, f"why {ex.type}: {ex.summary}")
+    for f in ex.fields:
+        said = f" — {f.why}" if f.why else ""
+        _line(console, 7, f"{f.name} = {_value(f.value)} ({f.basis}, strength {f.strength}){said}")
+        if f.figure is not None:
+            role = f" as {f.role}" if f.role else ""
+            _line(console, 9, f"read “{f.figure}”{role}" + (", in another sentence than the event's own" if f.elsewhere else ""))
+        elif f.elsewhere:
+            _line(console, 9, "read in another sentence than the event's own")
+        for x in f.sentences:
+            _line(console, 9, f"@{x.start} “{x.text}”")
+        if not f.sentences:
+            _line(console, 9, "no sentence: inferred")
+        for alt in f.lost:
+            where = ", ".join(f"@{s}" for s in alt.starts) or "no sentence"
+            said = f" — {alt.why}" if alt.why else ""
+            _line(console, 9, f"lost: {_value(alt.value)} ({alt.basis}, strength {alt.strength}){said}; {where}")
+    for s in ex.sentences:
+        _line(console, 7, f"sentence @{s.excerpt.start}-{s.excerpt.end}")
+        if s.money:
+            _line(console, 9, f"money: {_moneys(s.money)}")
+        for fr in s.frames:
+            parts = [fr.security or ""]
+            if fr.count is not None:
+                parts.append(f"{fr.count:,}" + (f" (“{fr.count_text}”)" if fr.count_text else ""))
+            if fr.money:
+                parts.append(_moneys(fr.money))
+            if fr.detail:
+                parts.append(fr.detail)
+            _line(console, 9, f"{fr.kind} frame: " + "; ".join(p for p in parts if p))
+        if not s.money and not s.frames:
+            _line(console, 9, "no money and no frame (cited for a name or a date)")
+    if ex.notes:
+        _line(console, 7, "assembly: " + "; ".join(ex.notes))

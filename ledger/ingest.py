@@ -16,6 +16,7 @@ from events import Event, FilingRecorded, Issuer
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
+from ledger.extract.explain import explain as explain_extraction
 from ledger.intake import Filing, read_filing
 from ledger.store import EventStore
 from ledger.stored import Document, StreamInfo
@@ -30,6 +31,8 @@ class Outcome:
     appended: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    # Why each event reads as it does (ledger.extract.explain), when a dry run asked for it.
+    explanations: tuple = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def financing(self) -> bool:
@@ -50,7 +53,9 @@ def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
         public_date=head.public_date, source_name=filing.path.name, raw_sha256=filing.raw_sha256)
 
 
-def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) -> Outcome:
+def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
+    """One filing. With ``explain`` (a dry run only) the Outcome also carries why each event reads
+    as it does."""
     try:
         filing = read_filing(path)
         known = store.stream_source(filing.stream) if store is not None else None
@@ -78,7 +83,8 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False) 
                 result = attrs.evolve(result, events=(head, *result.events[1:]))
         warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)
         if dry_run:
-            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=warnings)
+            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=warnings,
+                           explanations=explain_extraction(result) if explain else ())
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
         stored = store.append(stream_info(filing, head), result.events, document)
         return Outcome(str(path), "appended", filing.stream, result.events, len(stored), warnings)
@@ -183,6 +189,7 @@ class Summary:
                 + (f", {self.skipped} non-filing(s) skipped" if self.skipped else ""))
 
 
-def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False) -> Iterator[Outcome]:
+def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False,
+           explain: bool = False) -> Iterator[Outcome]:
     for path in paths:
-        yield ingest_file(store, path, dry_run=dry_run)
+        yield ingest_file(store, path, dry_run=dry_run, explain=explain)
