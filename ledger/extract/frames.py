@@ -388,6 +388,11 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
             price = _money_in(m, lo, hi, Role.PER_SHARE)
         else:
             price = _money_in(m, lo, hi, Role.PER_SHARE, Role.COMBINED) or combined
+            if price is None and not any(c.kind is Kind.COMMON and c is not sec and c.count for c in counted):
+                # "2,518,182 ordinary shares and 300,000 pre-funded warrants at $1.10 per ordinary share"
+                price = next((x for x in m.money if x.start > lo and x.role is Role.PER_SHARE and not re.search(
+                    r"\b(?:exercise|strike|conversion)\s+price\b[^$]{0,40}$|\b(?:purchase|acquire|exercis\w+)\b[^$]{0,60}$",
+                    text[max(lo, x.start - 60):x.start], re.I)), None)
             if price is None:
                 # "at $2.00 per share, the Company sold 1,000,000 shares": a price before the count
                 before = [x for x in m.money if x.start < lo and x.role is Role.PER_SHARE]
@@ -542,8 +547,16 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
 
     for x in m.money:
         sec = subject(x.start)
+        if x.role is Role.PER_SHARE and (sec is None or sec.kind not in (Kind.WARRANT, Kind.PREFUNDED)):
+            pass
+        elif x.role is Role.PER_SHARE:
+            # the warrant whose purchase this price is: "Each Warrant will be exercisable into one share
+            # (each, a "Warrant Share", ... with the Warrants, the "Securities") at $0.27 per Warrant Share"
+            holder = next((w for w in reversed(named) if w.start < x.start and w.kind in (Kind.WARRANT, Kind.PREFUNDED)
+                           and re.search(r"\b(?:purchase|acquire|exercis\w+|subscribe)\b", text[w.end:x.start], re.I)), None)
+            sec = holder or sec
         if x.role is Role.EXERCISE or (x.role is Role.PER_SHARE and sec is not None and sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
-                                       and re.search(r"\b(?:purchase|acquire|exercis\w+)\b", text[sec.end:x.start], re.I)):
+                                       and re.search(r"\b(?:purchase|acquire|exercis\w+|subscribe)\b", text[sec.end:x.start], re.I)):
             if re.search(r"\b(?:if|unless|reduced\s+to|adjusted\s+to|reset\s+to|amended\s+to|lowered\s+to)\b[^.;]{0,60}$", text[:x.start], re.I):
                 continue
             out.append(Statement(s, "exercise", x.value, sec.kind if sec else None, sec.label if sec else None, order=order))
