@@ -42,6 +42,8 @@ NOT_SOLD_BEFORE = re.compile(
     r"\b(?:has|have)\s+been\s+allocated|\bshare\s+capital\b[^.;$]{0,80}|\bincrease\w*\b[^.;$]{0,60}\b(?:from|to)|"
     r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding)"
     r"[^.;$]{0,25}$", re.I)
+PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
+SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
@@ -365,6 +367,10 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
                 continue
             if not _money_in(m, 0, len(text), Role.STATED_VALUE, Role.GROSS, Role.CONVERSION):
                 continue
+        if first_sale is not None and sec.count is not None and first_sale.count and sec.count.value < first_sale.count \
+                and k is Kind.COMMON and PARTS.search(text, first_sale.security.end, sec.start) and not SECONDARY_WORDS.search(text):
+            floor = sec.end          # "4,600,000 shares, consisting of 4,000,000 firm shares and 600,000 option shares"
+            continue
         if sec.count is not None and not _is_sale(text, sec, floor, hi):
             if k is Kind.COMMON and (SELLING.match(text, sec.end, min(hi, sec.end + 80)) or re.search(
                     r"\bselling\s+(?:stock|share|security)holders?\b[^.;$]{0,40}$", text[max(0, lo - 80):lo], re.I)):
@@ -529,6 +535,7 @@ def _tidy_label(label: str) -> str:
     return " ".join(w[0].upper() + w[1:] for w in label.split())
 
 
+_OF_EACH = re.compile(r"\s*(?:per\s+share\s+)?(?:exercise|strike)\s+price\s+(?:of|for|under)\s+(?:each|the|a|its|such)\s+", re.I)
 _MARKET_PRICE = re.compile(
     r"\b(?:(?:closing|market|trading|bid|last\s+reported|average|floor|ceiling|stock|share|reference|VWAP)\s+(?:sale\s+)?prices?|VWAP|"
     r"exceeds?|below|above|greater\s+than|less\s+than|if\s+the|traded|trades)\b[^$]{0,40}$", re.I)
@@ -547,6 +554,14 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
 
     for x in m.money:
         sec = subject(x.start)
+        if x.role is Role.EXERCISE:
+            # "less the $0.0001 exercise price of each Pre-Funded Warrant": the security named after it
+            after = _OF_EACH.match(text, x.end)
+            if after:
+                sec = next((w for w in named if w.start >= after.end() - 1 and w.start <= after.end() + 2), sec)
+        if x.role is Role.COMBINED:
+            out.append(Statement(s, "price", x.value, Kind.COMMON, None, order=order))
+            continue
         if x.role is Role.PER_SHARE and (sec is None or sec.kind not in (Kind.WARRANT, Kind.PREFUNDED)):
             pass
         elif x.role is Role.PER_SHARE:

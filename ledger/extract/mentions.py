@@ -95,7 +95,7 @@ class Mentions:
 
 
 # --- securities ------------------------------------------------------------------------------
-_ADJ = (r"(?:(?:newly[- ]issued|newly\s+designated|additional|restricted|unregistered|registered|new|fully[- ]paid|"
+_ADJ = (r"(?:(?:newly[- ]issued|newly\s+designated|additional|firm|option|over-?allotment|restricted|unregistered|registered|new|fully[- ]paid|"
         r"non-?assessable|authorized|free[- ]trading|flow[- ]through|its|our|their|such|the|Company['’]s|"
         r"Registrant['’]s|Corporation['’]s|(?:of\s+)?(?:the\s+)?Company['’]s)\s+)*")
 _OWNER = r"(?:(?:the\s+)?(?:Company|Registrant|Corporation|Issuer)['’]s\s+|its\s+|our\s+|the\s+)?"
@@ -216,7 +216,8 @@ def _underlying(text: str, at: int, figs_by_start: dict[int, Figure], consumed: 
     if fig is not None and fig.start in consumed:
         return None, None, None
     if fig is not None and _UNDERLYING_NOUN.match(text, fig.end):
-        return (fig, None, None) if fig.kind != "fraction" else (None, fig.value, None)
+        whole = fig.kind != "fraction" and fig.value == fig.value.to_integral_value() and fig.value >= 1
+        return (fig, None, None) if whole else (None, fig.value, None)
     f = _FORMULA.match(text, m.end())
     if f:
         return None, None, f
@@ -306,6 +307,7 @@ _BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if
     (r"\bnet\s+proceeds", Role.NET, None),
     (r"\b(?:fees?|commissions?|discounts?|retainer|expenses)\b(?:\s+\w+){0,5}\s+(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of|was|were|is)", Role.FEE, None),
     (r"\b(?:paid|pay|payable|reimburse)\b[^$]{0,40}\b(?:fee|commission)s?\b[^$]{0,20}", Role.FEE, None),
+    (r"\b(?:fee|commission|discount)s?\b[^$;]{0,60}\bor\s*", Role.FEE, r"$"),
     (r"\bper\s+(?:pre-?funded|prefunded)\s+warrant\b[^$]{0,20}", Role.PER_PREFUNDED, None),
     (r"\b(?:unit\s+price|price\s+per\s+unit|per\s+unit\s+price)", Role.PER_UNIT, None),
     (r"\b(?:combined\s+(?:public\s+)?(?:offering|purchase)\s+price)", Role.COMBINED, None),
