@@ -34,7 +34,7 @@ NOT_SOLD_BEFORE = re.compile(
     r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
     r"\bexercise\s+of|\bconversion\s+of|\bmore\s+than|\bless\s+than|\bexceed\w*|\bat\s+least|\bminimum\s+of|"
     r"\bsecondary\s+(?:public\s+)?offering\b[^.;$]{0,150}|\bselling\s+(?:stock|share|security)holders?\b[^.;$]{0,30}|\bheld\s+by|\bholds?|\bholding|\bowns?|\bowned|\bbeneficial\w*|"
-    r"\bof\s+which|\bwhich\s+includes?|\bincluding|\bincludes|\binclusive\s+of|\bcomprised\s+of\s+the|\bin\s+lieu\s+of|"
+    r"\bof\s+which|\bwhich\s+includes?|\bincluding|\bincludes|\binclusive\s+of|\bcomprised\s+of\s+the|"
     r"\bpreviously\s+(?:issued|sold|purchased|acquired)|\bhad\s+(?:previously\s+)?(?:sold|issued)|\bregistered\s+for\s+resale|"
     r"\bresale\s+of|\bremaining|\bup\s+to\s+an\s+additional|\bwould\s+(?:receive|be\s+entitled)|\bequal\s+to|\brepresenting|"
     r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
@@ -44,6 +44,7 @@ NOT_SOLD_BEFORE = re.compile(
     r"[^.;$]{0,25}$", re.I)
 PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
 SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
+TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s*\|?\s*(?:US)?\$\s?[\d.]+")
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
@@ -292,7 +293,13 @@ def _is_sale(text: str, sec: Security, floor: int, hi: int | None = None) -> boo
     if sec.count is not None and text.count("“", lo, sec.start) > text.count("”", lo, sec.start):
         return False     # inside a defined term being named: (the "Tranche 2 Shares")
     # an issuing verb in the clause, or in the sentence before it (lists: "... sold (i) N shares and (ii) ...")
-    return bool(SALE_VERB.search(before) or SALE_VERB.search(text[:sec.start]) or SALE_VERB.search(text[sec.end:sec.end + 80]))
+    if SALE_VERB.search(before) or SALE_VERB.search(text[:sec.start]) or SALE_VERB.search(text[sec.end:sec.end + 80]):
+        return True
+    # "The Series B Warrants, which ..., entitle the holders to purchase 2,500,000 shares": warrants
+    # described by what they cover
+    return sec.kind in (Kind.WARRANT, Kind.PREFUNDED) and bool(
+        SALE_VERB.search(text) or re.match(r"(?:The|Each|These|Such|All)\s+[^.;]{0,40}?\b[Ww]arrants?\b", text)
+        or TABLE_ROW.match(text))
 
 
 def _money_in(m: Mentions, lo: int, hi: int, *roles: Role) -> Money | None:
@@ -354,9 +361,14 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
             role = _fee_role(text) if fee_sentence and _fee_grant(text, sec) else None
             head = text[max(0, lo - 40):lo] + (text[sec.count.end:sec.end].split("arrant")[0] if sec.count is not None else "")
             term, offset = _term(text[lo:hi], head)
+            row = TABLE_ROW.match(text) and re.search(r"\b(\w+(?:-\w+)?)\s+(?:\(\d+\)\s+)?(years?|months?)\W*$", text[lo:hi])
+            if term is None and row and word_number(row.group(1)) is not None:
+                n = Decimal(word_number(row.group(1)))
+                term = n if row.group(2).startswith("year") else (n / 12).quantize(Decimal("0.0001")).normalize()
             out.append(Grant(
                 s, sec, int(shares.value) if shares is not None else None, bool(shares and shares.approximate),
-                exercise=_exercise_reading(text, m, lo, hi),
+                exercise=_exercise_reading(text, m, lo, hi) or (next((x for x in m.money if lo <= x.start < hi), None)
+                                                                 if TABLE_ROW.match(text) else None),
                 purchase=_money_in(m, lo, hi, Role.PER_PREFUNDED, Role.PER_WARRANT) if k is Kind.PREFUNDED else None,
                 term_years=term, term_offset_months=offset, expires=_expiry(text[lo:hi], m) if False else _expiry_in(text, m, lo, hi),
                 fee_role=role, date=when, order=order + i))

@@ -149,6 +149,8 @@ _NOTE_NOUN = re.compile(
     r"convertible\s+(?:(?:promissory|senior|secured|subordinated)\s+)*(?:notes?|debentures?))\b", re.I)
 
 
+_ROW = re.compile(r"[ \t]*(?:\||:)?[ \t]*")
+_ROW_PRICE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:US)?\$\s?\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -278,6 +280,13 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
     if d:
         sec = attrs.evolve(sec, defined=_fold(d["term"]), end=d.end())
         end = d.end()
+    if sec.kind in (Kind.WARRANT, Kind.PREFUNDED) and sec.count is None:
+        # a table row: "Series A Warrants 3,000,000 $1.10 five years"
+        row = _ROW.match(text, end)
+        fig = figs_by_start.get(row.end()) if row else None
+        if fig is not None and fig.kind == "count" and fig.start not in consumed and _ROW_PRICE.match(text, fig.end):
+            consumed.add(fig.start)
+            return attrs.evolve(sec, underlying=fig)
     if sec.kind in (Kind.WARRANT, Kind.PREFUNDED):
         fig, fraction, formula = _underlying(text, end, figs_by_start, consumed)
         if fig is not None and fig.words and fig.value <= 10 and sec.count is None:
