@@ -711,8 +711,7 @@ class Assembly:
 
     # -- statements: figures told apart from the count they qualify -----------------------------
     def _apply_statements(self) -> None:
-        shares = [d for d in self.of(SharesDraft)
-                  if d.price.value is None and d.consideration_kind in ("cash", "not_stated") and not d.from_units]
+        shares = [d for d in self.of(SharesDraft) if d.price.value is None and not d.from_units]
         prices = [st for st in self.statements if st.what == "price" and st.kind in (None, Kind.COMMON, Kind.UNIT)]
         if prices:
             orders = [st.order for st in prices]
@@ -819,7 +818,7 @@ class Assembly:
                 continue
             s = d.sentences[0]
             when, _ = _lead_date(s.text)
-            agreed = bool(P.AGREED_TO_SELL.search(s.text)) and not P.ISSUED_OR_SOLD.search(s.text)
+            agreed = bool(P.AGREED_TO_SELL.search(s.text)) and (not P.ISSUED_OR_SOLD.search(s.text) or bool(P.AGREEMENT.search(s.text)))
             if self.closing and when and self.closing[0] > when and agreed and d.date.value in (None, when):
                 # agreed on one day, issued at the stated closing
                 d.date.offer(self.closing[0], Basis.STATED, self.closing[1], strength=STATED * 2 + 2, why="the stated closing")

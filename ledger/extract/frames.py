@@ -40,22 +40,26 @@ NOT_SOLD_BEFORE = re.compile(
     r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
     r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+|"
     r"\b(?:has|have)\s+been\s+allocated|\bshare\s+capital\b[^.;$]{0,80}|\bincrease\w*\b[^.;$]{0,60}\b(?:from|to)|"
-    r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding)"
+    r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding|\b(?:become|becomes|adjusted\s+to|adjustment\w*)|"
+    r"\b(?:insiders?|directors?|officers?|management|related\s+part(?:y|ies))\b[^.;$]{0,60}\b(?:subscribed|purchased|acquired|participated)\b[^.;$]{0,20})"
     r"[^.;$]{0,25}$", re.I)
 PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
 SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
 TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s*\|?\s*(?:US)?\$\s?[\d.]+")
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
-    r"[^.;]{0,90}?\b(?:(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
+    r"[^.;]{0,90}?\b(?:(?:that|which)\s+it\s+(?:held|owned)|(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
     r"(?:to\s+be\s+)?(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing)|by\s+(?:the\s+|certain\s+)?selling\s+"
     r"(?:stock|share)holders|previously\s+(?:issued|sold|registered)|(?:were\s+|are\s+)?placed\s+in\s+escrow|issued\s+and\s+outstanding)",
     re.I)
 SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+(?:stock|share|security)holders)", re.I)
 # Whole sentences that recap, plan or describe, and state no sale of this filing.
+REPORTED_BEFORE = re.compile(
+    r"\bas\s+(?:previously\s+)?(?:reported|disclosed|described)\s+(?:in|on)\s+(?:the\s+|its\s+|our\s+)?(?:Company['’]s\s+)?"
+    r"(?:Current\s+Report|Form\s+8-K|Quarterly\s+Report|Annual\s+Report|Form\s+10-[QK]|prior|previous|earlier)", re.I)
 RECAP = re.compile(
     r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\bReference\s+is\s+made\s+to\b|"
-    r"\bamend(?:s|ed|ing|ment)?\s+(?:of\s+)?(?:the\s+)?(?:exercise|expiry|expiration|term|terms)\b|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
+    r"\bamend(?:s|ed|ing|ment)?\s+(?:of\s+)?(?:the\s+)?(?:exercise|expiry|expiration|term|terms)\b|\bproportional(?:ly)?\s+adjust|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
     r"registration\s+statement\s+(?:on\s+Form\s+\S+\s+)?(?:was|has\s+been|is)\s+(?:filed|declared)|as\s+previously\s+(?:reported|disclosed)|"
     r"stock\s+option|option\s+grants?|options\s+to\s+purchase|restricted\s+stock\s+units?|RSUs?|inducement\s+(?:grants?|awards?)|"
     r"equity\s+incentive\s+plan|rights\s+(?:plan|agreement)|shareholder\s+rights|poison\s+pill|reverse\s+(?:stock\s+)?split|"
@@ -99,7 +103,7 @@ TERM_STARTS = re.compile(
 EXPIRES_ON = re.compile(r"\b(?:expir\w*|terminat\w*)\s+(?:on\s+|at\s+[^.;]{0,30}?\bon\s+)?$|\b(?:through|until)\s+(?:and\s+including\s+)?$", re.I)
 CLOSING_DATE = re.compile(
     r"\b(?:clos(?:ed|ing|e)|settle(?:d|ment)?|complet(?:ed|ion)|consummat(?:ed|ion)|delivered|issued|funded|effective)\b"
-    r"(?:[^.;]{0,80}?)\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
+    r"(?:(?!\bexpir|\bterminat|\buntil\b|\bthrough\b|\bmatur)[^.;]){0,80}?\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
 EXPECTED = re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I)
 WORD_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
               "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36, "sixty": 60}
@@ -325,7 +329,8 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
     """Every frame one sentence states."""
     text = s.text
     out: list[Frame] = []
-    if RECAP.search(text) and not re.search(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", text, re.I):
+    if RECAP.search(text) and not re.search(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", text, re.I) \
+            or REPORTED_BEFORE.search(text):
         return out
     when, expected = _sentence_date(text, m)
     fee_sentence = bool(FEE_WORDS.search(text)) and bool(re.search(
@@ -375,7 +380,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
             floor = sec.end
             continue
         if k is Kind.PREFERRED and sec.count is None:
-            if not re.search(r"\b(?:issued|sold|issue|sell|purchase|designated)\b", text, re.I):
+            if not re.search(r"\b(?:issued|sold|issue|sell|sale|purchase|designated)\b", text, re.I):
                 continue
             if not _money_in(m, 0, len(text), Role.STATED_VALUE, Role.GROSS, Role.CONVERSION):
                 continue

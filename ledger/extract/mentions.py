@@ -342,6 +342,7 @@ _AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + 
     (r"(?:in\s+)?(?:cash\s+)?(?:fees?|commissions?)\b", Role.FEE),
     (r"(?:per|a|for\s+each|/)\s*(?:share|common\s+share|ordinary\s+share|ADS|American\s+Depositary\s+Share|Share|"
      r"Common\s+Share|Ordinary\s+Share|[A-Z][\w-]*\s+Share)\b", Role.PER_SHARE),
+    (r"(?:from|through|in)\s+(?:the\s+)?(?:sale|issuance|private\s+placement|offering|subscription)\s+of\b", Role.GROSS),
     (r"(?:in\s+)?(?:gross\s+proceeds|(?:in\s+)?aggregate\s+(?:gross\s+)?proceeds|in\s+the\s+aggregate|in\s+aggregate|"
      r"(?:in\s+)?(?:total\s+)?(?:gross\s+)?(?:proceeds|financing|investment|offering|private\s+placement|placement|"
      r"registered\s+direct|public\s+offering|raise|capital\s+raise|equity\s+financing|underwritten))\b", Role.GROSS),
