@@ -804,6 +804,14 @@ class Assembly:
                     drop.add(id(d))
                     _fill(own, d)
         # the over-allotment's own shares are a sale only when the firm shares are not in this text
+        # "Together, the two tranches raised $1,550,000 from the sale of 6,200,000 shares": a sum of sales told
+        kept = [x for x in shares if id(x) not in drop]
+        if 3 <= len(kept) <= 12:
+            for d in kept:
+                rest = [x.shares.value for x in kept if x is not d and x.shares.value < d.shares.value]
+                if len(rest) >= 2 and (sum(rest) == d.shares.value or any(
+                        a + b == d.shares.value for i, a in enumerate(rest) for b in rest[i + 1:])):
+                    drop.add(id(d))
         firm = [x for x in shares if id(x) not in drop and not x.option_shares]
         for d in shares:
             if d.option_shares and firm and any(x.shares.value + d.shares.value in counts for x in firm):
@@ -914,13 +922,13 @@ class _WarrantIndex:
         groups: dict[tuple[bool, int], list[WarrantDraft]] = {}
         for d in warrants:
             pf = d.kind is WarrantKind.PRE_FUNDED
+            groups.setdefault((pf, d.sentences[0].start), []).append(d)
             if d.kind in self.FEE:
                 self.fee.append(d)
                 continue
             if d.series:
                 self.series.setdefault((pf, d.series.upper()), []).append(d)
             self.labels.setdefault((pf, _singular(d.label)), []).append(d)
-            groups.setdefault((pf, d.sentences[0].start), []).append(d)
         self.groups = {pf: sorted((g for (p, _), g in groups.items() if p == pf), key=lambda g: g[0].order) for pf in (True, False)}
         self.orders = {pf: [g[0].order for g in self.groups[pf]] for pf in (True, False)}
 

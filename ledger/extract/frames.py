@@ -46,6 +46,9 @@ NOT_SOLD_BEFORE = re.compile(
 PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
 SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
 TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s*\|?\s*(?:US)?\$\s?[\d.]+")
+OTHER_COMPANY = re.compile(
+    r"\s+of\s+(?!(?:the\s+)?(?:Company|Registrant|Corporation|Issuer)\b|its\b|our\b)(?:[A-Z][\w&-]*\.?,?\s+){1,6}"
+    r"(?:that|which)\s+(?:it|the\s+Company|we)\s+(?:held|owned|holds|owns)", re.I)
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:(?:that|which)\s+it\s+(?:held|owned)|(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
@@ -266,6 +269,8 @@ def _sentence_date(text: str, m: Mentions) -> tuple[date | None, bool]:
             return d.value, expected
     for d in m.dates:
         before = text[max(0, d.start - 25):d.start]
+        if re.search(r"\b(?:expir\w*|terminat\w*|matur\w*|until|through|due|dated|before|after|by)\s+(?:on\s+)?$", before, re.I):
+            continue
         if d.start == 0 or re.search(r"\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+(?:or\s+about\s+)?$", before):
             return d.value, expected
     return None, expected
@@ -292,7 +297,7 @@ def _is_sale(text: str, sec: Security, floor: int, hi: int | None = None) -> boo
         return False
     if re.search(r"\b(?:from|to)\s+$", text[max(0, sec.start - 6):sec.start]) and re.search(r"\b(?:increase|decrease|rise|grow)\w*\b", text, re.I):
         return False     # "will increase from 62,154,827 shares to 67,637,283 shares": totals before and after
-    if NOT_SOLD_AFTER.match(text, sec.end, hi):
+    if NOT_SOLD_AFTER.match(text, sec.end, hi) or OTHER_COMPANY.match(text, sec.end):
         return False
     if sec.count is not None and text.count("“", lo, sec.start) > text.count("”", lo, sec.start):
         return False     # inside a defined term being named: (the "Tranche 2 Shares")
@@ -335,8 +340,8 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
     when, expected = _sentence_date(text, m)
     fee_sentence = bool(FEE_WORDS.search(text)) and bool(re.search(
         r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", text, re.I))
-    counted = [sec for sec in m.securities if sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
-               and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED)]
+    counted = [sec for sec in m.securities if not (sec.count is not None and sec.count.words and sec.count.value <= 10) and (sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
+               and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED))]
     starts = [sec.start for sec in counted] + [len(text)]
     recap_sentence = bool(re.search(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I))
     kind_of = _kind_of_consideration(text, bool(m.money))

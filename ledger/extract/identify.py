@@ -38,13 +38,14 @@ class Identity:
 # A legal form that ends a company's name ("Inc.", "Ltd.", "ASA", "AB (publ)").
 _SUFFIX = re.compile(
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|L\.L\.C|LP|L\.P|LLP|PLC|plc|N\.V|NV|S\.A|SA|"
-    r"AG|SE|ASA|AS|AB|Oyj|GmbH|Holdings?|Group|Trust|Bancorp|Partners)\.?$")
+    r"AG|SE|ASA|AS|A/S|ApS|AB|Oyj|GmbH|S\.p\.A|SpA|B\.V|BV|Pty|Holdings?|Group|Trust|Bancorp|Partners)\.?$")
 _NAME_WORD = re.compile(r"[A-Z0-9][\w.&'’+-]*[®™]?$")          # a capitalised word, read from its end
 # Words glued to the name by a lost space ("release fromArgeo ASA"): the function word is dropped.
 _GLUED = re.compile(r"^(?:from|by|to|of|the|and|in|at|for|with|that|made)(?=[A-Z][a-z])")
 # The legal forms a name read forwards ends at ("Sera Prognostics, Inc.**, The Pregnancy Company®").
 _LEGAL_END = re.compile(
-    r"(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|PLC|plc|N\.V|S\.A|AG|SE|ASA|AB|Oyj|GmbH)\.?"
+    r"(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|PLC|plc|N\.V|S\.A|AG|SE|ASA|AB|Oyj|GmbH|"
+    r"A/S|AS|ApS|S\.p\.A|SpA|S\.A\.S|SAS|B\.V|BV|Pty|K\.K|KK)\.?"
     r"(?:\s*\(publ\))?$")
 # A line that is nothing but a company's name: statements and exhibits head their pages with it.
 _NAME_LINE = re.compile(r"^[*_#\s]*((?:[A-Z0-9][\w.&'’-]*,?\s+){0,7}(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|"

@@ -113,7 +113,7 @@ _NOUN = re.compile(
     rf"|(?P<warrant>{_WARRANT_HEAD}warrants?)\b"
     rf"|(?P<pref>(?:shares?\s+of\s+{_OWNER}(?:newly\s+designated\s+)?)?(?:[\d.]+%\s+)?(?:Series\s+(?P<pseries>[A-Z0-9][\w-]{{0,3}})\s+)?(?:[\d.]+%\s+)?"
     rf"(?:(?:Cumulative|Convertible|Redeemable|Participating|Non-Voting|Voting|Senior|Junior|Perpetual|Mandatory)\s+){{0,3}}"
-    rf"preferred\s+(?:stock|shares?))\b"
+    rf"preferred\s+(?:stock|shares?))\b(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)"
     rf"|(?P<ads>American\s+Depositary\s+Shares|ADSs)\b"
     rf"|(?P<common>(?:shares?\s+of\s+{_OWNER}(?:[A-Z][\w.&-]*\s+){{0,3}}?{_CLASS}(?:common\s+stock|common\s+shares|ordinary\s+shares|"
     rf"subordinate\s+voting\s+shares|voting\s+shares|capital\s+stock|stock))"
@@ -128,6 +128,7 @@ _NAMED = re.compile(
     rf"(?P<pfw>\b(?i:pre-?funded|prefunded)\s+(?i:common\s+)?(?i:warrants?))\b"
     rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|(?:[A-Z][a-z]+\s+)?)(?:[Ww]arrants?))\b"
     rf"|(?P<pref>\b(?:Series\s+(?P<pseries>[A-Z0-9][\w-]{{0,3}})\s+)?(?:(?:Convertible|Redeemable|Cumulative)\s+)*[Pp]referred\s+(?:[Ss]tock|[Ss]hares))\b"
+    rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)"
     rf"|(?P<unit>\b[Uu]nits)\b"
     rf"|(?P<note>\b(?:[\d.]+%\s+)?(?:(?:Senior|Secured|Unsecured|Subordinated|Original\s+Issue\s+Discount|Amortizing)\s+){{0,3}}"
     rf"[Cc]onvertible\s+(?:(?:Promissory|Senior|Secured|Subordinated)\s+)*(?:[Nn]otes?|[Dd]ebentures?))\b")
@@ -352,7 +353,12 @@ _AT_PRICE = re.compile(r"\b(?:at|@)\s+(?:a\s+(?:purchase\s+|offering\s+|issue\s+
                        r"(?:to\s+the\s+public\s+)?(?:of|equal\s+to|is|was|will\s+be)?\s*$|\bpriced\s+at\s*$", re.I)
 
 
+_OR_FEE = re.compile(r"\b(?:fee|commission|discount)s?\b[^$;]{0,60}\bor\s*$", re.I)   # "a fee of 8.0% of the gross proceeds, or $800,000"
+
+
 def money_role(text: str, fig: Figure, previous_end: int) -> Role:
+    if _OR_FEE.search(text, max(0, fig.start - 100), fig.start):
+        return Role.FEE
     before = text[max(previous_end, fig.start - 90):fig.start]
     before = before.split(";")[-1]
     after = text[fig.end:fig.end + 70]
