@@ -23,7 +23,7 @@ from ledger.text.normalise import Sentence
 
 # --- the verbs of a sale, and the contexts in which a count is not one -----------------------
 SALE_VERB = re.compile(
-    r"\b(?:sold|sell|sells|selling|sale|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
+    r"\b(?:sold|sell|sells|selling|sale|offer|offers|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
     r"pricing|purchased|purchase|subscribed|subscription|subscriptions|closed|closing|closes|completed|completes|complete|"
     r"consummated|raised|raise|bought|financing|acquired|received|receive|invest|invested|investing|investment|"
     r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I)

@@ -126,7 +126,8 @@ _NOUN = re.compile(
 # A security named without a count: "the Series B Warrants have an exercise price of ...".
 _NAMED = re.compile(
     rf"(?P<pfw>\b(?i:pre-?funded|prefunded)\s+(?i:common\s+)?(?i:warrants?))\b"
-    rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|(?:[A-Z][a-z]+\s+)?)(?:[Ww]arrants?))\b"
+    rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|"
+    rf"(?:(?!(?:Each|The|Such|These|Those|All|Any|No|Its|Our|Their|Every|Per|A|An)\b)[A-Z][a-z]+\s+)?)(?:[Ww]arrants?))\b"
     rf"|(?P<pref>\b(?:Series\s+(?P<pseries>[A-Z0-9][\w-]{{0,3}})\s+)?(?:(?:Convertible|Redeemable|Cumulative)\s+)*[Pp]referred\s+(?:[Ss]tock|[Ss]hares))\b"
     rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)"
     rf"|(?P<unit>\b[Uu]nits)\b"
@@ -335,7 +336,7 @@ _AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + 
     (r"(?:per|for\s+each)\s+(?:share|common\s+share|ordinary\s+share|ADS|Share|Common\s+Share)\s+(?:of\s+common\s+stock\s+)?"
      r"(?:and|plus)\s+(?:one|a|an|the|one-half|accompanying|associated|related)", Role.COMBINED),
     (r"(?:per|for\s+each|a|/)\s*(?:unit|Unit)\b", Role.PER_UNIT),
-    (r"(?:per|for\s+each)\s+(?:warrant|Warrant)\b", Role.PER_WARRANT),
+    (r"(?:per|for\s+each)\s+(?:warrant|Warrant)\b(?!\s+[Ss]hares?)", Role.PER_WARRANT),
     (r"(?:per\s+share\s+)?(?:exercise|strike)\s+price", Role.EXERCISE),
     (r"(?:in\s+)?(?:aggregate\s+)?principal\s+amount", Role.PRINCIPAL),
     (r"(?:per\s+share\s+)?stated\s+value", Role.STATED_VALUE),
