@@ -49,6 +49,8 @@ TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s
 OTHER_COMPANY = re.compile(
     r"\s+of\s+(?!(?:the\s+)?(?:Company|Registrant|Corporation|Issuer)\b|its\b|our\b)(?:[A-Z][\w&-]*\.?,?\s+){1,6}"
     r"(?:that|which)\s+(?:it|the\s+Company|we)\s+(?:held|owned|holds|owns)", re.I)
+DONE = re.compile(r"\b(?:issued|sold|closed|completed|purchased|subscribed|placed|allotted|delivered|received|acquired|"
+                  r"bought|consummated|exchanged|converted)\b", re.I)
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:(?:that|which)\s+it\s+(?:held|owned)|(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
@@ -62,7 +64,8 @@ REPORTED_BEFORE = re.compile(
     r"(?:Current\s+Report|Form\s+8-K|Quarterly\s+Report|Annual\s+Report|Form\s+10-[QK]|prior|previous|earlier)", re.I)
 RECAP = re.compile(
     r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\bReference\s+is\s+made\s+to\b|"
-    r"\bamend(?:s|ed|ing|ment)?\s+(?:of\s+)?(?:the\s+)?(?:exercise|expiry|expiration|term|terms)\b|\bproportional(?:ly)?\s+adjust|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
+    r"\bamend\w*\s+(?:of\s+)?(?:the\s+)?(?:exercise\s*(?:price|term)|expiry|expiration)|"
+    r"\bamend\w*\s+(?:of\s+)?(?:the\s+)?terms?\s+of\s+(?:the\s+|its\s+|certain\s+)?(?:outstanding\s+|existing\s+)?(?:\w+\s+){0,3}?(?:warrants|options|notes|debentures)\b|\bproportional(?:ly)?\s+adjust|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
     r"registration\s+statement\s+(?:on\s+Form\s+\S+\s+)?(?:was|has\s+been|is)\s+(?:filed|declared)|as\s+previously\s+(?:reported|disclosed)|"
     r"stock\s+option|option\s+grants?|options\s+to\s+purchase|restricted\s+stock\s+units?|RSUs?|inducement\s+(?:grants?|awards?)|"
     r"equity\s+incentive\s+plan|rights\s+(?:plan|agreement)|shareholder\s+rights|poison\s+pill|reverse\s+(?:stock\s+)?split|"
@@ -426,6 +429,9 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
                 before = [x for x in m.money if x.start < lo and x.role is Role.PER_SHARE]
                 price = before[-1] if before and not any(c.start < lo and c.kind is Kind.COMMON and c.count for c in counted[:i]) else None
         local_gross = _money_in(m, lo, hi, Role.GROSS)
+        if kind == "not_stated" and price is None and local_gross is None and not DONE.search(text):
+            floor = sec.end        # "issue to the Optionor an aggregate of 20,000,000 shares as follows:"
+            continue
         sale = Sale(
             s, sec, int(count.value) if count is not None else None, bool(count and count.approximate), bool(count and count.up_to),
             price=price, consideration=local_gross or (gross if first_sale is None else None), consideration_kind=kind,
@@ -490,11 +496,11 @@ def _fee_role(text: str) -> str:
 
 _UNIT_MAKEUP = re.compile(
     r"\b(?:each|every|per)\s+(?:such\s+)?(?:unit|Unit)\b[^.;]{0,40}?\b(?:consist(?:s|ing)?\s+of|is\s+(?:made\s+up|composed|comprised)\s+of|"
-    r"comprises?|comprising|includes?|including|contains?|containing|is\s+comprised\s+of|will\s+consist\s+of)\s+"
+    r"comprises?|comprising|includes?|including|contains?|containing|is\s+comprised\s+of|will\s+consist\s+of|consisted\s+of)\s+"
     r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I)
 _PART = re.compile(
     r"(?:\(\w{1,3}\)\s*)?(?P<n>one|a|an|two|three|four|five|\d+(?:\.\d+)?|one-half|one\s+half|half\s+(?:of\s+)?(?:a|one)|one-third|one-quarter|"
-    r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\))?\s+(?:of\s+(?:a|one)\s+)?"
+    r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\)\s*|\s+)(?:of\s+(?:a|one)\s+)?"
     r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:[\w-]+\s+){0,3}?(?:warrants?|rights?)|(?:[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
 _FRACTION_WORDS = {"one": Decimal(1), "a": Decimal(1), "an": Decimal(1), "two": Decimal(2), "three": Decimal(3), "four": Decimal(4),
                    "five": Decimal(5), "one-half": Decimal("0.5"), "one half": Decimal("0.5"), "half of a": Decimal("0.5"),
