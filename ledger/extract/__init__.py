@@ -63,7 +63,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     agents, aliases = read_agents(sentences, name)
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
                   agents=agents, aliases=aliases)
-    frames_read = frames(sentences, read_mentions, layout.skip)
+    frames_read = frames(sentences, read_mentions, layout.skip, name)
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,

@@ -333,7 +333,7 @@ def _exercise_reading(text: str, m: Mentions, lo: int, hi: int) -> Money | None:
     return None
 
 
-def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
+def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = frozenset()) -> list[Frame]:
     """Every frame one sentence states."""
     text = s.text
     out: list[Frame] = []
@@ -395,6 +395,9 @@ def sentence_frames(s: Sentence, m: Mentions, order: int) -> list[Frame]:
         if first_sale is not None and sec.count is not None and first_sale.count and sec.count.value < first_sale.count \
                 and k is Kind.COMMON and PARTS.search(text, first_sale.security.end, sec.start) and not SECONDARY_WORDS.search(text):
             floor = sec.end          # "4,600,000 shares, consisting of 4,000,000 firm shares and 600,000 option shares"
+            continue
+        if sec.count is not None and k is Kind.COMMON and _another_company(text, sec, own):
+            floor = sec.end
             continue
         if sec.count is not None and not _is_sale(text, sec, floor, hi):
             if k is Kind.COMMON and (SELLING.match(text, sec.end, min(hi, sec.end + 80)) or re.search(
@@ -695,14 +698,36 @@ def _fee(s: Sentence, m: Mentions, order: int) -> Fee | None:
                int(shares.value) if shares is not None else None, warrant_percent, order)
 
 
-def frames(sentences, read_mentions, skip) -> list[Frame]:
+def frames(sentences, read_mentions, skip, issuer: str | None = None) -> list[Frame]:
     """All frames of a document's sentences, in order; `skip(s)` tells the sentences not to read."""
     out: list[Frame] = []
+    own = _own_words(issuer)
     for i, s in enumerate(sentences):
         if skip(s):
             continue
-        out.extend(sentence_frames(s, read_mentions(s.text), i * 100))
+        out.extend(sentence_frames(s, read_mentions(s.text), i * 100, own))
     return out
+
+
+def _own_words(issuer: str | None) -> frozenset[str]:
+    """The words a filing may call its issuer's shares by: "shares of Acme" is Acme's own stock."""
+    words = {"company", "registrant", "corporation", "issuer", "its", "our", "the", "such", "common", "class", "series",
+             "ordinary", "preferred", "beneficial", "record"}
+    if issuer:
+        words |= {w.lower() for w in re.findall(r"[A-Za-z][\w&-]*", issuer)[:2]}
+    return frozenset(words)
+
+
+_OF_NAME = re.compile(r"\s+(?:of|in)\s+(?P<name>[A-Z][\w&.-]*)")
+
+
+def _another_company(text: str, sec: Security, own: frozenset[str]) -> bool:
+    """"10,000,000 common shares of NevGold": shares of a company other than the issuer."""
+    m = _OF_NAME.match(text, sec.end)
+    if not m or not own:
+        return False
+    name = m["name"].rstrip(".,").lower()
+    return name not in own and not re.match(r"(?:the|its|our|this|that|each|which|beneficial|record)$", name)
 
 
 __all__ = ["Sale", "Grant", "Makeup", "Statement", "Fee", "Frame", "frames", "sentence_frames", "Figure"]
