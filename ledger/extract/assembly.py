@@ -726,9 +726,10 @@ class Assembly:
                                   why="a price stated for the offering in another sentence")
                     break
         index = _WarrantIndex([d for d in self.of(WarrantDraft)])
+        granted = set(self.grants_by_sentence)
         for st in self.statements:
-            if st.what not in ("exercise", "term", "expiry"):
-                continue
+            if st.what not in ("exercise", "term", "expiry") or st.sentence.start in granted:
+                continue          # a grant's own sentence gave its figures to the grant
             s = st.sentence
             w = _weight(self.ctx, s, DEAL)
             for d in index.targets(st):
@@ -922,10 +923,10 @@ class _WarrantIndex:
         groups: dict[tuple[bool, int], list[WarrantDraft]] = {}
         for d in warrants:
             pf = d.kind is WarrantKind.PRE_FUNDED
-            groups.setdefault((pf, d.sentences[0].start), []).append(d)
             if d.kind in self.FEE:
                 self.fee.append(d)
                 continue
+            groups.setdefault((pf, d.sentences[0].start), []).append(d)
             if d.series:
                 self.series.setdefault((pf, d.series.upper()), []).append(d)
             self.labels.setdefault((pf, _singular(d.label)), []).append(d)
