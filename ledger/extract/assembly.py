@@ -501,7 +501,8 @@ class Assembly:
         warrants (the "Wainwright Warrants")"): the fee's warrants, not a second grant."""
         if not payee:
             return []
-        names = {payee.split()[0].strip(",.").lower()} | {a.lower() for a, (n, _) in self.ctx.aliases.items() if n == payee}
+        word = next((w for w in re.findall(r"[A-Za-z][\w&'-]*\.?", payee) if "." not in w and len(w) > 2), payee.split()[0])
+        names = {word.strip(",.").lower()} | {a.lower() for a, (n, _) in self.ctx.aliases.items() if n == payee}
         out = []
         for x in self.investor_warrants:
             if x.kind is not WarrantKind.INVESTOR:
@@ -804,6 +805,13 @@ class Assembly:
                     own = counts[n - sec]
                     drop.add(id(d))
                     _fill(own, d)
+                elif n > sec and len(secondary) == 1 and d.shares.value == n and not any(
+                        x.shares.value == n - sec for x in shares) and len(shares) == 1:
+                    b = d.shares.best
+                    d.shares.clear()
+                    d.shares.offer(n - sec, Basis.COMPUTED, *(b.sentences if b else ()), strength=STATED * 2 + 1,
+                                   why="the offering's total less the selling stockholders' shares")
+                    d.consideration.clear()
         # the over-allotment's own shares are a sale only when the firm shares are not in this text
         # "Together, the two tranches raised $1,550,000 from the sale of 6,200,000 shares": a sum of sales told
         kept = [x for x in shares if id(x) not in drop]

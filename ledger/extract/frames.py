@@ -51,9 +51,11 @@ OTHER_COMPANY = re.compile(
     r"(?:that|which)\s+(?:it|the\s+Company|we)\s+(?:held|owned|holds|owns)", re.I)
 DONE = re.compile(r"\b(?:issued|sold|closed|completed|purchased|subscribed|placed|allotted|delivered|received|acquired|"
                   r"bought|consummated|exchanged|converted)\b", re.I)
+ADS_RATIO = re.compile(r"[^.;]{0,60}?\beach\s+(?:ADS\s+)?represent(?:s|ing)\s+(?P<n>\w+(?:-\w+)?|[\d,]+)(?:\s*\(\d+\))?\s+ordinary\s+shares?", re.I)
 NAMED_NUMBER = re.compile(r"\b(?:Tranche|Series|Class|No\.|Number|Phase|Item|Section|Rule)\s*$")   # "Tranche 2 Shares"
 NOT_SOLD_AFTER = re.compile(
-    r"[^.;]{0,90}?\b(?:(?:that|which)\s+it\s+(?:held|owned)|(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|outstanding\b|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|outstanding\b(?!\s+(?:warrants|shares)\s+of)|"
+    r"[^.;]{0,90}?\b(?:(?:that|which)\s+it\s+(?:held|owned)|(?:offered|sold|issued)\s+by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+|"
+    r"outstanding\b(?!\s+(?:loans?|debt|indebtedness|notes?|principal|balances?|amounts?|obligations?|invoices?|fees|interest|accounts|payables?|liabilit\w+|advances?))|(?:deposited|held|placed)\s+(?:with|in|into)\s+(?:an\s+|the\s+)?escrow|(?:issuable|reserved|underlying)\b|held\s+by|owned\s+by|"
     r"(?:to\s+be\s+)?(?:offered|sold)\s+by\s+(?:the\s+|certain\s+)?(?:selling|existing)|by\s+(?:the\s+|certain\s+)?selling\s+"
     r"(?:stock|share)holders|previously\s+(?:issued|sold|registered)|(?:were\s+|are\s+)?placed\s+in\s+escrow|issued\s+and\s+outstanding)",
     re.I)
@@ -80,7 +82,7 @@ ACQUISITION = re.compile(
     r"share\s+exchange\s+agreement|in\s+exchange\s+for\s+all|contribution\s+agreement|contributed|as\s+(?:purchase\s+|merger\s+)?consideration\s+for\s+the\s+"
     r"(?:acquisition|purchase|assets|business))\b", re.I)
 EXCHANGE = re.compile(
-    r"\b(?:in\s+(?:exchange|satisfaction|settlement|consideration)\s+(?:for|of)\s+(?:the\s+)?(?:cancellation\s+of\s+|"
+    r"\b(?:in\s+(?:exchange|satisfaction|settlement|consideration)\s+(?:for|of)\s+(?:the\s+|an?\s+)?(?:cancellation\s+of\s+|"
     r"settlement\s+of\s+|conversion\s+of\s+|extinguishment\s+of\s+|repayment\s+of\s+)?(?:\$[\d,.]+\s+(?:million\s+)?(?:of|in)\s+)?"
     r"(?:outstanding\s+|certain\s+|accrued\s+|its\s+|the\s+)*(?:debt|indebtedness|loans?|notes?|debentures?|principal|interest|"
     r"amounts?\s+(?:owed|due|owing)|accounts\s+payable|liabilit(?:y|ies)|obligations?|claims?|payables?|salary|fees\s+owed|wages)|"
@@ -116,7 +118,8 @@ WORD_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
 FEE_WORDS = re.compile(
     r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
     r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|cash\s+fee|fees\s+and\s+expenses|finder|broker\s+warrants|"
-    r"agent['’]?s?\s+warrants|compensation\s+warrants|(?:underwriter|representative|placement\s+agent)['’]?s?\s+warrants)\b", re.I)
+    r"agent['’]?s?\s+warrants|compensation\s+warrants|(?:underwriter|representative|placement\s+agent)['’]?s?\s+warrants|"
+    r"(?:a|the)\s+fee\s+(?:of|equal\s+to))\b", re.I)
 AGENT_ROLE = (
     (re.compile(r"finder", re.I), "finder"),
     (re.compile(r"placement|agent|broker", re.I), "placement_agent"),
@@ -432,6 +435,17 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
                 before = [x for x in m.money if x.start < lo and x.role is Role.PER_SHARE]
                 price = before[-1] if before and not any(c.start < lo and c.kind is Kind.COMMON and c.count for c in counted[:i]) else None
         local_gross = _money_in(m, lo, hi, Role.GROSS)
+        if sec.label == "American Depositary Shares" and count is not None:
+            each = ADS_RATIO.search(text, sec.end)
+            if each and word_number(each["n"]) or (each and each["n"].replace(",", "").isdigit()):
+                ratio = word_number(each["n"]) or int(each["n"].replace(",", ""))
+                per = re.search(r"equivalent\s+to\s+(?:US)?\$\s?(?P<p>[\d.]+)\s+per\s+ordinary\s+share", text, re.I)
+                sec = attrs.evolve(sec, label="Ordinary Shares")
+                count = attrs.evolve(count, value=count.value * ratio)
+                if per:
+                    price = next((x for x in m.money if x.start <= per.start("p") <= x.end), price)
+                elif price is not None:
+                    price = attrs.evolve(price, figure=attrs.evolve(price.figure, value=price.value / ratio))
         if kind == "not_stated" and price is None and local_gross is None and not DONE.search(text):
             floor = sec.end        # "issue to the Optionor an aggregate of 20,000,000 shares as follows:"
             continue
@@ -500,11 +514,11 @@ def _fee_role(text: str) -> str:
 _UNIT_MAKEUP = re.compile(
     r"\b(?:each|every|per)\s+(?:such\s+)?(?:unit|Unit)\b[^.;]{0,40}?\b(?:consist(?:s|ing)?\s+of|is\s+(?:made\s+up|composed|comprised)\s+of|"
     r"comprises?|comprising|includes?|including|contains?|containing|is\s+comprised\s+of|will\s+consist\s+of|consisted\s+of)\s+"
-    r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I)
+    r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|containing|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I)
 _PART = re.compile(
     r"(?:\(\w{1,3}\)\s*)?(?P<n>one|a|an|two|three|four|five|\d+(?:\.\d+)?|one-half|one\s+half|half\s+(?:of\s+)?(?:a|one)|one-third|one-quarter|"
     r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\)\s*|\s+)(?:of\s+(?:a|one)\s+)?"
-    r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:[\w-]+\s+){0,3}?(?:warrants?|rights?)|(?:[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
+    r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:(?!and\b|shares?\b)[\w-]+\s+){0,3}?(?:warrants?|rights?)|(?:(?!and\b)[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
 _FRACTION_WORDS = {"one": Decimal(1), "a": Decimal(1), "an": Decimal(1), "two": Decimal(2), "three": Decimal(3), "four": Decimal(4),
                    "five": Decimal(5), "one-half": Decimal("0.5"), "one half": Decimal("0.5"), "half of a": Decimal("0.5"),
                    "half of one": Decimal("0.5"), "half a": Decimal("0.5"), "half one": Decimal("0.5"), "one-third": Decimal(1) / 3,
@@ -643,7 +657,11 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
         out.append(Statement(s, "agreement", when, order=order))
     # the over-allotment option: how many shares it covers
     if OVER_ALLOTMENT.search(text):
-        for f in m.figures:
+        inc = re.search(r"\b(?:which\s+includes?|including|includes|inclusive\s+of)\s+(?:the\s+)?(?P<n>[\d,]+)\s+(?:additional\s+)?(?:shares|ordinary|common|units|ADSs)"
+                        r"[^.;]{0,100}\b(?:over-?allotment|option)", text, re.I)
+        if inc:
+            out.append(Statement(s, "option", int(inc["n"].replace(",", "")), order=order, approximate=True))
+        for f in m.figures if not inc else ():
             if f.kind == "count" and re.match(r"\s*(?:additional\s+)?(?:shares|ordinary|common|units|ADSs)", text[f.end:f.end + 30], re.I) \
                     and re.search(r"\badditional\s*$|\bup\s+to\s*(?:an\s+additional\s*)?$", text[max(0, f.start - 40):f.start], re.I):
                 out.append(Statement(s, "option", int(f.value), order=order,

@@ -291,7 +291,7 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
             return attrs.evolve(sec, underlying=fig)
     if sec.kind in (Kind.WARRANT, Kind.PREFUNDED):
         fig, fraction, formula = _underlying(text, end, figs_by_start, consumed)
-        if fig is not None and fig.words and fig.value <= 10 and sec.count is None:
+        if fig is not None and fig.words and fig.value <= 10:
             pass        # "each warrant entitles the holder to purchase one share": a ratio
         elif fig is not None:
             consumed.add(fig.start)
@@ -313,7 +313,7 @@ _BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if
     (r"\bconversion\s+price|\bconvertible\b[^$]{0,80}\bat\b|\bconverted\b[^$]{0,60}\bat\b", Role.CONVERSION, None),
     (r"\bstated\s+value", Role.STATED_VALUE, None),
     (r"\bliquidation\s+preference", Role.STATED_VALUE, None),
-    (r"\bpar\s+value\s*(?:of\s+)?(?:per\s+share\s+)?(?:of\s+)?", Role.PAR, r"\s*$"),
+    (r"\b(?:par|nominal)\s+value\s*(?:of\s+)?(?:per\s+share\s+)?(?:of\s+)?", Role.PAR, r"\s*$"),
     (r"\bprincipal\s+amount", Role.PRINCIPAL, None),
     (r"\bnet\s+proceeds", Role.NET, None),
     (r"\b(?:fees?|commissions?|discounts?|retainer|expenses)\b(?:\s+\w+){0,5}\s+(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of|was|were|is)", Role.FEE, None),
@@ -332,7 +332,7 @@ _BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if
 ))
 _AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + p, re.I), r) for p, r in (
     (r"(?:per|for\s+each|a|/)\s*(?:pre-?funded|prefunded)\s+warrant", Role.PER_PREFUNDED),
-    (r"(?:per\s+share\s+)?par\s+value", Role.PAR),
+    (r"(?:per\s+share\s+)?(?:par|nominal)\s+value", Role.PAR),
     (r"(?:per|for\s+each)\s+(?:share|common\s+share|ordinary\s+share|ADS|Share|Common\s+Share)\s+(?:of\s+common\s+stock\s+)?"
      r"(?:and|plus)\s+(?:one|a|an|the|one-half|accompanying|associated|related)", Role.COMBINED),
     (r"(?:per|for\s+each|a|/)\s*(?:unit|Unit)\b", Role.PER_UNIT),

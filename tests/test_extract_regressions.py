@@ -1,0 +1,78 @@
+"""Wordings the pass tests found misread, each pinned once it was fixed: a warrant's per-warrant
+ratio is not its count, an outstanding loan is not outstanding shares, units 'each containing',
+'one share and one warrant', a bare 'a fee of', an agent named with initials, a total with selling
+stockholders' shares, a total told before the firm shares, ADSs and the ordinary shares they hold."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from events import Basis, WarrantKind
+from ledger.extract.drafts import FeeDraft, SharesDraft, WarrantDraft
+from tests.test_assembly import ITEM_302, drafts, run
+
+
+def test_warrants_each_for_one_share_count_the_warrants():
+    [w] = drafts(ITEM_302 + "On March 1, 2021, the Company issued 2,000,000 warrants, each to purchase one share of "
+                            "common stock at $0.50, to the investors.\n", WarrantDraft)
+    assert (w.shares.value, w.exercise_price.value) == (2_000_000, Decimal("0.50"))
+
+
+def test_shares_for_an_outstanding_loan_are_an_exchange():
+    [d] = drafts(ITEM_302 + "On March 1, 2021, the Company issued 750,000 shares of common stock to a lender in "
+                            "settlement of an outstanding loan of $375,000.\n", SharesDraft)
+    assert (d.shares.value, d.consideration_kind, d.consideration.value) == (750_000, "exchange", None)
+
+
+def test_units_each_containing_a_share_and_two_warrants():
+    body = ITEM_302 + "On March 1, 2021, the Company sold 2,000,000 Units at $1.00 per Unit, each containing one share of " \
+                      "Common Stock and two Warrants.\n"
+    [common] = drafts(body, SharesDraft)
+    [warrant] = drafts(body, WarrantDraft)
+    assert (common.shares.value, common.price.value, warrant.shares.value) == (2_000_000, Decimal("1.00"), 4_000_000)
+
+
+def test_a_unit_of_one_share_and_a_warrant_for_half_a_share():
+    body = ITEM_302 + ("On March 1, 2021, the Company sold 1,000,000 units at $2.00 per unit. Each Unit consists of one "
+                       "share and a warrant to purchase one-half of one share.\n")
+    [warrant] = drafts(body, WarrantDraft)
+    assert (warrant.label, warrant.shares.value) == ("Warrants", 500_000)
+
+
+def test_a_fee_of_a_percent_or_an_amount_paid_to_a_named_agent():
+    body = ITEM_302 + ("On March 1, 2021, the Company sold 1,000,000 shares of common stock at $10.00 per share. The "
+                       "Company paid H.C. Wainwright & Co., LLC a fee of 7% of the gross proceeds, or $700,000.\n")
+    [fee] = drafts(body, FeeDraft)
+    assert (fee.payee, fee.cash.value, fee.percent_of_proceeds) == ("H.C. Wainwright & Co., LLC", Decimal("700000"), Decimal("7"))
+
+
+def test_an_agent_named_with_initials_gets_its_own_warrants_once():
+    body = ITEM_302 + (
+        "H.C. Wainwright & Co., LLC acted as the exclusive placement agent for the offering. On March 1, 2021, the "
+        "Company sold 2,000,000 shares of common stock at $1.00 per share. The Company paid Wainwright a cash fee of "
+        "$140,000 and agreed to issue to Wainwright warrants as compensation. On March 1, 2021, the Company issued to "
+        "Wainwright's designees warrants to purchase 140,000 shares of common stock at $1.25 per share.\n")
+    warrants = drafts(body, WarrantDraft)
+    assert [(w.kind, w.shares.value, w.exercise_price.value) for w in warrants] == [
+        (WarrantKind.PLACEMENT_AGENT, 140_000, Decimal("1.25"))]
+
+
+def test_a_total_that_includes_selling_stockholders_shares_records_the_company_part():
+    [d] = drafts(ITEM_302 + "On March 1, 2021, the Company closed an offering of 3,000,000 shares of common stock at "
+                            "$5.00 per share, including 1,000,000 shares sold by selling stockholders.\n", SharesDraft)
+    assert (d.shares.value, d.shares.basis(), d.price.value) == (2_000_000, Basis.COMPUTED, Decimal("5.00"))
+
+
+def test_a_total_told_before_its_firm_shares_is_counted_once():
+    body = ITEM_302 + (
+        "On March 5, 2021, the Company closed its underwritten public offering of 4,600,000 shares of common stock at "
+        "$2.00 per share, which includes 600,000 shares sold upon the full exercise of the underwriters' over-allotment "
+        "option. The Company sold 4,000,000 shares of common stock in the firm offering.\n")
+    assert [d.shares.value for d in drafts(body, SharesDraft)] == [4_600_000]
+
+
+def test_ads_become_the_ordinary_shares_they_represent():
+    body = ITEM_302 + ("On June 20, 2024, the Company closed a registered direct offering of 1,500,000 American Depositary "
+                       "Shares, each representing ten ordinary shares, nominal value DKK 0.10 per share, at a price of "
+                       "US$8.00 per ADS (equivalent to US$0.80 per ordinary share).\n")
+    [d] = drafts(body, SharesDraft)
+    assert (d.security, d.shares.value, d.price.value) == ("Ordinary Shares", 15_000_000, Decimal("0.80"))
