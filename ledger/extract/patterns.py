@@ -1,6 +1,7 @@
-"""The language of financings, as regular expressions. Written for the wording of 8-Ks in
-general (private placements, PIPEs, registered directs, convertible preferred), never for one
-filing: no names, figures or dates of any filing appear here."""
+"""Recognisers the passes share: item headings, notes and their terms, conversion terms of
+preferred, warrants sized by a formula, rights that are not securities yet, agreements, agents and
+aliases. Written for the wording of financings in general, never for one filing: no names,
+figures or dates of any filing appear here."""
 from __future__ import annotations
 
 import re
@@ -14,42 +15,6 @@ POSSESSOR = r"(?:(?:the\s+)?(?:Company|Registrant|Corporation)['’]s|its|our|th
 ITEM_HEADING = re.compile(r"^Item\s+(?P<n>\d{1,2}(?:\.\d{2})?)\b", re.I)
 ITEM_NUMBER = re.compile(r"\bItem\s+(?P<n>\d{1,2}(?:\.\d{2})?)\b", re.I)
 
-# --- securities -----------------------------------------------------------------------------
-COMMON = re.compile(
-    rf"(?P<n>{NUM})\s+(?:(?:newly\s+issued|newly-issued|additional|restricted|unregistered)\s+)*"
-    rf"(?:(?P<ordinary>ordinary\s+shares)|shares)"
-    rf"(?:\s*\([^)]{{0,60}}\))?"
-    rf"(?:\s+of\s+(?:{POSSESSOR}\s+|(?:[A-Z][\w.&'’-]*\s+){{1,3}}(?=common\s+stock))?(?:restricted\s+|unregistered\s+|newly\s+issued\s+)?"
-    rf"(?P<cls>(?:Class\s+[A-Z]\s+)?common\s+stock|ordinary\s+shares))?",
-    re.I)
-# Numbers that are not shares being sold: what a warrant, an option or a conversion may yield.
-# "19,770,172 Common Shares", "3,925,525 additional Class A Warrants": counts of defined terms.
-COUNTED_COMMON = re.compile(rf"(?P<n>{NUM})\s+(?:additional\s+)?Common\s+Shares\b")
-COUNTED_WARRANTS = re.compile(rf"(?P<n>{NUM})\s+(?:additional\s+)?(?P<label>(?:Class|Series)\s+[A-Z0-9]+\s+Warrants)\b")
-# Units: "1,333,334 units at a price of $0.60 per unit"; "each unit consisting of one share ... and
-# one-half of a warrant" / "and one warrant to purchase one-half of one share".
-UNITS = re.compile(rf"(?P<n>{NUM})\s+units\b", re.I)
-UNIT_MAKEUP = re.compile(
-    r"\b(?:each|every)\s+unit\s+(?:consist(?:s|ing)\s+of|is\s+made\s+up\s+of|is\s+comprised\s+of|comprises?|includes?)\s+"
-    r"(?P<sh>one|a|two|three|\d+)\s+shares?\s+of\s+(?:[^.;]|\.\d)*?\b(?:common\s+stock|ordinary\s+shares)\b(?:[^.;]|\.\d)*?\band\s+"
-    r"(?:(?P<wf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)(?:\s+of\s+(?:a|one))?\s+(?:[\w-]+\s+){0,2}?warrants?)"
-    r"(?:\s+to\s+purchase\s+(?P<sf>one-half|one-quarter|one|a|two|three|\d+(?:\.\d+)?)\s+(?:of\s+(?:a|one)\s+)?shares?)?",
-    re.I)
-APPROXIMATELY_BEFORE = re.compile(r"\b(?:approximately|about|roughly)\s+$", re.I)
-SECONDARY = re.compile(r"\bsold\s+by\s+(?:certain\s+)?(?:the\s+)?(?:existing\s+|selling\s+)+(?:share|stock)holders|came\s+from\s+selling", re.I)
-NOT_A_SALE_BEFORE = re.compile(
-    r"(?:purchase|acquire|into|exercisable\s+for|exercise\s+of|issuable|underlying|than|exceed|"
-    r"reserved|additional\s+option|option\s+to\s+(?:purchase|buy))\s+(?:up\s+to\s+)?(?:a\s+total\s+of\s+|"
-    r"an\s+aggregate\s+of\s+|approximately\s+|an\s+additional\s+)?$", re.I)
-
-WARRANT = re.compile(
-    rf"(?P<head>(?:[\w-]+\s+){{0,3}}?)\b(?P<word>warrants?)\b"
-    rf"(?:\s*\((?:the\s+)?{Q}?(?P<label>[^)\"“”']{{1,60}}){Q}?(?:\s+and[^)]*)?\))?"
-    rf"(?:\s+\w+){{0,4}}?\s+(?:to\s+(?:purchase|acquire|buy)|exercisable\s+for|for\s+the\s+purchase\s+of|for|cover(?:ing)?)\s+"
-    rf"(?:up\s+to\s+)?(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+|approximately\s+)?"
-    rf"(?:(?P<n>{NUM})\s+(?:additional\s+)?(?:shares|ordinary)|(?P<formula>a\s+number\s+of\s+shares)"
-    rf"|(?P<bare>(?:shares\s+of\s+)?(?:{POSSESSOR}\s+)?(?:common|ordinary)))",
-    re.I)
 
 PREFERRED = re.compile(
     rf"(?:(?P<n>{NUM})\s+shares\s+(?:\([^)]{{0,40}}\)\s+)?of\s+(?:{POSSESSOR}\s+)?(?:newly\s+designated\s+)?)?"
@@ -80,8 +45,6 @@ ISSUE_VERB = re.compile(
     r"completion\s+of|completed|closed|consummated|placed|agreed\s+to\s+(?:issue|sell|purchase)|"
     r"together\s+with|investing|in\s+exchange\s+for|agreed\s+to\s+exchange|"
     r"(?:registered\s+direct|private\s+placement|underwritten(?:\s+public)?|public)\s+offering\s+of)\b", re.I)
-# A list item "(ii) 1,280 shares of ..." takes its verb from the sentence that introduces the list.
-ENUMERATED = re.compile(r"^\(?(?:[ivx]{1,4}|[a-h]|\d{1,2})\)\s")
 # A sentence that speaks of what may happen, not of a sale that was made.
 NOT_A_SALE = re.compile(
     r"\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:issue|sell|offer)|from\s+time\s+to\s+time|"
@@ -106,24 +69,6 @@ FINANCIAL_STATEMENTS = re.compile(
     r"(?:CHANGES\s+IN\s+)?(?:STOCKHOLDERS|SHAREHOLDERS)['’]?\s+EQUITY|INCOME))")
 EXHIBIT_HEADING = re.compile(r"^EX-\d")
 
-# --- prices, amounts, terms -----------------------------------------------------------------
-PRICE = re.compile(
-    rf"(?<!par\svalue\s)(?:(?:exercise|purchase|offering|conversion|issue|sale)\s+price\s+(?:per\s+(?:share|unit|warrant)\s+)?"
-    rf"(?:of\s+|equal\s+to\s+|is\s+|was\s+)?(?:approximately\s+)?\$\s?(?P<a>{NUMBER})(?!\d|\.\d)(?!\s*(?:million|billion|per\s+(?:[\w-]+\s+)?warrant))"
-    rf"|(?:\bat\s+(?:a\s+price\s+of\s+)?|price\s+of\s+)\$\s?(?P<b>{NUMBER})(?!\d|\.\d)(?:\s+per\s+(?:share|unit))?(?!\s*(?:million|billion|per\s+(?:[\w-]+\s+)?warrant))"
-    rf"|(?<!par\svalue\s)\$\s?(?P<c>{NUMBER})(?!\d|\.\d)\s+per\s+(?:share|unit))",
-    re.I)
-CONSIDERATION = re.compile(
-    rf"(?:(?:aggregate|total|gross)\s+(?:additional\s+)?(?:cash\s+)?(?:consideration|proceeds|purchase\s+price|investment|"
-    rf"offering\s+price|subscription\s+amount)\s+(?:to\s+the\s+Company\s+)?(?:(?:from|of)\s+the\s+(?:offering|private\s+placement|sale|financing|transaction)\s+)?"
-    rf"(?:of\s+|was\s+|were\s+|equal\s+to\s+|totaling\s+|totalling\s+|total\s+|totaled\s+|totalled\s+|amounted\s+to\s+|are\s+)?"
-    rf"|\bfor\s+(?:a\s+total\s+of\s+|an\s+aggregate\s+of\s+)?(?=(?:approximately\s+)?\$[\d,.]+(?:\s+(?:million|billion))?\s+in\s+the\s+aggregate)"
-    rf"|\binvesting\s+|\bcash\s+payment\s+of\s+[a-z\s-]*?\(|\braised\s+(?:the\s+sum\s+of\s+|gross\s+proceeds\s+of\s+)?(?:[a-z\s-]*?\()?|\bfor\s+(?:aggregate\s+)?(?:cash\s+)?consideration\s+of\s+)"
-    # "one million dollars ($1,000,000)": the amount in words, then in figures
-    rf"(?:(?P<approx0>approximately\s+|about\s+)?[a-z][a-z\s-]{{0,60}}?\s+dollars\s*\(\s*)?"
-    rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|billion|thousand))?",
-    re.I)
-NET_PROCEEDS = re.compile(r"\bnet\s+proceeds\b", re.I)
 
 TERM_BEFORE = re.compile(rf"\b(?P<n>{WORD_NUMBER}|\d+)(?P<half>\s+and\s+one-half)?[- ]years?[- ]?$", re.I)
 # "from the date of issuance": the moment a term or its start is counted from.
@@ -140,12 +85,7 @@ TERM_STARTS = re.compile(
     rf"{_AFTER_ISSUE}", re.I)
 # What follows a term that runs from issue: "five years| from the date of issuance".
 FROM_ISSUE = re.compile(rf"\s+{_AFTER_ISSUE}", re.I)
-# "expiring March 31, 2001", "exercisable at $3.00 per share through March 31, 2001"
-EXPIRES_ON = re.compile(
-    rf"\bexpir\w*\s+(?:on\s+)?(?P<date>{DATE})"
-    rf"|\bexercisable\b(?:[^.;]|\.\d){{0,80}}?\s(?:through|until)\s+(?:and\s+including\s+)?(?P<date2>{DATE})", re.I)
 
-LEAD_DATE = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{DATE})", re.I)
 AGREEMENT = re.compile(
     r"\b(?:entered\s+into|signed|executed)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:Agreement|agreements)\b"
     r"(?:\s*\([^)]*\))?(?:\s+with\s+(?P<with>(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|several\s+|certain\s+|[\w-]+\s+)?"
@@ -157,10 +97,6 @@ CLOSED_ON = re.compile(
     rf"|\bOn\s+(?P<date2>{DATE}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:closed|was\s+(?:completed|consummated))\b"
     rf"|\bclosed\s+and\s+[^.]{{0,80}}?\bdelivered\s+on\s+(?P<date3>{DATE})",
     re.I)
-# "$0.20 for each Common Share": a price given for a defined term.
-PRICE_FOR_EACH = re.compile(
-    rf"\$\s?(?P<p>{NUMBER})(?!\d|\.\d)\s+(?:for|per)\s+each\s+(?P<term>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,3}})")
-BARE_SHARES = re.compile(rf"(?P<n>{NUM})\s+shares\b", re.I)
 AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b|\bentered\s+into\b", re.I)
 ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)
@@ -176,10 +112,6 @@ VESTING = re.compile(
     rf"(?:subsequent\s+to|after|following)\s+the\s+closing", re.I)
 NO_SHARES = re.compile(r"\bno\s+(?:shares|warrant\s+shares)\b[^.]*?\b(?:issuable|vest|shall\s+vest|will\s+vest)", re.I)
 
-# '(the "Series B Warrants" and, together with the Series A Warrants, the "Common Warrants")'
-GROUP_LABEL = re.compile(
-    rf"{Q}(?P<b>[^\"“”']+?Warrants){Q}\s+and,?\s+(?:together\s+)?with\s+the\s+(?P<a>[\w\s-]+?Warrants),\s+the\s+{Q}(?P<group>[^\"“”']+){Q}",
-    re.I)
 
 # --- convertible terms ----------------------------------------------------------------------
 CONVERT = re.compile(r"\bconver(?:t|sion|tible)", re.I)
@@ -207,41 +139,9 @@ def search_discount(text: str) -> re.Match | None:
 SHARE_CAP = re.compile(
     rf"(?:converted\s+into|convertible\s+into|conversion\s+into)\s+(?:more\s+than|up\s+to|a\s+maximum\s+of|no\s+more\s+than)\s+"
     rf"(?P<n>{NUM})\s+shares", re.I)
-DIVIDEND_RATE = re.compile(r"dividends?[^.]*?(?:annual\s+rate\s+of|rate\s+of)\s+(?P<rate>\d+(?:\.\d+)?)%", re.I)
-STATED_VALUE = re.compile(rf"stated\s+value\s+of\s+\$\s?(?P<v>{NUMBER})\s+per\s+share", re.I)
 
-# --- fees -----------------------------------------------------------------------------------
-FEE = re.compile(
-    r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
-    r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|(?:a|the|cash)\s+fee|fees\s+and\s+expenses|"
-    r"(?:a|the)\s+(?:third[- ]party\s+)?finder)\b", re.I)
-FEE_VERB = re.compile(r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|received|receive|issued|earned)\b", re.I)
-FEE_CASH = re.compile(
-    rf"(?:fees?|commissions?)(?:\s+and\s+expenses)?\s+(?:\w+\s+){{0,3}}?(?:of|equal\s+to|totaling|totalling|in\s+the\s+amount\s+of)\s+"
-    rf"(?P<approx>approximately\s+|about\s+)?\$\s?(?P<num>{NUMBER})(?:\s+(?P<scale>million|thousand))?"
-    rf"|(?P<approx2>approximately\s+|about\s+)?\$\s?(?P<num2>{NUMBER})(?:\s+(?P<scale2>million|thousand))?\s+(?:in\s+)?(?:cash\s+)?"
-    rf"(?:as\s+a\s+)?(?:finder['’]?s?\s+|placement\s+|due\s+diligence\s+|advisory\s+)?(?:fee|commission)",
-    re.I)
-FEE_PERCENT = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds"
-    r"|(?P<pct2>\w+(?:[- ]\w+)?)\s+percent\s+\((?P<pct3>\d+(?:\.\d+)?)%\)\s+of\s+the\s+(?:aggregate\s+)?gross\s+proceeds",
-    re.I)
-# "No underwriter or placement agent was used and no commissions were paid": a fee denied.
-NO_FEE = re.compile(
-    r"\bno\s+(?:underwriters?|placement\s+agents?|finders?|brokers?|broker-dealers?|commissions?|fees?|"
-    r"underwriting\s+(?:discounts?|commissions?))\b|\bwithout\s+(?:the\s+(?:use|assistance)\s+of\s+)?(?:an?\s+)?"
-    r"(?:underwriter|placement\s+agent|finder|broker)|\b(?:not|neither)\s+(?:pay|paid|incur|incurred)\s+(?:any\s+)?"
-    r"(?:commissions?|fees?)", re.I)
-CASH_UNDISCLOSED = re.compile(r"\bconsisting\s+of\s+cash\b|\bin\s+cash\s+and\s+warrants\b|\bcash\s+and\s+warrants\b", re.I)
-PAYEE_DESCRIPTION = re.compile(
-    r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
-    r"financial\s+advis[oe]r|broker-dealer)s?)\b", re.I)
 NAMED_TO = re.compile(
     r"\bto\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
-PAYEE_NAME = re.compile(
-    r"(?:\bto|\bpaid)\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&)\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital)"
-    r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?|Corp\.?)(?=[\s,.;]|$))?)",
-    )
 # 'Mercator Advisory Group, LLC ("MAG")': later sentences may name a party by its alias only.
 # A word of a name is at most 81 characters: these are tried at every capital letter, and with no
 # bound each capital of one long token ("Abc.Abc.Abc...") re-read the whole token (quadratic).
