@@ -96,6 +96,7 @@ class Assembly:
         self.fees_by_payee: dict[str | None, FeeDraft] = {}
         self.priced_sales: list[SharesDraft] = []
         self.investor_option = False
+        self.formula_warrants: list[WarrantDraft] = []     # adjustable warrants a formula sizes
 
     # -- the walk -----------------------------------------------------------------------------
     def run(self, frames: list[Frame], sentences: list[Sentence], skip) -> list[AnyDraft]:
@@ -145,6 +146,8 @@ class Assembly:
                 self.warrants_by_count.setdefault(d.shares.value, []).append(d)
             if d.kind not in (WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT, WarrantKind.PRE_FUNDED):
                 self.investor_warrants.append(d)
+            if d.kind is WarrantKind.ADJUSTABLE and d.quantity_basis is QuantityBasis.FORMULA:
+                self.formula_warrants.append(d)
         elif isinstance(d, FeeDraft):
             self.fees_by_payee.setdefault(d.payee, d)
         elif isinstance(d, RightDraft) and d.kind is RightKind.INVESTOR_OPTION:
@@ -646,7 +649,7 @@ class Assembly:
 
     def _formula_terms(self, s: Sentence) -> None:
         lower = s.text.lower()
-        formula = [d for d in self.investor_warrants if d.quantity_basis is QuantityBasis.FORMULA
+        formula = [d for d in self.formula_warrants[-8:] if d.quantity_basis is QuantityBasis.FORMULA
                    and d.kind is WarrantKind.ADJUSTABLE and _singular(d.label) in lower] if "warrant" in lower else []
         if not formula or s in formula[-1].sentences:
             return
@@ -685,7 +688,7 @@ class Assembly:
                 if base and n is not None:
                     d.exercisable_from = add_days(base, n)
             if P.FIRST_VESTING.search(text):
-                vesting = [x for x in self.investor_warrants if x.vesting_months]
+                vesting = [x for x in self.formula_warrants if x.vesting_months]
                 if vesting:
                     v = vesting[-1]
                     d.notes.append("after the first vesting date")
