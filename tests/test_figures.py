@@ -439,22 +439,10 @@ def test_figures_never_overlap_and_their_spans_are_the_written_figure(text):
 
 # --- cost stays linear --------------------------------------------------------------------------
 
-import time                                                    # noqa: E402
+from tests.test_hostile_input import FACTOR, cost                # noqa: E402  the same CPU-time yardstick
 
-FACTOR = 25
 REFERENCE = ("On March 3, 2025, the Company sold 1,500,000 shares at $2.00 per share for gross proceeds of "
              "approximately $3.0 million, and issued warrants to purchase one million (1,000,000) shares. ") * 1600
-
-
-def cost(fn, *args) -> float:
-    """CPU seconds of fn(*args): the best of three, so a pause in the machine is not counted."""
-    best = None
-    for _ in range(3):
-        t = time.process_time()
-        fn(*args)
-        elapsed = time.process_time() - t
-        best = elapsed if best is None else min(best, elapsed)
-    return max(best, 1e-4)
 
 
 # 40,000 characters each: a quadratic step would cost ~10^9 operations here, a linear one milliseconds.
