@@ -76,3 +76,21 @@ def test_ads_become_the_ordinary_shares_they_represent():
                        "US$8.00 per ADS (equivalent to US$0.80 per ordinary share).\n")
     [d] = drafts(body, SharesDraft)
     assert (d.security, d.shares.value, d.price.value) == ("Ordinary Shares", 15_000_000, Decimal("0.80"))
+
+
+def test_a_unit_with_a_non_transferable_common_share_purchase_warrant():
+    body = ITEM_302 + ("On March 1, 2021, the Company sold 5,000,000 units at a price of $0.10 per Unit. Each Unit "
+                       "consists of one common share of the Company and one non-transferable common share purchase "
+                       "warrant. Each Warrant entitles the holder to acquire one common share at a price of $0.20 per "
+                       "share for a period of thirty-six (36) months.\n")
+    [warrant] = drafts(body, WarrantDraft)
+    assert (warrant.shares.value, warrant.exercise_price.value) == (5_000_000, Decimal("0.20"))
+
+
+def test_a_finders_warrant_named_with_an_apostrophe_takes_its_later_terms():
+    body = ITEM_302 + ("On March 1, 2021, the Company sold 1,000,000 shares of common stock at $0.07 per share. The "
+                       "Company paid finder’s fees of $2,940 and issued 42,000 finder’s warrants to an arm’s-length "
+                       "party.\n\nEach Finder’s Warrant is exercisable into one common share for a period of two (2) "
+                       "years at a price of $0.10.\n")
+    [warrant] = drafts(body, WarrantDraft)
+    assert (warrant.kind, warrant.shares.value, warrant.exercise_price.value) == (WarrantKind.FINDER, 42_000, Decimal("0.10"))

@@ -518,7 +518,8 @@ _UNIT_MAKEUP = re.compile(
 _PART = re.compile(
     r"(?:\(\w{1,3}\)\s*)?(?P<n>one|a|an|two|three|four|five|\d+(?:\.\d+)?|one-half|one\s+half|half\s+(?:of\s+)?(?:a|one)|one-third|one-quarter|"
     r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\)\s*|\s+)(?:of\s+(?:a|one)\s+)?"
-    r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:(?!and\b|shares?\b)[\w-]+\s+){0,3}?(?:warrants?|rights?)|(?:(?!and\b)[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
+    r"(?P<what>(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:(?!and\b|shares?\b)[\w-]+\s+){0,3}?"
+    r"(?:(?:common\s+)?(?:share|stock)\s+purchase\s+)?(?:warrants?|rights?)|(?:(?!and\b)[\w-]+\s+){0,4}?(?:shares?|stock))", re.I)
 _FRACTION_WORDS = {"one": Decimal(1), "a": Decimal(1), "an": Decimal(1), "two": Decimal(2), "three": Decimal(3), "four": Decimal(4),
                    "five": Decimal(5), "one-half": Decimal("0.5"), "one half": Decimal("0.5"), "half of a": Decimal("0.5"),
                    "half of one": Decimal("0.5"), "half a": Decimal("0.5"), "half one": Decimal("0.5"), "one-third": Decimal(1) / 3,

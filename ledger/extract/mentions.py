@@ -127,7 +127,7 @@ _NOUN = re.compile(
 _NAMED = re.compile(
     rf"(?P<pfw>\b(?i:pre-?funded|prefunded)\s+(?i:common\s+)?(?i:warrants?))\b"
     rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|"
-    rf"(?:(?!(?:Each|The|Such|These|Those|All|Any|No|Its|Our|Their|Every|Per|A|An)\b)[A-Z][a-z]+\s+)?)(?:[Ww]arrants?))\b"
+    rf"(?:(?!(?:Each|The|Such|These|Those|All|Any|No|Its|Our|Their|Every|Per|A|An)\b)[A-Z][a-z]+(?:['’]s)?\s+)?)(?:[Ww]arrants?))\b"
     rf"|(?P<pref>\b(?:Series\s+(?P<pseries>[A-Z0-9][\w-]{{0,3}})\s+)?(?:(?:Convertible|Redeemable|Cumulative)\s+)*[Pp]referred\s+(?:[Ss]tock|[Ss]hares))\b"
     rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)"
     rf"|(?P<unit>\b[Uu]nits)\b"
