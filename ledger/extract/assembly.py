@@ -534,11 +534,18 @@ class Assembly:
             if skip(s):
                 continue
             text = s.text
-            self._note(s, text, notes, i)
-            self._closing_buyers(s)
-            self._conversion_terms(s)
-            self._formula_terms(s)
-            self._right(s, i)
+            lower = text.lower()
+            # cheap word gates first: most sentences speak of none of these
+            if "note" in lower or "debenture" in lower:
+                self._note(s, text, notes, i)
+            if "closing" in lower:
+                self._closing_buyers(s)
+            if "conver" in lower:
+                self._conversion_terms(s)
+            if "warrant" in lower:
+                self._formula_terms(s)
+            if "right" in lower or "option" in lower or "redemption" in lower:
+                self._right(s, i)
 
     def _note(self, s: Sentence, text: str, notes: dict[str, NoteDraft], i: int) -> None:
         for m in P.NOTE.finditer(text):

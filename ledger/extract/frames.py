@@ -340,6 +340,8 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
     """Every frame one sentence states."""
     text = s.text
     out: list[Frame] = []
+    if not (m.figures or m.securities or m.dates):
+        return out          # no figure, security or date: nothing to bind (and most sentences are such)
     if RECAP.search(text) and not re.search(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", text, re.I) \
             or REPORTED_BEFORE.search(text):
         return out
