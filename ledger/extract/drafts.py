@@ -35,34 +35,40 @@ class Candidate:
 @attrs.define
 class Slot:
     candidates: list[Candidate] = attrs.Factory(list)
+    # The strongest candidate, kept as candidates arrive: a fact told 20,000 times has as many
+    # candidates, and a search of them on each look made assembly quadratic.
+    _best: Candidate | None = attrs.field(default=None, repr=False, eq=False)
 
     def offer(self, value, basis: Basis, *sentences: Sentence, strength: int = STATED, why: str = "") -> None:
         if value is None:
             return
-        self.candidates.append(Candidate(value, basis, tuple(sentences), strength, why))
+        self._keep(Candidate(value, basis, tuple(sentences), strength, why))
+
+    def _keep(self, c: Candidate) -> None:
+        self.candidates.append(c)
+        if self._best is None or c.strength > self._best.strength:    # the first of the strongest
+            self._best = c
 
     @property
     def best(self) -> Candidate | None:
-        best = None
-        for c in self.candidates:        # the first of the strongest: max() keeps the first on ties
-            if best is None or c.strength > best.strength:
-                best = c
-        return best
+        return self._best
 
     @property
     def value(self):
-        b = self.best
+        b = self._best
         return b.value if b else None
 
     def basis(self, missing: Basis = Basis.NOT_STATED) -> Basis:
-        b = self.best
+        b = self._best
         return b.basis if b else missing
 
     def clear(self) -> None:
         self.candidates.clear()
+        self._best = None
 
     def take(self, other: "Slot") -> None:
-        self.candidates.extend(other.candidates)
+        for c in other.candidates:
+            self._keep(c)
 
 
 @attrs.define
