@@ -94,3 +94,10 @@ def test_a_finders_warrant_named_with_an_apostrophe_takes_its_later_terms():
                        "years at a price of $0.10.\n")
     [warrant] = drafts(body, WarrantDraft)
     assert (warrant.kind, warrant.shares.value, warrant.exercise_price.value) == (WarrantKind.FINDER, 42_000, Decimal("0.10"))
+
+
+def test_shares_the_company_buys_back_are_no_issuance():
+    body = ITEM_302 + ("The Company completed a normal course issuer bid on March 1, 2021, under which the Company "
+                       "purchased 63,500 common shares at an average price of $0.444 per share, for an aggregate "
+                       "purchase price of $28,213.\n")
+    assert drafts(body, SharesDraft) == []

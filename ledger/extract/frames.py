@@ -40,6 +40,8 @@ NOT_SOLD_BEFORE = re.compile(
     r"\brepurchase\w*|\bbuy\s*back|\bredeem\w*|\bcancel\w*|\bforfeit\w*|\btransfer\w*\s+of|\breverse\s+(?:stock\s+)?split|"
     r"\bsplit|\bconsolidation|\bescrow|\bvest\w*|\baward\w*|\bgrant\s+of\s+options|\bof\s+the\s+[\d,]+|"
     r"\b(?:has|have)\s+been\s+allocated|\bshare\s+capital\b[^.;$]{0,80}|\bincrease\w*\b[^.;$]{0,60}\b(?:from|to)|"
+    r"\b(?:the\s+Company|we|the\s+Corporation|the\s+Registrant)\s+(?:has\s+|had\s+)?(?:re)?purchased\b[^.;$]{0,20}|\brepurchas\w+|"
+    r"\bbought\s+back|\bpurchased\s+for\s+cancellation|"
     r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding|\b(?:become|becomes|adjusted\s+to|adjustment\w*)|"
     r"\b(?:insiders?|directors?|officers?|management|related\s+part(?:y|ies))\b[^.;$]{0,60}\b(?:subscribed|purchased|acquired|participated)\b[^.;$]{0,20})"
     r"[^.;$]{0,25}$", re.I)
