@@ -22,6 +22,7 @@ from ledger.extract.drafts import (
     WarrantDraft,
 )
 from ledger.extract.frames import Fee, Frame, Grant, Makeup, Sale, Statement
+from ledger.extract.layout import is_issuer
 from ledger.extract.mentions import Kind, Role
 from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import Parties
@@ -922,10 +923,7 @@ class Assembly:
                     d.cite(*source.sentences[1:])
 
     def _is_issuer(self, name: str) -> bool:
-        if not self.ctx.issuer:
-            return False
-        key = lambda x: " ".join(re.findall(r"[a-z0-9]+", x.lower()))  # noqa: E731
-        return key(name) == key(self.ctx.issuer) or key(self.ctx.issuer).startswith(key(name))
+        return is_issuer(self.ctx.issuer, name, name)
 
 
 class _WarrantIndex:

@@ -16,7 +16,6 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract import patterns as P
-from ledger.extract.figures import Figure
 from ledger.extract.values import parse_date, word_number
 from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
 from ledger.text.normalise import Sentence
@@ -103,20 +102,11 @@ OVER_ALLOTMENT = re.compile(
 OPTION_EXERCISED = re.compile(
     r"\b(?:exercised?\s+(?:in\s+full|in\s+part|partially|their|its|the)|full\s+exercise|partial\s+exercise|exercise\s+in\s+full|"
     r"(?:including|includes|which\s+includes?)\s+[^.;]{0,60}(?:over-?allotment|option))", re.I)
-TERM = re.compile(
-    r"\b(?:(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eighteen|twenty-four|thirty-six|sixty)"
-    r"(?:\s*\(\d+\))?(?P<half>\s+and\s+(?:one-)?half)?[- ](?P<unit>years?|months?)(?:[- ](?:term|life))?)"
-    r"(?=[^.;]{0,60}?(?:from|after|following|of|term|expir|life|anniversary|exercisable|period)|\s+warrants?)", re.I)
-TERM_STARTS = re.compile(
-    r"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)"
-    r"\s+(?P<unit>months?|years?)\s+(?:after|from|following)", re.I)
 EXPIRES_ON = re.compile(r"\b(?:expir\w*|terminat\w*)\s+(?:on\s+|at\s+[^.;]{0,30}?\bon\s+)?$|\b(?:through|until)\s+(?:and\s+including\s+)?$", re.I)
 CLOSING_DATE = re.compile(
     r"\b(?:clos(?:ed|ing|e)|settle(?:d|ment)?|complet(?:ed|ion)|consummat(?:ed|ion)|delivered|issued|funded|effective)\b"
     r"(?:(?!\bexpir|\bterminat|\buntil\b|\bthrough\b|\bmatur)[^.;]){0,80}?\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
 EXPECTED = re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I)
-WORD_TERMS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-              "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36, "sixty": 60}
 FEE_WORDS = re.compile(
     r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
     r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|cash\s+fee|fees\s+and\s+expenses|finder|broker\s+warrants|"
@@ -260,13 +250,6 @@ def _term_offset(text: str) -> int | None:
     return n * 12 if m["unit"].lower().startswith("year") else n
 
 
-def _expiry(text: str, m: Mentions) -> date | None:
-    for d in m.dates:
-        if EXPIRES_ON.search(text[max(0, d.start - 60):d.start]):
-            return d.value
-    return None
-
-
 def _sentence_date(text: str, m: Mentions) -> tuple[date | None, bool]:
     """The date a sentence gives its own event ("On May 3, 2024, the Company sold ...", "closed on
     May 3, 2024"), and whether it is expected rather than done."""
@@ -390,7 +373,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
                 exercise=_exercise_reading(text, m, lo, hi) or (next((x for x in m.money if lo <= x.start < hi), None)
                                                                  if TABLE_ROW.match(text) else None),
                 purchase=_money_in(m, lo, hi, Role.PER_PREFUNDED, Role.PER_WARRANT) if k is Kind.PREFUNDED else None,
-                term_years=term, term_offset_months=offset, expires=_expiry(text[lo:hi], m) if False else _expiry_in(text, m, lo, hi),
+                term_years=term, term_offset_months=offset, expires=_expiry_in(text, m, lo, hi),
                 fee_role=role, date=when, order=order + i))
             floor = sec.end
             continue
@@ -498,13 +481,8 @@ def _expiry_in(text: str, m: Mentions, lo: int, hi: int) -> date | None:
     return None
 
 
-_NAMED_TO = re.compile(
-    r"\bto\s+(?P<name>(?:(?:[A-Z][\w.&'’-]*|&),?\s+){1,5}?(?:&\s+Co\.?,?\s+)?(?:Inc\.?|LLC|L\.P\.|LP|Ltd\.?|Corp\.?|Corporation|Fund|Partners|Capital)"
-    r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?))?)(?=[\s,.;]|$)")
-
-
 def _named_buyer(segment: str) -> str | None:
-    m = _NAMED_TO.search(segment)
+    m = P.NAMED_TO.search(segment)
     return m["name"].strip(" ,") if m else None
 
 
@@ -753,4 +731,4 @@ def _another_company(text: str, sec: Security, own: frozenset[str]) -> bool:
     return name not in own and not re.match(r"(?:the|its|our|this|that|each|which|beneficial|record)$", name)
 
 
-__all__ = ["Sale", "Grant", "Makeup", "Statement", "Fee", "Frame", "frames", "sentence_frames", "Figure"]
+__all__ = ["Sale", "Grant", "Makeup", "Statement", "Fee", "Frame", "frames", "sentence_frames"]

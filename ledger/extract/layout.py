@@ -93,12 +93,13 @@ def read_agents(sentences: list[Sentence], issuer: str | None):
             if m["alias"] and not P.SELF_ALIAS.match(m["alias"]):
                 aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
         for m in P.ALIAS.finditer(s.text):
-            if not P.SELF_ALIAS.match(m["alias"]) and not _is_issuer(issuer, m["name"], m["alias"]):
+            if not P.SELF_ALIAS.match(m["alias"]) and not is_issuer(issuer, m["name"], m["alias"]):
                 aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
     return tuple(agents), aliases
 
 
-def _is_issuer(issuer: str | None, name: str, alias: str) -> bool:
+def is_issuer(issuer: str | None, name: str, alias: str) -> bool:
+    """The registrant's own name or short name ('NeoTherapeutics') is never a counterparty."""
     if not issuer:
         return False
 

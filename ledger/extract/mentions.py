@@ -146,10 +146,6 @@ _FORMULA = re.compile(
     r"\ba\s+number\s+of\s+(?:shares|ordinary\s+shares|common\s+shares|ADSs)(?:[^.;]{0,80}?\bequal\s+to\s+"
     r"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|[^.;]{0,40}?\((?P<pct2>\d+(?:\.\d+)?)\s*%\))?)?", re.I)
 _DEFINED_AFTER = re.compile(rf"\s*(?:,\s*)?\((?:collectively,?\s+|each,?\s+|individually,?\s+)?(?:the\s+|a\s+)?{Q}(?P<term>[^\"“”']{{1,50}}){Q}")
-_NOTE_NOUN = re.compile(
-    r"\b(?:(?:[\d.]+%\s+)?(?:(?:Senior|Secured|Unsecured|Subordinated|Original\s+Issue\s+Discount|Amortizing|Promissory)\s+){0,3}"
-    r"convertible\s+(?:(?:promissory|senior|secured|subordinated)\s+)*(?:notes?|debentures?))\b", re.I)
-
 
 _ROW = re.compile(r"[ \t]*(?:\||:)?[ \t]*")
 _ROW_PRICE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:US)?\$\s?\d")
@@ -162,7 +158,6 @@ def _fold(text: str) -> str:
 
 def _security_from(m: re.Match, start: int, end: int, count: Figure | None) -> Security | None:
     g = m.groupdict()
-    text = m.group()
     if g.get("unit") is not None:
         return Security(start, end, Kind.UNIT, "Units", count=count)
     if g.get("pfw") is not None:
@@ -230,19 +225,16 @@ def _underlying(text: str, at: int, figs_by_start: dict[int, Figure], consumed: 
 
 def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
     out: list[Security] = []
-    taken: list[tuple[int, int]] = []
     figs_by_start = {f.start: f for f in figs}
-    counts = [f for f in figs if f.kind in ("count",) or (f.kind == "fraction")]
     consumed: set[int] = set()
-    for f in counts:
+    for f in figs:
         if f.start in consumed or f.kind != "count" or f.value != f.value.to_integral_value():
             continue
         if _YEAR.fullmatch(text[f.start:f.end]) or (f.value < 10 and f.start < 4 and not f.words) or \
                 re.search(r"\d\s*(?:to|-|–|and)\s*$", text[max(0, f.start - 8):f.start]) or \
                 re.search(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", text[max(0, f.start - 160):f.start], re.I):
-            continue       # a range ("2.6 to 2.8 million"), or what each unit carries ("for each Share together with 5,000 Warrants")
-        if False:
-            continue       # "a 1995 Warrant", "2 The shares ...": a year, a paragraph number
+            continue       # a year ("a 1995 Warrant"), a paragraph number ("2 The shares"), a range
+                           # ("2.6 to 2.8 million"), or what each unit carries ("for each Share together with 5,000 Warrants")
         m = _NOUN.match(text, f.end)
         if not m:
             continue
@@ -391,6 +383,3 @@ def read(text: str) -> Mentions:
     return Mentions(text=text, figures=figs, securities=securities(text, figs), money=tuple(money),
                     dates=tuple(dates(text)), percents=tuple(f for f in figs if f.kind == "percent"))
 
-
-def notes(text: str) -> list[re.Match]:
-    return list(_NOTE_NOUN.finditer(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from events import (
-    Basis, CommonIssued, ContingentRight, ConversionTerms, Event, FeePaid, NoteIssued, PreferredIssued, Provenance,
+    Basis, CommonIssued, ConsiderationKind, ContingentRight, ConversionTerms, Event, FeePaid, NoteIssued, PreferredIssued, Provenance,
     QuantityBasis, QuantityFormula, WarrantGranted, WarrantKind,
 )
 from ledger.extract.drafts import AnyDraft, FeeDraft, NoteDraft, PreferredDraft, RightDraft, SharesDraft, WarrantDraft
@@ -20,7 +20,7 @@ def to_event(d: AnyDraft, stream: str, fallback: date) -> Event:
             **common, security=d.security, shares=shares, shares_basis=d.shares.basis(),
             price=price, price_basis=d.price.basis(), consideration=paid, consideration_basis=d.consideration.basis(),
             buyers=d.buyers.value or (), buyers_description=d.buyers_description,
-            tranche=d.tranche, **_kind(CommonIssued, d.consideration_kind))
+            tranche=d.tranche, consideration_kind=ConsiderationKind(d.consideration_kind))
     if isinstance(d, PreferredDraft):
         shares, value = d.shares.value, d.stated_value.value
         amount, a_basis = d.stated_amount.value, d.stated_amount.basis()
@@ -37,7 +37,7 @@ def to_event(d: AnyDraft, stream: str, fallback: date) -> Event:
             holders=d.holders.value or (), holders_description=d.holders_description,
             conversion=ConversionTerms(**conv, fixed_price_basis=Basis.STATED if conv.get("fixed_price") is not None
                                        else Basis.NOT_STATED) if conv else None,
-            **_kind(PreferredIssued, d.consideration_kind))
+            consideration_kind=ConsiderationKind(d.consideration_kind))
     if isinstance(d, WarrantDraft):
         term = d.term_years.value
         expires, expiry_basis = d.expires.value, Basis.STATED
@@ -97,12 +97,3 @@ def to_event(d: AnyDraft, stream: str, fallback: date) -> Event:
             exercisable_from_basis=Basis.COMPUTED if d.exercisable_from else Basis.NOT_STATED)
     raise TypeError(f"no event for {type(d).__name__}")
 
-
-def _kind(cls, kind: str) -> dict:
-    """The consideration kind, for event versions that carry it."""
-    import attrs
-    names = {a.name for a in attrs.fields(cls)}
-    if "consideration_kind" not in names:
-        return {}
-    from events import ConsiderationKind
-    return {"consideration_kind": ConsiderationKind(kind)}
