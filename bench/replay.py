@@ -49,7 +49,7 @@ import ledger
 from ledger.amendments import superseded
 from ledger.export import write_cap_table_csv, write_warrants_csv
 from ledger.store import EventStore, read_sql
-from ledger.stored import Document, StreamInfo
+from events.envelope import Document, StreamInfo
 from ledger.views import replay_ledger
 
 FIRST_DAY, LAST_DAY = date(1995, 1, 1), date(2025, 12, 31)

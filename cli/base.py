@@ -21,8 +21,7 @@ except ImportError:  # pragma: no cover
 
 from events.codec import iso_date
 from ledger.errors import LedgerError
-from ledger.schema import SCHEMA_VERSION
-from ledger.store import EventStore
+from ledger.store import SCHEMA_VERSION, open_store
 
 
 
@@ -104,7 +103,9 @@ AsOf = Annotated[date, typer.Option("--as-of", parser=parse_date, metavar="YYYY-
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Annotated[Path, typer.Option("--db", envvar="LEDGER_DB", help="The ledger database.")] = Path("ledger.db"),
+    db: Annotated[str, typer.Option(
+        "--db", envvar="LEDGER_DB", metavar="PATH|URL",
+        help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://user@host/dbname).")] = "ledger.db",
     _version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
                                            help="Print the version and exit.")] = False,
 ) -> None:
@@ -120,7 +121,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 def opened(ctx: typer.Context, *, create: bool = False, write: bool = False):
     """The ledger; read-only unless the command writes, so readers take no lock and write nothing."""
     try:
-        store = EventStore.open(ctx.obj, create=create, read_only=not (create or write))
+        store = open_store(ctx.obj, create=create, read_only=not (create or write))
     except LedgerError as e:
         raise fail(str(e)) from None
     if store.migrated_from is not None:

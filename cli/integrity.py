@@ -11,7 +11,8 @@ import typer
 
 from cli.base import EXIT_FAILED_CHECK, app, err, fail, opened
 from ledger.checkpoint import BadCheckpoint, Checkpoint
-from ledger.store import VerifyReport
+from ledger.store import VerifyReport, verify_against
+from ledger.store import verify as verify_ledger
 
 
 class CheckpointFormat(StrEnum):
@@ -40,7 +41,7 @@ def verify(
     except BadCheckpoint as e:
         raise fail(str(e)) from None
     with opened(ctx) as store:
-        report = store.verify() if checkpoint is None else store.verify_against(checkpoint.seq, checkpoint.hash)
+        report = verify_ledger(store) if checkpoint is None else verify_against(store, checkpoint.seq, checkpoint.hash)
     if not report.ok:
         raise _failure(ctx, report)
     extends = f"; extends checkpoint {checkpoint}" if checkpoint is not None else ""
@@ -60,7 +61,7 @@ def checkpoint(
     with opened(ctx) as store:
         head = Checkpoint(*store.head())
         # Checked against the head just read: rows another writer appends meanwhile are not in it.
-        report = store.verify_against(head.seq, head.hash)
+        report = verify_against(store, head.seq, head.hash)
     if not report.ok:
         err.print(f"{ctx.obj}: not checkpointed: the ledger fails verify")
         raise _failure(ctx, report)

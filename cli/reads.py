@@ -16,7 +16,7 @@ from events import to_payload
 from ledger.audit.history import find_filing
 from ledger.export import write_cap_table_csv, write_warrants_csv
 from ledger.projections import Replay, to_json_contract
-from ledger.store import EventStore
+from ledger.store import Store
 from ledger.views import replay_ledger, resolve_issuer
 
 
@@ -40,9 +40,9 @@ def _replayed(ctx: typer.Context, as_of, known_at, issuer: str | None) -> Replay
         return result
 
 
-def _nothing_public_yet(store: EventStore, known_at: date, issuer_key: str | None) -> None:
+def _nothing_public_yet(store: Store, known_at: date, issuer_key: str | None) -> None:
     """Say so when --known-at is before every filing: an empty answer is not "no financings"."""
-    dates = [i.public_date for i in store.streams(issuer_key) if i.public_date is not None]
+    dates = [i.public_date for i in store.streams(issuer_key=issuer_key) if i.public_date is not None]
     if dates and min(dates) > known_at:
         err.print(f"nothing in the ledger was public by {known_at}: the first filing became public on "
                   f"{min(dates)}", soft_wrap=True)

@@ -16,7 +16,7 @@ from ledger.record import (
     BadRecord, Citation, correct, find_preferred, parse_assignment, record_cancellation, record_conversion,
     record_exercise, record_opening_balance, record_reported_total, record_split, record_vesting, retract,
 )
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 from ledger.views import resolve_issuer
 
 record_app = typer.Typer(help="Record a fact that a later filing (10-Q, 10-K, 8-K) states.", no_args_is_help=True)

@@ -14,7 +14,7 @@ from ledger.ids import short_id
 from ledger.ingest import Outcome
 from ledger.projections import Replay
 from ledger.projections.report import dec
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 def table(*headers: str, atomic: Collection[str] = (), **kwargs) -> Table:

@@ -2,11 +2,10 @@
 original's events stay in the ledger and in history; replay leaves out the superseded ones."""
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from events import Event, FilingRecorded
-from ledger.store import EventStore
+from ledger.store import Store
 
 EVERY_ITEM = None   # an amendment whose facts name no item restates the whole original
 
@@ -15,15 +14,16 @@ def _base_form(form: str) -> str:
     return form.upper().removesuffix("/A")
 
 
-def find_original(store: EventStore, issuer_key: str, form: str, report_date: date | None) -> str | None:
+def find_original(store: Store, issuer_key: str, form: str, report_date: date | None) -> str | None:
     """The stream of the filing an amendment amends: same issuer, same date of report."""
     if report_date is None:
         return None
-    found = store.filings_reported_on(issuer_key, _base_form(form), report_date)
-    return found[0] if found else None
+    # Columns the store filled from each filing event as this release reads it (upcast).
+    found = next(store.streams(issuer_key=issuer_key, form=_base_form(form), report_date=report_date), None)
+    return found.stream if found else None
 
 
-def superseded(store: EventStore, *, known_at: date | None = None) -> dict[str, frozenset[str] | None]:
+def superseded(store: Store, *, known_at: date | None = None) -> dict[str, frozenset[str] | None]:
     """Original stream -> the items its amendments restate (EVERY_ITEM for all of them)."""
     out: dict[str, frozenset[str] | None] = {}
     for info in store.streams():
@@ -31,15 +31,14 @@ def superseded(store: EventStore, *, known_at: date | None = None) -> dict[str, 
             continue
         if known_at is not None and info.public_date is not None and info.public_date > known_at:
             continue
-        # Three fields of each event are all this needs: read them without decoding the events.
-        rows = store.stream_fields(info.stream, "$.amends", "$.report_date", "$.reported_under")
-        if len(rows) < 2 or rows[0][0] != FilingRecorded.TYPE:
+        # Amendments are few: their events are decoded (upcast), their original found by columns.
+        events = [stored.event for stored in store.log(stream=info.stream)]
+        if len(events) < 2 or not isinstance(events[0], FilingRecorded):
             continue
-        (_, amends, reported, _), facts = rows[0], [json.loads(r[3] or "[]") for r in rows[1:]]
-        original = amends or find_original(store, info.issuer_key, info.form,
-                                           date.fromisoformat(reported) if reported else None)
+        original = info.amends or find_original(store, info.issuer_key, info.form, info.report_date)
         if original is None:
             continue
+        facts = [e.reported_under for e in events[1:]]
         items = None if any(not under for under in facts) else frozenset(i for under in facts for i in under)
         before = out.get(original, frozenset())
         out[original] = None if items is None or before is None else before | items

@@ -9,8 +9,8 @@ import attrs
 from events import BalanceAssertion
 from ledger.ids import short_id
 from ledger.corrections import corrected_event, known_corrections
-from ledger.store import EventStore
-from ledger.stored import StoredEvent
+from ledger.store import Store
+from events.envelope import StoredEvent
 from ledger.views import replay_ledger
 
 
@@ -33,9 +33,9 @@ class Reconciliation:
         return self.reported - self.projected
 
 
-def reconcile(store: EventStore, *, issuer_key: str | None = None, known_at: date | None = None) -> Iterator[Reconciliation]:
+def reconcile(store: Store, *, issuer_key: str | None = None, known_at: date | None = None) -> Iterator[Reconciliation]:
     pending = known_corrections(store, known_at=known_at)
-    for stored in store.of_type(BalanceAssertion.TYPE):
+    for stored in store.log(types=[BalanceAssertion.TYPE]):
         if issuer_key is not None and stored.issuer_key != issuer_key:
             continue
         if known_at is not None and stored.public_date is not None and stored.public_date > known_at:

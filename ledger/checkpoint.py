@@ -12,7 +12,7 @@ import re
 
 import attrs
 
-from ledger.chain import GENESIS
+from ledger.store.chain import GENESIS
 from ledger.errors import LedgerError
 
 _HASH = re.compile(r"[0-9a-f]{64}")

@@ -12,8 +12,8 @@ from events import DAY_RANK, EventCorrected, EventRetracted, FilingRecorded, fro
 from events.codec import problems
 from ledger.errors import LedgerError
 from ledger.ids import short_id
-from ledger.store import EventStore
-from ledger.stored import StoredEvent
+from ledger.store import Store
+from events.envelope import StoredEvent
 
 
 class BadCorrection(LedgerError):
@@ -38,19 +38,19 @@ class Known(dict[str, Pending]):
         self.retracted_streams: dict[str, str] = {}
 
 
-def retracted_filing(store: EventStore, retraction: EventRetracted) -> str | None:
+def retracted_filing(store: Store, retraction: EventRetracted) -> str | None:
     """The stream of the filing a retraction withdraws whole (it names the filing's
     ``filing_recorded`` event), else None. Retractions are few: one read each."""
     target = store.event(retraction.target)
     return target.stream if target is not None and isinstance(target.event, FilingRecorded) else None
 
 
-def known_corrections(store: EventStore, *, known_at: date | None = None) -> Known:
+def known_corrections(store: Store, *, known_at: date | None = None) -> Known:
     """Target event id -> what happened to it, counting only corrections public by ``known_at``.
     A retracted filing event retracts its whole filing: every event of its stream."""
     out = Known()
     for type_name in (EventRetracted.TYPE, EventCorrected.TYPE):
-        for stored in store.of_type(type_name):
+        for stored in store.log(types=[type_name]):
             if known_at is not None and stored.public_date is not None and stored.public_date > known_at:
                 continue
             e = stored.event
@@ -105,7 +105,7 @@ def apply(events: Iterator[StoredEvent], pending: Known, *, as_of: date | None =
     return heapq.merge(stream(), ahead, key=_order) if ahead else stream()
 
 
-def moved_events(store: EventStore, pending: Known) -> list[StoredEvent]:
+def moved_events(store: Store, pending: Known) -> list[StoredEvent]:
     """Targets whose effective date a correction changed, as corrected (few: read one by one)."""
     out = []
     gone = pending.retracted_streams

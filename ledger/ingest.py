@@ -18,8 +18,8 @@ from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
 from ledger.extract.explain import explain as explain_extraction
 from ledger.intake import Filing, read_filing
-from ledger.store import EventStore
-from ledger.stored import Document, StreamInfo
+from ledger.store import Store
+from events.envelope import Document, StreamInfo
 
 
 @attrs.frozen
@@ -53,12 +53,13 @@ def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
         public_date=head.public_date, source_name=filing.path.name, raw_sha256=filing.raw_sha256)
 
 
-def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
+def ingest_file(store: Store | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
     """One filing. With ``explain`` (a dry run only) the Outcome also carries why each event reads
     as it does."""
     try:
         filing = read_filing(path)
-        known = store.stream_source(filing.stream) if store is not None else None
+        same_stream = next(store.streams(stream=filing.stream), None) if store is not None else None
+        known = same_stream.raw_sha256 if same_stream is not None else None
         if known is not None:
             if known != filing.raw_sha256 and filing.header and filing.header.accession:
                 raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
@@ -66,9 +67,9 @@ def ingest_file(store: EventStore | None, path: Path, *, dry_run: bool = False, 
             return Outcome(str(path), "duplicate", filing.stream)
         # The same bytes under another stream: a filing without an accession number, recorded by
         # an earlier release whose normalised text (so its sha256 identity) differed. Counted once.
-        earlier = store.stream_of_raw(filing.raw_sha256) if store is not None else None
+        earlier = next(store.streams(raw_sha256=filing.raw_sha256), None) if store is not None else None
         if earlier is not None:
-            return Outcome(str(path), "duplicate", earlier)
+            return Outcome(str(path), "duplicate", earlier.stream)
         try:
             result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
                              source_name=path.name, header=filing.header)
@@ -189,7 +190,7 @@ class Summary:
                 + (f", {self.skipped} non-filing(s) skipped" if self.skipped else ""))
 
 
-def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = False,
+def ingest(store: Store | None, paths: Iterable[Path], *, dry_run: bool = False,
            explain: bool = False) -> Iterator[Outcome]:
     for path in paths:
         yield ingest_file(store, path, dry_run=dry_run, explain=explain)

@@ -22,8 +22,8 @@ from events.codec import problems
 from events.rules import InvalidEvent
 from ledger.errors import LedgerError
 from ledger.ids import short_id
-from ledger.store import EventStore
-from ledger.stored import StoredEvent, StreamInfo
+from ledger.store import Store
+from events.envelope import StoredEvent, StreamInfo
 from ledger.views import replay_ledger
 
 
@@ -65,13 +65,13 @@ def _check_source_date(citation: Citation, about: StoredEvent | None = None) -> 
                         "a source cannot report it earlier")
 
 
-def append_recorded(store: EventStore, issuer_key: str, build, citation: Citation,
+def append_recorded(store: Store, issuer_key: str, build, citation: Citation,
                     about: StoredEvent | None = None) -> StoredEvent:
     """Append one hand-recorded event as a stream of its own. ``build(provenance)`` makes the event,
     which the event's own rules (events.rules) check as they check an extracted one; ``about`` is
     the event it points at, which its source cannot predate."""
     _check_source_date(citation, about)
-    info_for = next((i for i in store.streams(issuer_key)), None)
+    info_for = next((i for i in store.streams(issuer_key=issuer_key)), None)
     if info_for is None:
         raise BadRecord(f"no filings of issuer {issuer_key} in the ledger")
     recorded = datetime.now(timezone.utc).isoformat()
@@ -91,7 +91,7 @@ def append_recorded(store: EventStore, issuer_key: str, build, citation: Citatio
 
 # --- the instruments recorded facts point at --------------------------------------------------
 
-def _target(store: EventStore, event_id: str, kind: type[Event], what: str) -> StoredEvent:
+def _target(store: Store, event_id: str, kind: type[Event], what: str) -> StoredEvent:
     stored = store.event(event_id)
     if stored is None:
         raise BadRecord(f"no event {event_id} in the ledger")
@@ -105,7 +105,7 @@ def _not_before(when: date, issued: StoredEvent, what: str) -> None:
         raise BadRecord(f"{when} is before {what} {short_id(issued.event_id)} was issued ({issued.effective_date})")
 
 
-def _tranche_row(store: EventStore, tranche: StoredEvent, when: date):
+def _tranche_row(store: Store, tranche: StoredEvent, when: date):
     result = replay_ledger(store, as_of=when, issuer_key=tranche.issuer_key)
     for report in result.issuers:
         for row in report.warrants:
@@ -114,7 +114,7 @@ def _tranche_row(store: EventStore, tranche: StoredEvent, when: date):
     raise BadRecord(f"warrant tranche {short_id(tranche.event_id)} is not in the ledger as of {when} (retracted?)")
 
 
-def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: date, cashless: bool,
+def record_exercise(store: Store, tranche_id: str, *, shares: int, when: date, cashless: bool,
                     shares_issued: int | None, citation: Citation) -> StoredEvent:
     tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
     _not_before(when, tranche, "warrant tranche")
@@ -135,7 +135,7 @@ def record_exercise(store: EventStore, tranche_id: str, *, shares: int, when: da
         shares_issued=shares_issued if shares_issued is not None else (None if cashless else shares)), citation, tranche)
 
 
-def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | None, when: date,
+def record_cancellation(store: Store, tranche_id: str, *, shares: int | None, when: date,
                         citation: Citation) -> StoredEvent:
     tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
     _not_before(when, tranche, "warrant tranche")
@@ -147,7 +147,7 @@ def record_cancellation(store: EventStore, tranche_id: str, *, shares: int | Non
         effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation, tranche)
 
 
-def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: date, citation: Citation) -> StoredEvent:
+def record_vesting(store: Store, tranche_id: str, *, shares: int, when: date, citation: Citation) -> StoredEvent:
     tranche = _target(store, tranche_id, WarrantGranted, "a warrant grant")
     _not_before(when, tranche, "warrant tranche")
     if tranche.event.formula is None and tranche.event.shares is not None:
@@ -157,7 +157,7 @@ def record_vesting(store: EventStore, tranche_id: str, *, shares: int, when: dat
         effective_date=when, provenance=p, tranche=tranche.event_id, shares=shares), citation, tranche)
 
 
-def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEvent:
+def find_preferred(store: Store, issuer_key: str, wanted: str) -> StoredEvent:
     """A preferred issuance by event id, or by series ("Series A") within the issuer."""
     stored = store.event(wanted)
     if stored is not None:
@@ -174,7 +174,7 @@ def find_preferred(store: EventStore, issuer_key: str, wanted: str) -> StoredEve
     return matches[0]
 
 
-def _preferred_position(store: EventStore, preferred: StoredEvent, when: date):
+def _preferred_position(store: Store, preferred: StoredEvent, when: date):
     """The preferred lot as of ``when`` (after earlier conversions and splits) and the common
     its earlier conversions delivered."""
     result = replay_ledger(store, as_of=when, issuer_key=preferred.issuer_key)
@@ -185,7 +185,7 @@ def _preferred_position(store: EventStore, preferred: StoredEvent, when: date):
     return lot, sum(h.shares or 0 for h in rows if h.is_common)
 
 
-def record_conversion(store: EventStore, preferred: StoredEvent, *, common_received: int, when: date,
+def record_conversion(store: Store, preferred: StoredEvent, *, common_received: int, when: date,
                       shares_converted: int | None, amount_converted: Decimal | None,
                       citation: Citation) -> StoredEvent:
     _not_before(when, preferred, "preferred")
@@ -208,19 +208,19 @@ def record_conversion(store: EventStore, preferred: StoredEvent, *, common_recei
         stated_amount_converted=amount_converted, common_received=common_received), citation, preferred)
 
 
-def record_opening_balance(store: EventStore, issuer_key: str, *, shares: int, when: date, security: str,
+def record_opening_balance(store: Store, issuer_key: str, *, shares: int, when: date, security: str,
                            citation: Citation) -> StoredEvent:
     return append_recorded(store, issuer_key, lambda p: SharesOutstanding(
         effective_date=when, provenance=p, security=security, shares=shares), citation)
 
 
-def record_split(store: EventStore, issuer_key: str, *, numerator: int, denominator: int, rounding: str,
+def record_split(store: Store, issuer_key: str, *, numerator: int, denominator: int, rounding: str,
                  when: date, citation: Citation) -> StoredEvent:
     return append_recorded(store, issuer_key, lambda p: StockSplit(
         effective_date=when, provenance=p, numerator=numerator, denominator=denominator, rounding=rounding), citation)
 
 
-def record_reported_total(store: EventStore, issuer_key: str, *, shares: int, when: date,
+def record_reported_total(store: Store, issuer_key: str, *, shares: int, when: date,
                           citation: Citation) -> StoredEvent:
     return append_recorded(store, issuer_key, lambda p: BalanceAssertion(
         effective_date=when, provenance=p, figure="common_shares", value=shares), citation)
@@ -228,7 +228,7 @@ def record_reported_total(store: EventStore, issuer_key: str, *, shares: int, wh
 
 # --- corrections --------------------------------------------------------------------------------
 
-def retract(store: EventStore, event_id: str, *, reason: str, citation: Citation) -> StoredEvent:
+def retract(store: Store, event_id: str, *, reason: str, citation: Citation) -> StoredEvent:
     """Retract one event; retracting a filing's ``filing_recorded`` event retracts the whole filing
     (replay leaves out every event of its stream, see ledger.corrections)."""
     target = store.event(event_id)
@@ -259,7 +259,7 @@ def parse_assignment(text: str) -> FieldChange:
     return FieldChange(field.strip(), value)
 
 
-def correct(store: EventStore, event_id: str, *, changes: list[FieldChange], reason: str,
+def correct(store: Store, event_id: str, *, changes: list[FieldChange], reason: str,
             citation: Citation) -> StoredEvent:
     target = store.event(event_id)
     if target is None:

@@ -9,8 +9,8 @@ from ledger.amendments import is_superseded, superseded
 from ledger.corrections import apply, known_corrections, moved_events
 from ledger.errors import LedgerError
 from ledger.projections import Replay, replay
-from ledger.store import EventStore
-from ledger.stored import StoredEvent
+from ledger.store import Store
+from events.envelope import StoredEvent
 
 
 class UnknownIssuer(LedgerError):
@@ -21,7 +21,7 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def resolve_issuer(store: EventStore, wanted: str | None) -> str | None:
+def resolve_issuer(store: Store, wanted: str | None) -> str | None:
     """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one;
     None (every issuer) when nothing is asked for."""
     if not wanted:
@@ -42,15 +42,15 @@ def resolve_issuer(store: EventStore, wanted: str | None) -> str | None:
     return next(iter(matches))
 
 
-def replay_ledger(store: EventStore, *, as_of: date, known_at: date | None = None,
+def replay_ledger(store: Store, *, as_of: date, known_at: date | None = None,
                   issuer_key: str | None = None) -> Replay:
     """Cap tables and warrants as of ``as_of`` (inclusive), streamed from the store."""
-    issuers = {info.issuer_key: info.issuer for info in store.streams(issuer_key)}
+    issuers = {info.issuer_key: info.issuer for info in store.streams(issuer_key=issuer_key)}
     return replay(effective_events(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key),
                   as_of=as_of, issuers=issuers, known_at=known_at)
 
 
-def effective_events(store: EventStore, *, as_of: date | None, known_at: date | None = None,
+def effective_events(store: Store, *, as_of: date | None, known_at: date | None = None,
                      issuer_key: str | None = None) -> Iterator[StoredEvent]:
     """Replay order, as the record stood at ``known_at``: retractions and corrections applied,
     and an 8-K/A's restated items in place of its original's. Streams from the store."""

@@ -18,7 +18,7 @@ from ledger.ids import short_id
 
 from events import EventCorrected, EventRetracted, FieldChange, Provenance, Quote, WarrantExercised
 from ledger.store import EventStore
-from ledger.stored import StreamInfo
+from events.envelope import StreamInfo
 
 NOV19_COMMON, NOV19_CLOSING, NOV19_ADJUSTABLE, NOV19_FEE, NOV19_FINDER = (
     "863674c153e7-2", "863674c153e7-3", "863674c153e7-4", "863674c153e7-6", "863674c153e7-7")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.schema import APPEND_ONLY, TRIGGERS
+from ledger.store.sqlite_schema import APPEND_ONLY, TRIGGERS
 from ledger.store import EventStore
 from ledger.text.normalise import decode, normalise
 

@@ -12,7 +12,7 @@ from events import (
 )
 from ledger.export import write_cap_table_csv, write_warrants_csv
 from ledger.projections import replay
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 KEY = "neotherapeutics inc|000-28782"
 ISSUERS = {KEY: Issuer(name="NeoTherapeutics, Inc.", file_number="000-28782")}

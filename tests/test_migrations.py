@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import ledger.intake
-import ledger.migrations
+import ledger.store.sqlite_migrations
 from ledger.errors import StoreError
-from ledger.schema import SCHEMA_VERSION
+from ledger.store.sqlite_schema import SCHEMA_VERSION
 from ledger.store import EventStore
 from tests.filing_factory import accession, write_filings
 
@@ -75,7 +75,7 @@ def test_a_failed_migration_leaves_the_ledger_as_it_was(v1, monkeypatch):
         conn.execute("DROP TABLE event_types")
         raise RuntimeError("step failed halfway")
 
-    monkeypatch.setitem(ledger.migrations.STEPS, 1, broken)
+    monkeypatch.setitem(ledger.store.sqlite_migrations.STEPS, 1, broken)
     with pytest.raises(RuntimeError, match="halfway"):
         EventStore.open(v1)
     assert meta(v1)["schema_version"] == "1"

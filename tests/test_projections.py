@@ -16,7 +16,7 @@ from ledger.projections import (
     WarrantStatus, cap_table, outstanding_warrants, replay, to_json_contract, totals,
 )
 from ledger.projections.totals import check_consideration
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 KEY = "neotherapeutics inc|000-28782"
 NEO = Issuer(name="NeoTherapeutics, Inc.", file_number="000-28782", irs_number="93-0979187", state="Delaware")

@@ -16,10 +16,10 @@ from events import (
     to_payload,
 )
 from events import codec
-from ledger.chain import GENESIS, row_hash
+from ledger.store.chain import GENESIS, row_hash
 from ledger.errors import AppendOnlyViolation, DuplicateStream, LedgerNotFound, StoreError
 from ledger.store import EncodedEvent, EventStore, VerifyReport, read_sql
-from ledger.stored import Document, StreamInfo
+from events.envelope import Document, StreamInfo
 
 # -- fixtures ----------------------------------------------------------------------------------
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from ledger.chain import GENESIS, row_hash
+from ledger.store.chain import GENESIS, row_hash
 from ledger.checkpoint import BadCheckpoint, Checkpoint
-from ledger.schema import APPEND_ONLY, TRIGGERS
+from ledger.store.sqlite_schema import APPEND_ONLY, TRIGGERS
 from ledger.ids import event_id
 from ledger.store import EventStore, VerifyReport
 
@@ -38,7 +38,7 @@ def unlock(db: Path) -> sqlite3.Connection:
     present = {r["name"] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert present == set(TRIGGER_NAMES) and len(TRIGGER_NAMES) == 2 * len(APPEND_ONLY)
     for name in TRIGGER_NAMES:
-        con.execute(f"DROP TRIGGER {name}")  # names from ledger.schema, not user input
+        con.execute(f"DROP TRIGGER {name}")  # names from ledger.store.sqlite_schema, not user input
     return con
 
 
@@ -149,7 +149,7 @@ def deleted_tail_rows(con):
 
 def rewritten_tail(con):
     """The last filing's additional closing grows from 525,000 shares to 925,000, and the chain from
-    there is recomputed with ledger.chain.row_hash: every row checks out against its predecessor."""
+    there is recomputed with ledger.store.chain.row_hash: every row checks out against its predecessor."""
     con.execute("UPDATE events SET payload = replace(payload, '\"shares\":525000', '\"shares\":925000') "
                 "WHERE seq = 28")
     assert '"shares":925000' in row(con, 28)["payload"]

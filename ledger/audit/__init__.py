@@ -1,7 +1,7 @@
 """Audit trails over the ledger: history per filing, tranche or holder; one event in its filing's
 text; what a figure is made of; what changed between two dates.
 
-Everything here streams events from the store (``EventStore.log`` / ``EventStore.read``) and keeps
+Everything here streams events from the store (``Store.log`` / ``Store.read``) and keeps
 state proportional to what it reports, never to the ledger.
 """
 from ledger.audit.diff import Diff, IssuerDiff, RowChange, TotalChange, diff

@@ -19,7 +19,7 @@ from ledger.errors import LedgerError
 from ledger.projections import EXACT, IssuerReport
 from ledger.projections.report import holding_json, note_json, totals_json, warrant_json
 from ledger.projections.totals import Totals
-from ledger.store import EventStore
+from ledger.store import Store
 from ledger.views import replay_ledger
 
 TABLES = ("holdings", "warrants", "notes")
@@ -175,7 +175,7 @@ def _unique(ids) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def diff(store: EventStore, *, from_date: date, to_date: date, known_at: date | None = None,
+def diff(store: Store, *, from_date: date, to_date: date, known_at: date | None = None,
          issuer_key: str | None = None) -> Diff:
     if from_date > to_date:
         raise BadRange(f"--from {from_date.isoformat()} is after --to {to_date.isoformat()}")

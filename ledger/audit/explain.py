@@ -21,8 +21,8 @@ from ledger.errors import LedgerError
 from ledger.projections import EXACT, Holding, WarrantRow, WarrantStatus, add
 from ledger.projections.captable import holding
 from ledger.projections.totals import Totals, TotalsFold, raises_money
-from ledger.store import EventStore
-from ledger.stored import StoredEvent
+from ledger.store import Store
+from events.envelope import StoredEvent
 from ledger.views import effective_events, replay_ledger
 
 FIGURES = ("common_shares", "warrant_shares_outstanding", "undetermined_warrant_tranches", "capital_raised",
@@ -82,7 +82,7 @@ class Explanation:
     warnings: tuple[str, ...]
 
 
-def replayed(store: EventStore, *, as_of: date, known_at: date | None = None,
+def replayed(store: Store, *, as_of: date, known_at: date | None = None,
              issuer_key: str | None = None) -> Iterator[StoredEvent]:
     """The events a replay with these arguments folds, in replay order, streamed: corrections
     applied and 8-K/A restatements in place (``effective_events``), and the events not yet public
@@ -189,7 +189,7 @@ def _with_corrections(item: Item, pending: dict[str, Pending]) -> Item:
     return attrs.evolve(item, corrected_by=tuple(ids)) if ids else item
 
 
-def explain(store: EventStore, figure: str, *, as_of: date, known_at: date | None = None,
+def explain(store: Store, figure: str, *, as_of: date, known_at: date | None = None,
             issuer_key: str | None = None) -> Explanation:
     if figure not in FIGURES:
         raise UnknownFigure(figure)

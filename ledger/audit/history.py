@@ -23,8 +23,8 @@ from ledger.amendments import is_superseded, superseded
 from ledger.corrections import retracted_filing
 from ledger.errors import LedgerError
 from ledger.ids import short_id
-from ledger.store import EventStore
-from ledger.stored import StoredEvent, StreamInfo
+from ledger.store import Store
+from events.envelope import StoredEvent, StreamInfo
 
 # Payload fields whose value is the event id of an earlier event (a grant, a preferred issue, a
 # corrected event). ``tranche`` is also a label on grants ("Closing Warrants"); a label never
@@ -117,7 +117,7 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def find_filing(store: EventStore, wanted: str) -> StreamInfo:
+def find_filing(store: Store, wanted: str) -> StreamInfo:
     """A filing's stream from its stream id, a prefix of its hash (8+ characters; an event id's
     first part is one), its accession
     number (dashes optional; also read from a path such as ``.../8-K/<accession>/full-submission.txt``)
@@ -166,7 +166,7 @@ def _corrects_holder(event: Event, needle: str) -> bool:
         c.field in HOLDER_FIELDS and needle in str(c.value).lower() for c in event.changes)
 
 
-def history(store: EventStore, selector: Selector, *, as_of: date | None = None, known_at: date | None = None,
+def history(store: Store, selector: Selector, *, as_of: date | None = None, known_at: date | None = None,
             issuer_key: str | None = None) -> Iterator[HistoryRow]:
     """The trail of one filing, tranche or holder, in replay order; see the module docstring.
     Raises BadSelector or UnknownEvent before yielding anything."""
@@ -208,7 +208,7 @@ def history(store: EventStore, selector: Selector, *, as_of: date | None = None,
     return _rows(store, selected, corrections, whole, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
 
 
-def _rows(store: EventStore, selected: set[str], corrections: dict[str, list[StoredEvent]], whole: dict[str, str],
+def _rows(store: Store, selected: set[str], corrections: dict[str, list[StoredEvent]], whole: dict[str, str],
           *, as_of: date | None, known_at: date | None, issuer_key: str | None) -> Iterator[HistoryRow]:
     restated = superseded(store, known_at=known_at)
     shown: set[str] = set()

@@ -6,8 +6,8 @@ import attrs
 
 from events import EventCorrected, EventRetracted, Quote
 from ledger.audit.history import UnknownEvent
-from ledger.store import EventStore
-from ledger.stored import Document, StoredEvent, StreamInfo
+from ledger.store import Store
+from events.envelope import Document, StoredEvent, StreamInfo
 
 # A "paragraph" of normalised text is a line; a line longer than this around the quote (a table
 # flattened into one line, say) is cut to this many characters on each side.
@@ -38,12 +38,12 @@ class Shown:
     corrected_by: tuple[StoredEvent, ...]     # retractions and corrections of this event
 
 
-def find_event(store: EventStore, wanted: str) -> tuple[StoredEvent, StreamInfo] | None:
+def find_event(store: Store, wanted: str) -> tuple[StoredEvent, StreamInfo] | None:
     """An event by its id, through the unique index on event ids, and its stream."""
     stored = store.event(wanted.strip())
     if stored is None:
         return None
-    info = next((i for i in store.streams(stored.issuer_key) if i.stream == stored.stream), None)
+    info = next(store.streams(stream=stored.stream), None)
     return stored, info
 
 
@@ -66,7 +66,7 @@ def excerpt(text: str, quote: Quote, context: int = CONTEXT) -> Excerpt:
     return Excerpt(quote, text[p_start:p_end], start - p_start, end - p_start, p_start, moved=moved)
 
 
-def show(store: EventStore, wanted: str) -> Shown:
+def show(store: Store, wanted: str) -> Shown:
     found = find_event(store, wanted)
     if found is None:
         raise UnknownEvent(wanted.strip())
@@ -76,6 +76,6 @@ def show(store: EventStore, wanted: str) -> Shown:
     if document is not None:
         excerpts = tuple(excerpt(document.normalised, q) for q in stored.event.provenance.quotes)
     # Corrections are few among many events: read them by type, not by scanning the ledger.
-    corrected_by = tuple(sorted((e for kind in (EventRetracted, EventCorrected) for e in store.of_type(kind.TYPE)
-                                 if e.event.target == stored.event_id), key=lambda e: e.seq))
+    corrected_by = tuple(e for e in store.log(types=[EventRetracted.TYPE, EventCorrected.TYPE])
+                         if e.event.target == stored.event_id)
     return Shown(stored, info, document, excerpts, corrected_by)

@@ -12,7 +12,7 @@ from events import (
 )
 from ledger.projections import add, sources
 from ledger.projections.split import split_price, split_shares
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ import attrs
 from events import NoteIssued, StockSplit
 from ledger.projections import sources
 from ledger.projections.split import split_price
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ from ledger.projections.notes import NoteFold, NoteRow
 from ledger.projections.captable import CapTable, CapTableFold, ClassSummary, Holding
 from ledger.projections.totals import Totals, TotalsFold
 from ledger.projections.warrants import WarrantFold, WarrantRow
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ from events import Basis, CommonIssued, FeePaid, PreferredIssued
 from ledger.projections import EXACT, add
 from ledger.projections.captable import CapTable, CapTableFold
 from ledger.projections.warrants import WarrantFold, WarrantRow, WarrantStatus
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ from events import (
 )
 from ledger.projections import sources
 from ledger.projections.split import split_price, split_shares
-from ledger.stored import StoredEvent
+from events.envelope import StoredEvent
 
 
 class WarrantStatus(StrEnum):

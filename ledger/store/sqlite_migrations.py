@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from ledger.schema import SCHEMA_VERSION
+from ledger.store.sqlite_schema import SCHEMA_VERSION, TRIGGERS
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -23,8 +23,31 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS streams_raw ON streams (raw_sha256)")
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    # A filing's date of report and what it amends become stream columns, read from its filing
+    # event as this release decodes it (upcast): amendment matching filters on columns, not JSON.
+    from events import FilingRecorded, from_json
+    conn.execute("ALTER TABLE streams ADD COLUMN report_date TEXT")
+    conn.execute("ALTER TABLE streams ADD COLUMN amends TEXT")
+    conn.execute("CREATE INDEX streams_reported ON streams (issuer_key, report_date)")
+    filled = []
+    for stream, schema_version, payload in conn.execute(
+            "SELECT stream, schema_version, payload FROM events WHERE version = 1 AND type = :t",
+            {"t": FilingRecorded.TYPE}):
+        head = from_json(FilingRecorded.TYPE, schema_version, payload)
+        if head.report_date is not None or head.amends is not None:
+            filled.append({"stream": stream, "amends": head.amends,
+                           "report_date": None if head.report_date is None else head.report_date.isoformat()})
+    # The two new columns were empty until now: filling them changes no recorded fact. The
+    # trigger that refuses updates is lifted for this one statement, inside this transaction.
+    conn.execute("DROP TRIGGER streams_no_update")
+    conn.executemany("UPDATE streams SET report_date = :report_date, amends = :amends WHERE stream = :stream", filled)
+    conn.execute(next(t for t in TRIGGERS if "streams_no_update" in t))
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION)), "every schema version needs its step"

@@ -1,9 +1,9 @@
-"""The ledger's tables, written out as DDL so every column type and constraint is deliberate."""
+"""The SQLite ledger's tables, written out as DDL so every column type and constraint is deliberate."""
 from __future__ import annotations
 
-# Bump when the DDL changes, and add the step to ledger/migrations.py. The store refuses a
-# database newer than this program and migrates an older one (after a backup) on open.
-SCHEMA_VERSION = 2
+# Bumped in ledger/store/contract.py when the DDL changes, with the step in sqlite_migrations.py.
+# The store refuses a database newer than this program and migrates an older one (after a backup).
+from ledger.store.contract import SCHEMA_VERSION  # noqa: F401 - re-exported for the migrations
 
 # Tables that only ever grow. Their UPDATE/DELETE triggers are the last line of defence:
 # they hold even for someone who opens the file with another tool.
@@ -31,11 +31,15 @@ TABLES = (
         public_date TEXT,
         source_name TEXT NOT NULL,
         raw_sha256 TEXT NOT NULL,
-        recorded_at TEXT NOT NULL
+        recorded_at TEXT NOT NULL,
+        report_date TEXT,
+        amends TEXT
     )""",
     "CREATE INDEX streams_issuer ON streams (issuer_key)",
     # Re-ingesting the same bytes is a duplicate even when a release changed their normalised text.
     "CREATE INDEX streams_raw ON streams (raw_sha256)",
+    # Amendment matching: an issuer's filings with a date of report (schema 3).
+    "CREATE INDEX streams_reported ON streams (issuer_key, report_date)",
     # seq is the rowid: a global, gapless recording order assigned by the store (last + 1).
     """CREATE TABLE events (
         seq INTEGER PRIMARY KEY,

@@ -1,0 +1,79 @@
+"""The store contract: the few operations the rest of the library asks of a ledger.
+
+Every engine (sqlite.py, postgres.py, memory.py) implements it and is held to one test suite
+(tests/store/test_contract.py). Nothing outside ``ledger/store/`` imports an engine or writes SQL:
+the library opens a store with ``ledger.store.open_store`` and talks to it through this.
+
+Guarantees every engine gives:
+- ``append`` writes one filing (its document, its stream row and its events) in one transaction:
+  all of it or none of it, even under concurrent writers. A stream already there is
+  ``DuplicateStream``.
+- ``seq`` is a global, gap-free recording order; each event's hash covers the one before it
+  (ledger/store/chain.py). ``UNIQUE(stream, version)``.
+- Rows are never updated or deleted; the engine refuses it below the library (triggers).
+- A reader never sees half a filing.
+- Engine errors reach callers as ``ledger.errors`` types, chosen by code, never by message text.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from events import Event
+from events.envelope import Document, StoredEvent, StreamInfo
+from ledger.store.mapping import EncodedEvent, EventRow
+
+# Bump when any engine's tables change, with a migration step for each engine that has one.
+SCHEMA_VERSION = 3
+
+
+@runtime_checkable
+class Store(Protocol):
+    location: str                  # the path, or the URL without its password: for messages
+    read_only: bool
+    legacy_ids_through: int        # rows up to this seq carry schema-1 event ids (ledger/ids.py)
+    migrated_from: int | None      # the schema this open upgraded, if it did
+    backup_path: str | None        # where the ledger as it was before that upgrade is kept
+
+    # -- writing -------------------------------------------------------------------------------
+    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
+               *, recorded_at: str | None = None) -> list[StoredEvent]:
+        """One filing: document, stream row and events, all or nothing."""
+
+    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
+                       *, recorded_at: str | None = None) -> list[StoredEvent]:
+        """``append`` of events already encoded: a copy between engines keeps their stored bytes."""
+
+    # -- reading -------------------------------------------------------------------------------
+    def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
+             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        """Replay order: effective date, same-day rank (events.DAY_RANK), seq. ``as_of`` and
+        ``known_at`` include their day; an event with no public date counts as known."""
+
+    def log(self, *, stream: str | None = None, after_seq: int = 0,
+            types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        """Recording order (seq), from after ``after_seq``."""
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        """The event with this id, or the one a typed ``PREFIX-VERSION`` names (ledger/ids.py).
+        None when nothing matches; ``AmbiguousEventId`` when several do."""
+
+    def streams(self, *, issuer_key: str | None = None, stream: str | None = None, raw_sha256: str | None = None,
+                form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:
+        """Streams in recording order; ``form`` matches without regard to case."""
+
+    def document(self, raw_sha256: str) -> Document | None:
+        """A filing's stored text; ``DamagedDocument`` when its row is not what the store wrote."""
+
+    def head(self) -> tuple[int, str]:
+        """The last seq and its hash; (0, GENESIS) when empty. Publish it to anchor the chain."""
+
+    def count(self) -> int:
+        """How many events."""
+
+    def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
+        """Stored rows as they are, in seq order, not decoded: for verification and copying."""
+
+    def close(self) -> None:
+        """Release the connection."""

@@ -1,0 +1,184 @@
+"""Between events and rows: how an event is encoded, chained and decoded. Shared by every engine,
+so a ledger copied between engines keeps every byte and every hash."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+
+import attrs
+import cattrs
+
+from events import BY_TYPE, Event, FilingRecorded, Issuer, from_json, to_json
+from events.envelope import Document, StoredEvent, StreamInfo
+from ledger import ids
+from ledger.errors import StoreError
+from ledger.store.chain import row_hash
+
+
+class UnreadableEvent(StoreError, ValueError):
+    """A stored event this program cannot decode: a schema version newer than it knows, an old one
+    with no upcaster, or an unknown type. The row is left as it is; upgrade the program to read it."""
+
+
+class DamagedDocument(StoreError):
+    """A stored filing text whose row is not what the store wrote (a column of the wrong type)."""
+
+    def __init__(self, location: str, source_name: str, raw_sha256: str, problem: str):
+        super().__init__(f"{location}: the stored text of {source_name} ({raw_sha256[:12]}) is damaged: "
+                         "its row is not what the ledger wrote; run `verify`")
+        self.problem = problem   # for verify: what is wrong with the row
+
+
+def checked_document(location: str, raw_sha256: str, source_name, raw, normalised):
+    """A Document from a stored row, or DamagedDocument when a column has the wrong type."""
+    if not isinstance(raw, bytes):
+        raise DamagedDocument(location, source_name, raw_sha256,
+                              f"the stored text of {source_name} is {type(raw).__name__}, not the bytes that were read")
+    if not isinstance(normalised, str):
+        raise DamagedDocument(location, source_name, raw_sha256,
+                              f"the stored normalised text of {source_name} changed: it is {type(normalised).__name__}, not text")
+    return Document(raw_sha256, source_name, raw, normalised)
+
+
+class EncodedEvent(NamedTuple):
+    """An event as it is written."""
+
+    type: str
+    schema_version: int
+    effective_date: str
+    payload: str
+    quote: str
+
+
+@attrs.frozen
+class EventRow:
+    """One stored row of the events table, as it is: the chain covers every column but its own two."""
+
+    seq: int
+    event_id: str
+    stream: str
+    version: int
+    issuer_key: str
+    type: str
+    schema_version: int
+    effective_date: str
+    public_date: str | None
+    recorded_at: str
+    payload: str
+    quote: str
+    prev_hash: str
+    hash: str
+
+    def __getitem__(self, name: str):   # the chain reads rows by column name (ledger/store/chain.py)
+        return getattr(self, name)
+
+    @property
+    def encoded(self) -> EncodedEvent:
+        return EncodedEvent(self.type, self.schema_version, self.effective_date, self.payload, self.quote)
+
+
+COLUMNS = tuple(f.name for f in attrs.fields(EventRow))
+
+
+def encode(event: Event) -> EncodedEvent:
+    cls = type(event)
+    if BY_TYPE.get(cls.TYPE) is not cls:  # what cannot be read back must not be written
+        raise ValueError(f"{cls.__name__} is not a registered event type")
+    return EncodedEvent(cls.TYPE, cls.SCHEMA_VERSION, event.effective_date.isoformat(),
+                        to_json(event), event.provenance.sentence)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def iso(value: date | None) -> str | None:
+    if isinstance(value, datetime):   # a datetime's ISO text would sort after its own date
+        value = value.date()
+    return None if value is None else value.isoformat()
+
+
+def to_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def chained_rows(info: StreamInfo, encoded: Sequence[EncodedEvent], *, head: tuple[int, str],
+                 recorded_at: str) -> list[EventRow]:
+    """The rows of one filing, numbered and chained after ``head``."""
+    seq, prev = head
+    public_date = iso(info.public_date)
+    rows = []
+    for version, enc in enumerate(encoded, start=1):
+        seq += 1
+        values = {
+            "seq": seq, "event_id": ids.event_id(info.stream, version), "stream": info.stream,
+            "version": version, "issuer_key": info.issuer_key, "type": enc.type,
+            "schema_version": enc.schema_version, "effective_date": enc.effective_date,
+            "public_date": public_date, "recorded_at": recorded_at,
+            "payload": enc.payload, "quote": enc.quote, "prev_hash": prev,
+        }
+        prev = row_hash(prev, values)
+        rows.append(EventRow(**values, hash=prev))
+    return rows
+
+
+def decode(row: Mapping) -> Event:
+    """The row's event; from_json upcasts older schema versions to the current record."""
+    try:
+        return from_json(row["type"], row["schema_version"], row["payload"])
+    except (ValueError, KeyError, TypeError, cattrs.BaseValidationError) as e:
+        reason = e.args[0] if isinstance(e, KeyError) and e.args else e
+        raise UnreadableEvent(f"cannot read seq {row['seq']} ({row['event_id']}, {row['type']} "
+                              f"v{row['schema_version']}): {reason}") from e
+
+
+def to_stored(row: Mapping) -> StoredEvent:
+    return StoredEvent(
+        seq=row["seq"], event_id=row["event_id"], stream=row["stream"],
+        version=row["version"], issuer_key=row["issuer_key"], type=row["type"],
+        schema_version=row["schema_version"],
+        effective_date=date.fromisoformat(row["effective_date"]),
+        public_date=to_date(row["public_date"]), recorded_at=row["recorded_at"],
+        quote=row["quote"], prev_hash=row["prev_hash"], hash=row["hash"],
+        event=decode(row),
+    )
+
+
+def with_filing_facts(info: StreamInfo, encoded: Sequence[EncodedEvent]) -> StreamInfo:
+    """The stream's date of report and what it amends, from its filing event read as this
+    release reads it (upcast), so the columns amendment matching filters on are never stale."""
+    if not encoded or encoded[0].type != FilingRecorded.TYPE:
+        return attrs.evolve(info, report_date=None, amends=None)
+    first = encoded[0]
+    head = decode({"seq": 0, "event_id": "(new)", "type": first.type,
+                   "schema_version": first.schema_version, "payload": first.payload})
+    return attrs.evolve(info, report_date=head.report_date, amends=head.amends)
+
+
+def stream_values(info: StreamInfo, recorded_at: str) -> dict:
+    """The stream row's columns."""
+    return {
+        "stream": info.stream, "issuer_key": info.issuer_key, "issuer_name": info.issuer.name,
+        "cik": info.issuer.cik, "file_number": info.issuer.file_number, "form": info.form,
+        "public_date": iso(info.public_date), "source_name": info.source_name,
+        "raw_sha256": info.raw_sha256, "recorded_at": recorded_at,
+        "report_date": iso(info.report_date), "amends": info.amends,
+    }
+
+
+def to_stream_info(r: Mapping) -> StreamInfo:
+    return StreamInfo(
+        stream=r["stream"], issuer_key=r["issuer_key"],
+        issuer=Issuer(r["issuer_name"], r["cik"], r["file_number"]),
+        form=r["form"], public_date=to_date(r["public_date"]),
+        source_name=r["source_name"], raw_sha256=r["raw_sha256"],
+        report_date=to_date(r["report_date"]), amends=r["amends"],
+    )
+
+
+def ensure_events(info: StreamInfo, encoded: Sequence) -> None:
+    if not encoded:
+        raise ValueError(f"{info.stream}: a stream needs at least one event")

@@ -1,0 +1,112 @@
+"""An in-memory engine for tests: the contract with nothing underneath but Python lists.
+
+It keeps rows encoded, exactly as the other engines store them, and decodes on read, so the
+contract suite exercises the same mapping and chain. Appends are serialised by a lock.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from events import DAY_RANK, Event
+from events.envelope import Document, StoredEvent, StreamInfo
+from ledger import ids
+from ledger.errors import AmbiguousEventId, DuplicateStream
+from ledger.store.chain import GENESIS
+from ledger.store.mapping import (
+    EncodedEvent, EventRow, chained_rows, encode, ensure_events, iso, now, to_stored, with_filing_facts,
+)
+
+
+class MemoryStore:
+    location = "memory:"
+    read_only = False
+    legacy_ids_through = 0
+    migrated_from = None
+    backup_path = None
+
+    def __init__(self) -> None:
+        self._rows: list[EventRow] = []
+        self._streams: dict[str, StreamInfo] = {}
+        self._documents: dict[str, Document] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
+               *, recorded_at: str | None = None) -> list[StoredEvent]:
+        ensure_events(info, events)
+        return self.append_encoded(info, [encode(e) for e in events], document, recorded_at=recorded_at)
+
+    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
+                       *, recorded_at: str | None = None) -> list[StoredEvent]:
+        ensure_events(info, encoded)
+        info = with_filing_facts(info, encoded)
+        with self._lock:
+            if info.stream in self._streams:
+                raise DuplicateStream(info.stream)
+            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at or now())
+            stored = [to_stored(row) for row in rows]   # decoded first: what cannot be read is not written
+            self._rows.extend(rows)
+            self._streams[info.stream] = info
+            if document is not None:
+                self._documents.setdefault(document.raw_sha256, document)
+        return stored
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
+             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        as_of_text, known_text = iso(as_of), iso(known_at)
+        chosen = [r for r in self._rows[:]
+                  if (as_of_text is None or r.effective_date <= as_of_text)
+                  and (issuer_key is None or r.issuer_key == issuer_key)
+                  and (stream is None or r.stream == stream)
+                  and (known_text is None or r.public_date is None or r.public_date <= known_text)
+                  and (types is None or r.type in types)]
+        chosen.sort(key=lambda r: (r.effective_date, DAY_RANK.get(r.type, -1), r.seq))
+        return (to_stored(r) for r in chosen)
+
+    def log(self, *, stream: str | None = None, after_seq: int = 0,
+            types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        return (to_stored(r) for r in self._rows[after_seq:]
+                if (stream is None or r.stream == stream) and (types is None or r.type in types))
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        found = [r for r in self._rows if r.event_id == event_id]
+        if not found and (ref := ids.parse_ref(event_id)) is not None:
+            found = [r for r in self._rows if r.version == ref.version and r.event_id.startswith(ref.prefix)
+                     and ids.stream_tail(r.stream).startswith(ref.prefix)]
+        if len(found) > 1:
+            raise AmbiguousEventId(event_id, [r.event_id for r in found])
+        return to_stored(found[0]) if found else None
+
+    def streams(self, *, issuer_key: str | None = None, stream: str | None = None, raw_sha256: str | None = None,
+                form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:
+        return (i for i in list(self._streams.values())
+                if (issuer_key is None or i.issuer_key == issuer_key) and (stream is None or i.stream == stream)
+                and (raw_sha256 is None or i.raw_sha256 == raw_sha256)
+                and (form is None or i.form.upper() == form.upper())
+                and (report_date is None or i.report_date == report_date))
+
+    def document(self, raw_sha256: str) -> Document | None:
+        return self._documents.get(raw_sha256)
+
+    def head(self) -> tuple[int, str]:
+        return (self._rows[-1].seq, self._rows[-1].hash) if self._rows else (0, GENESIS)
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
+        return iter(self._rows[after_seq:])

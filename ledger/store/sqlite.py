@@ -1,0 +1,453 @@
+"""The event store: filing streams appended to a hash-chained, append-only SQLite ledger.
+
+Every public method translates sqlite3 errors, by their result codes, into ``ledger.errors`` types.
+
+Concurrency: the file is in WAL mode. A writer takes the write lock with BEGIN IMMEDIATE, waits up
+to ``busy_timeout`` for it on each try, and tries ``write_attempts`` times with growing, jittered
+pauses before it gives up with ``LedgerBusy`` (nothing written). Readers open the file read-only;
+in WAL mode they neither block writers nor wait for them, and see only whole filings.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import sqlite3
+import time
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import attrs
+from sqlite_utils import Database
+
+from events import DAY_RANK, Event
+from events.envelope import Document, StoredEvent, StreamInfo
+from ledger import ids
+from ledger.errors import (
+    AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
+)
+from ledger.store.chain import GENESIS
+from ledger.store.mapping import (
+    EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
+    stream_values, to_stored, to_stream_info, with_filing_facts,
+)
+from ledger.store.sqlite_migrations import migrate
+from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
+
+EVENT_COLUMNS = (
+    "e.seq, e.event_id, e.stream, e.version, e.issuer_key, e.type, e.schema_version, "
+    "e.effective_date, e.public_date, e.recorded_at, e.payload, e.quote, e.prev_hash, e.hash"
+)
+
+INSERT_EVENT = """
+    INSERT INTO events (seq, event_id, stream, version, issuer_key, type, schema_version,
+                        effective_date, public_date, recorded_at, payload, quote, prev_hash, hash)
+    VALUES (:seq, :event_id, :stream, :version, :issuer_key, :type, :schema_version,
+            :effective_date, :public_date, :recorded_at, :payload, :quote, :prev_hash, :hash)
+"""
+
+INSERT_STREAM = """
+    INSERT INTO streams (stream, issuer_key, issuer_name, cik, file_number, form, public_date,
+                         source_name, raw_sha256, recorded_at, report_date, amends)
+    VALUES (:stream, :issuer_key, :issuer_name, :cik, :file_number, :form, :public_date,
+            :source_name, :raw_sha256, :recorded_at, :report_date, :amends)
+"""
+
+INSERT_DOCUMENT = """
+    INSERT OR IGNORE INTO documents (raw_sha256, source_name, raw, normalised)
+    VALUES (:raw_sha256, :source_name, :raw, :normalised)
+"""
+
+# SQLite primary result codes (the low byte of an extended code), from sqlite3.h.
+SQLITE_CONSTRAINT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 19, 5, 6, 8
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB, SQLITE_IOERR = 11, 13, 14, 26, 10
+SQLITE_CONSTRAINT_TRIGGER = SQLITE_CONSTRAINT | (7 << 8)   # RAISE(ABORT) in the append-only triggers
+
+
+def _code(e: sqlite3.Error) -> int:
+    return getattr(e, "sqlite_errorcode", None) or 0
+
+
+def _busy(e: BaseException) -> bool:
+    return isinstance(e, sqlite3.OperationalError) and _code(e) & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+_PLAIN = {
+    SQLITE_READONLY: "cannot write: the database file or its folder is read-only",
+    SQLITE_NOTADB: "not a ledger database (not a SQLite file)",
+    SQLITE_CORRUPT: "the database file is damaged (SQLite reports corruption)",
+    SQLITE_FULL: "the disk is full; nothing was written",
+    SQLITE_CANTOPEN: "cannot open the database file (missing folder or no permission)",
+    SQLITE_IOERR: "the disk failed to read or write the database",
+}
+
+
+def translate(path: str, e: sqlite3.Error) -> StoreError:
+    """One plain sentence for a driver error, chosen by its result code, never by its text."""
+    code = _code(e)
+    primary = code & 0xFF
+    if code == SQLITE_CONSTRAINT_TRIGGER:
+        return AppendOnlyViolation(f"{path}: {e}")  # our own trigger's message: it names the table
+    if primary == SQLITE_CONSTRAINT:
+        return StoreError(f"{path}: the ledger refused a row that breaks one of its constraints "
+                          f"({e.sqlite_errorname}); nothing was written")
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return LedgerBusy(f"{path}: the ledger is locked by another writer; nothing was written")
+    if primary in _PLAIN:
+        return StoreError(f"{path}: {_PLAIN[primary]}")
+    name = getattr(e, "sqlite_errorname", None) or type(e).__name__
+    return StoreError(f"{path}: the database failed ({name})")
+
+
+def _types_clause(types: Sequence[str] | None, params: dict) -> str:
+    """``e.type IN (:t0, :t1, ...)``: placeholders from the count only, values as parameters."""
+    names = [f"t{i}" for i in range(len(types))]
+    params.update(zip(names, types))
+    return "e.type IN (" + ", ".join(":" + n for n in names) + ")"
+
+
+def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
+             stream: str | None = None, known_at: date | None = None,
+             types: Sequence[str] | None = None) -> tuple[str, dict]:
+    """The replay query. The WHERE clause is assembled from constant fragments only, so each
+    filter stays sargable for its index (no `:x IS NULL OR ...`); values are always parameters."""
+    params = {"as_of": iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": iso(known_at)}
+    clauses = {
+        "as_of": "e.effective_date <= :as_of",
+        "issuer_key": "e.issuer_key = :issuer_key",
+        "stream": "e.stream = :stream",
+        # Knowledge time: left out before decoding, which is most of a replay's cost.
+        "known_at": "(e.public_date IS NULL OR e.public_date <= :known_at)",
+    }
+    used = [clauses[name] for name, value in params.items() if value is not None]
+    if types is not None:
+        used.append(_types_clause(types, params))
+    where = f"WHERE {' AND '.join(used)}" if used else ""
+    sql = (f"SELECT {EVENT_COLUMNS} FROM events AS e "
+           # LEFT JOIN: an unknown type must fail loudly on decode, not vanish from replay.
+           f"LEFT JOIN event_types AS t ON t.type = e.type {where} "
+           "ORDER BY e.effective_date, t.day_rank, e.seq")
+    return sql, params
+
+
+def _connect(name: str, *, read_only: bool, timeout: float) -> sqlite3.Connection:
+    if read_only:
+        uri = "file:" + urllib.parse.quote(str(Path(name).resolve())) + "?mode=ro"
+        return sqlite3.connect(uri, uri=True, timeout=timeout)
+    return sqlite3.connect(name, timeout=timeout)
+
+
+class SQLiteStore:
+    """The embedded engine: one file, nothing to start."""
+
+    # Each try waits this long for the write lock; then a pause, growing, before the next try.
+    busy_timeout = 5.0
+    write_attempts = 5
+    backoff = 0.2
+
+    def __init__(self, db: Database, path: str, *, read_only: bool = False):
+        self._db = db
+        self.location = path
+        self.read_only = read_only
+        self.legacy_ids_through = 0   # rows up to this seq carry schema-1 ids
+        self.migrated_from: int | None = None   # the schema this open upgraded, if it did
+        self.backup_path: str | None = None
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, create: bool = False, read_only: bool = False) -> SQLiteStore:
+        """Open (or with ``create``, make) a ledger. ``read_only`` opens it as a reader: no lock
+        taken, nothing written; a ledger of an older schema is first upgraded by a writer."""
+        name = os.fspath(path)
+        memory = name == ":memory:"
+        if not memory and not os.path.exists(name) and not create:
+            raise LedgerNotFound(name)
+        if memory or not read_only:
+            return cls._opened(name, create=create or memory, read_only=False)
+        store = cls._opened(name, create=False, read_only=True)
+        found = store._found_version()
+        if found == SCHEMA_VERSION:
+            return store
+        store.close()   # an older ledger: upgrade it as a writer, then read it
+        try:
+            upgraded = cls._opened(name, create=False, read_only=False)
+        except StoreError as e:
+            raise StoreError(f"{name}: this ledger has schema {found} and must be upgraded to schema "
+                             f"{SCHEMA_VERSION} before this release can read it, which failed: {e}") from e
+        upgraded.close()
+        store = cls._opened(name, create=False, read_only=True)
+        store.migrated_from, store.backup_path = upgraded.migrated_from, upgraded.backup_path
+        return store
+
+    @classmethod
+    def _opened(cls, name: str, *, create: bool, read_only: bool) -> SQLiteStore:
+        try:
+            conn = _connect(name, read_only=read_only, timeout=cls.busy_timeout)
+        except sqlite3.Error as e:
+            raise translate(name, e) from None
+        store = cls(Database(conn), name, read_only=read_only)
+        try:
+            with store._errors():
+                if read_only:
+                    store._found_version()
+                else:
+                    store._open_for_writing(create=create, memory=name == ":memory:")
+                store.legacy_ids_through = int(store._meta("legacy_event_ids_through") or 0)
+                store._day_ranks()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _tables(self) -> set[str]:
+        return {r["name"] for r in self._db.query(
+            "SELECT name FROM sqlite_master WHERE type = :type", {"type": "table"})}
+
+    def _meta(self, key: str) -> str | None:
+        row = next(self._db.query("SELECT value FROM meta WHERE key = :key", {"key": key}), None)
+        return None if row is None else row["value"]
+
+    def _found_version(self) -> int:
+        """The file's schema version; refuses a file that is not a ledger, or is too new."""
+        if not {"meta", "events"} <= self._tables():
+            raise StoreError(f"{self.location}: not a ledger database (it has no ledger tables)")
+        value = self._meta("schema_version")
+        if value is None or not value.isdigit():
+            raise StoreError(f"{self.location}: not a ledger database (no schema version in its meta table)")
+        found = int(value)
+        if found > SCHEMA_VERSION:
+            raise StoreError(f"{self.location}: this ledger was written by a newer release (schema {found}); "
+                             f"this program reads schema {SCHEMA_VERSION} and older: upgrade deal-ledger")
+        return found
+
+    def _open_for_writing(self, *, create: bool, memory: bool) -> None:
+        """A current ledger is only read here: the write lock is taken only to create or upgrade
+        one, so opening never waits for another writer's transaction."""
+        tables = self._tables()
+        current = bool(tables) and self._found_version() == SCHEMA_VERSION
+        if not current:
+            self._retrying(lambda: self._prepare(create=create))
+        if not memory and next(self._db.query("PRAGMA journal_mode"))["journal_mode"].lower() != "wal":
+            # Persistent in the file: readers then never block writers, nor writers readers.
+            self._retrying(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
+
+    def _prepare(self, *, create: bool) -> None:
+        """Inside the write lock: make an empty ledger, or upgrade an older one after a backup."""
+        with self._write_transaction():
+            tables = self._tables()
+            if not tables and create:
+                for statement in DDL:
+                    self._db.execute(statement)
+                self._db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
+                                {"key": "schema_version", "value": str(SCHEMA_VERSION)})
+                self._db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
+                                {"key": "legacy_event_ids_through", "value": "0"})
+            elif not tables:
+                raise StoreError(f"{self.location}: not a ledger database (an empty SQLite file)")
+            found = self._found_version()
+            if found < SCHEMA_VERSION:
+                self.backup_path = self._backup(found)
+                migrate(self._db.conn, found)
+                self.migrated_from = found
+
+    def _backup(self, found: int) -> str:
+        """Copy the ledger as it is beside the file. We hold the write lock, so nobody changes it
+        meanwhile (readers may go on). Out of WAL mode the file alone is the ledger, copied byte
+        for byte; in WAL mode SQLite's backup copies the file with its log."""
+        target = f"{self.location}.schema-{found}.bak"
+        n = 1
+        while os.path.exists(target):
+            n += 1
+            target = f"{self.location}.schema-{found}.{n}.bak"
+        mode = next(self._db.query("PRAGMA journal_mode"))["journal_mode"]
+        if mode.lower() != "wal":
+            shutil.copyfile(self.location, target)
+            return target
+        source, copy = sqlite3.connect(self.location), sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+        return target
+
+    def _day_ranks(self) -> None:
+        self._db.execute(TEMP_EVENT_TYPES)
+        self._db.conn.executemany("INSERT OR REPLACE INTO temp.event_types (type, day_rank) VALUES (?, ?)",
+                                 sorted(DAY_RANK.items()))
+        if self._db.conn.in_transaction:
+            self._db.conn.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _errors(self):
+        """Translate driver errors into ledger errors (raw sqlite3 exceptions never escape)."""
+        try:
+            yield
+        except UnreadableEvent as e:  # raised by _decode, which does not know the path
+            raise UnreadableEvent(f"{self.location}: {e}") from e.__cause__
+        except sqlite3.Error as e:
+            raise translate(self.location, e) from e
+
+    @contextlib.contextmanager
+    def _write_transaction(self):
+        """BEGIN IMMEDIATE: the write lock first, so no other writer can interleave; all or nothing."""
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only; nothing can be written")
+        conn = self._db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        conn.execute("COMMIT")
+
+    def _retrying(self, work):
+        """Run ``work`` (one whole transaction) again while the lock is held elsewhere, with
+        growing, jittered pauses; after ``write_attempts`` tries, LedgerBusy (nothing written)."""
+        started = time.monotonic()
+        for attempt in range(1, self.write_attempts + 1):
+            try:
+                return work()
+            except (sqlite3.OperationalError, LedgerBusy) as e:
+                if not (isinstance(e, LedgerBusy) or _busy(e)):
+                    raise
+                if self._db.conn.in_transaction:
+                    self._db.conn.rollback()
+                if attempt == self.write_attempts:
+                    raise LedgerBusy(
+                        f"{self.location}: the ledger stayed locked by another writer for "
+                        f"{time.monotonic() - started:.0f} s over {attempt} tries; nothing was written "
+                        "(run again to pick it up)") from None
+                time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
+               *, recorded_at: str | None = None) -> list[StoredEvent]:
+        ensure_events(info, events)
+        encoded = [encode(e) for e in events]   # before the lock: a bad event writes nothing
+        return self.append_encoded(info, encoded, document, recorded_at=recorded_at)
+
+    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
+                       *, recorded_at: str | None = None) -> list[StoredEvent]:
+        encoded = list(encoded)   # a retry after a busy lock writes them again
+        ensure_events(info, encoded)
+        info = with_filing_facts(info, encoded)
+        recorded_at = recorded_at or now()
+        with self._errors():
+            return self._retrying(lambda: self._append_once(info, encoded, document, recorded_at))
+
+    def _append_once(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                     recorded_at: str) -> list[StoredEvent]:
+        with self._write_transaction():
+            # We hold the write lock: no other writer can record this stream or take a seq until
+            # we commit, so these reads and our inserts are one step.
+            if self._one("SELECT 1 AS found FROM streams WHERE stream = :stream", {"stream": info.stream}):
+                raise DuplicateStream(info.stream)
+            if document is not None:
+                self._db.execute(INSERT_DOCUMENT, attrs.asdict(document))
+            self._db.execute(INSERT_STREAM, stream_values(info, recorded_at))
+            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at)
+            for row in rows:
+                self._db.execute(INSERT_EVENT, attrs.asdict(row))
+            # Decoded before commit: what cannot be read back is not written.
+            return [to_stored(row) for row in rows]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _one(self, sql: str, params: dict) -> dict | None:
+        return next(self._db.query(sql, params), None)
+
+    def _stored_rows(self, sql: str, params: dict) -> Iterator[StoredEvent]:
+        with self._errors():
+            for row in self._db.query(sql, params):  # streamed from the cursor
+                yield to_stored(row)
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        with self._errors():
+            row = self._one(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id = :id", {"id": event_id})
+            if row is not None:
+                return to_stored(row)
+            ref = ids.parse_ref(event_id)
+            if ref is None:
+                return None
+            # A range over the unique index on event_id: every id that starts with the prefix.
+            rows = [r for r in self._db.query(
+                f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id >= :lo AND e.event_id < :hi "
+                "AND e.version = :version ORDER BY e.seq",
+                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version})
+                if ids.stream_tail(r["stream"]).startswith(ref.prefix)]
+            if len(rows) > 1:
+                raise AmbiguousEventId(event_id, [r["event_id"] for r in rows])
+            return to_stored(rows[0]) if rows else None
+
+    def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
+             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at, types=types)
+        return self._stored_rows(sql, params)
+
+    def log(self, *, stream: str | None = None, after_seq: int = 0,
+            types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        sql, params = self._log_sql(stream, after_seq, types)
+        return self._stored_rows(sql, params)
+
+    @staticmethod
+    def _log_sql(stream: str | None, after_seq: int, types: Sequence[str] | None) -> tuple[str, dict]:
+        params = {"after_seq": after_seq, "stream": stream}
+        sql = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.seq > :after_seq"
+        if stream is not None:
+            sql += " AND e.stream = :stream"
+        if types is not None:
+            sql += " AND " + _types_clause(types, params)
+        return sql + " ORDER BY e.seq", params
+
+    def streams(self, *, issuer_key: str | None = None, stream: str | None = None, raw_sha256: str | None = None,
+                form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:
+        params = {"issuer_key": issuer_key, "stream": stream, "raw_sha256": raw_sha256,
+                  "form": None if form is None else form.upper(), "report_date": iso(report_date)}
+        clauses = {"issuer_key": "issuer_key = :issuer_key", "stream": "stream = :stream",
+                   "raw_sha256": "raw_sha256 = :raw_sha256", "form": "upper(form) = :form",
+                   "report_date": "report_date = :report_date"}
+        used = [clauses[name] for name, value in params.items() if value is not None]
+        where = f" WHERE {' AND '.join(used)}" if used else ""
+        with self._errors():
+            for r in self._db.query(f"SELECT * FROM streams{where} ORDER BY rowid", params):
+                yield to_stream_info(r)
+
+    def document(self, raw_sha256: str) -> Document | None:
+        with self._errors():
+            r = self._one("SELECT * FROM documents WHERE raw_sha256 = :raw_sha256", {"raw_sha256": raw_sha256})
+        if r is None:
+            return None
+        return checked_document(self.location, r["raw_sha256"], r["source_name"], r["raw"], r["normalised"])
+
+    def head(self) -> tuple[int, str]:
+        with self._errors():
+            r = self._one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", {})
+        return (0, GENESIS) if r is None else (r["seq"], r["hash"])
+
+    def count(self) -> int:
+        with self._errors():
+            return self._one("SELECT count(*) AS n FROM events", {})["n"]
+
+    def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
+        with self._errors():
+            for r in self._db.query(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.seq > :after_seq "
+                                    "ORDER BY e.seq", {"after_seq": after_seq}):
+                yield EventRow(**r)
