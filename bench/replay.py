@@ -5,9 +5,9 @@
 
 What it measures (see bench/README.md for the last results):
 
-  append     EventStore.append, one filing (stream) per call, as ingest does it
+  append     the store.append, one filing (stream) per call, as ingest does it
   replay     replay_ledger(store, as_of=mid) -- the product path (SQL, decode, folds)
-  read only  the same rows through EventStore.read() with no fold (SQL + decode)
+  read only  the same rows through the store.read() with no fold (SQL + decode)
   floor      a bare sqlite3 loop over the exact SQL and params of ledger.store.read_sql that
              only json.loads each payload: what decoding + folding is compared against
   fixed      what every replay pays whatever its date: store.streams(), amendments.superseded(),
@@ -17,7 +17,7 @@ What it measures (see bench/README.md for the last results):
   memory     tracemalloc peak of replay_ledger at an early and a late as-of date
   plan       EXPLAIN QUERY PLAN of the replay query, and when its first row arrives
   mmap       the floor again with PRAGMA mmap_size, to show what SQLite's 2 MB page cache costs
-  verify     EventStore.verify() time per event
+  verify     verify(the store) time per event
 
 Only the package's public functions are called; nothing in the product is patched.
 """
@@ -48,7 +48,10 @@ from events import (
 import ledger
 from ledger.amendments import superseded
 from ledger.export import write_cap_table_csv, write_warrants_csv
-from ledger.store import EventStore, read_sql
+from events import DAY_RANK
+from ledger.store import Store, open_store, verify
+from ledger.store.sqlite import read_sql   # the floor runs the engine's own SQL
+from ledger.store.sqlite_schema import TEMP_EVENT_TYPES
 from events.envelope import Document, StreamInfo
 from ledger.views import replay_ledger
 
@@ -230,7 +233,7 @@ def filing(rng: random.Random, serial: int, issuer_key: str, issuer: Issuer, n_e
 
 def generate(path: Path, *, n_events: int, n_filings: int, n_issuers: int, seed: int,
              documents: bool, amendments: float) -> dict:
-    """Append the synthetic ledger; only the EventStore.append calls are timed."""
+    """Append the synthetic ledger; only the the store.append calls are timed."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     rng = random.Random(seed)
@@ -243,7 +246,7 @@ def generate(path: Path, *, n_events: int, n_filings: int, n_issuers: int, seed:
     progress_every = max(1, n_filings // 20)
     originals: dict[str, list[tuple[str, date]]] = {}  # issuer key -> (stream, date of report)
     n_amendments = 0
-    with EventStore.open(path, create=True) as store:
+    with open_store(path, create=True) as store:
         for serial in range(n_filings):
             t0 = time.perf_counter()
             key, issuer = who[rng.randrange(n_issuers)]
@@ -283,11 +286,19 @@ def timed(fn, repeat: int) -> list[float]:
     return out
 
 
+def connect(path: Path) -> sqlite3.Connection:
+    """A bare sqlite3 connection with the same-day ranks the store gives each of its connections."""
+    conn = sqlite3.connect(path)
+    conn.execute(TEMP_EVENT_TYPES)
+    conn.executemany("INSERT INTO temp.event_types VALUES (?, ?)", sorted(DAY_RANK.items()))
+    return conn
+
+
 def floor_loop(path: Path, as_of: date, mmap: int = 0) -> int:
     """The reference: the replay query run by bare sqlite3, json.loads of each payload, nothing else.
     With ``mmap``, SQLite reads the file through a memory map instead of its 2 MB page cache."""
     sql, params = read_sql(as_of=as_of)
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         if mmap:
             conn.execute(f"PRAGMA mmap_size = {int(mmap)}").fetchall()
@@ -303,7 +314,7 @@ def floor_loop(path: Path, as_of: date, mmap: int = 0) -> int:
         conn.close()
 
 
-def read_only(store: EventStore, as_of: date) -> int:
+def read_only(store: Store, as_of: date) -> int:
     n = 0
     for _ in store.read(as_of=as_of):
         n += 1
@@ -321,7 +332,7 @@ def output_rows(result) -> int:
     return sum(len(r.holdings) + len(r.warrants) for r in result.issuers)
 
 
-def memory(store: EventStore, as_of: date) -> dict:
+def memory(store: Store, as_of: date) -> dict:
     gc.collect()
     tracemalloc.start()
     try:
@@ -339,7 +350,7 @@ def first_row(path: Path, as_of: date) -> tuple[float, float]:
     """Seconds to the first row and to the last, for the bare query: a sort of the whole range
     before the first row would show as first ~= last."""
     sql, params = read_sql(as_of=as_of)
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         t0 = time.perf_counter()
         cursor = conn.execute(sql, params)
@@ -354,7 +365,7 @@ def first_row(path: Path, as_of: date) -> tuple[float, float]:
 
 def plan(path: Path, as_of: date) -> list[str]:
     sql, params = read_sql(as_of=as_of)
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return [detail for *_, detail in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
     finally:
@@ -401,7 +412,7 @@ class Phases:
 
 
 def count_rows(path: Path, as_of: date) -> int:
-    conn = sqlite3.connect(path)
+    conn = connect(path)
     try:
         return conn.execute("SELECT count(*) FROM events WHERE effective_date <= ?",
                             (as_of.isoformat(),)).fetchone()[0]
@@ -453,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
         phase("generate + append")
     size = os.path.getsize(args.db)
 
-    with EventStore.open(args.db) as store:
+    with open_store(args.db) as store:
         n_mid = count_rows(args.db, args.as_of)
         print(f"replay as of {args.as_of} reads {n_mid:,} of {args.events:,} events; "
               f"{args.repeat} runs each ...", file=sys.stderr, flush=True)
@@ -485,14 +496,14 @@ def main(argv: list[str] | None = None) -> None:
         phase("known_at / export")
 
         t0 = time.perf_counter()
-        report = store.verify()
+        report = verify(store)
         verify_s = time.perf_counter() - t0
         assert report.ok and report.checked == args.events, report
         phase("verify")
 
         # Last: tracemalloc slows a replay several times, and the page cache may be reclaimed meanwhile.
         mems = []
-        late = date.fromisoformat(store.db.execute("SELECT max(effective_date) FROM events").fetchone()[0])
+        late = date.fromisoformat(store._db.execute("SELECT max(effective_date) FROM events").fetchone()[0])
         for d in (EARLY, late):
             mems.append(memory(store, d) | {"read": count_rows(args.db, d)})
             phase(f"tracemalloc replay as of {d}")
@@ -512,7 +523,7 @@ def main(argv: list[str] | None = None) -> None:
           f"db {mb(size)}{'' if args.documents else ' (no documents)'}")
     print(f"append: {gen['events'] / gen['append_s']:,.0f} events/s, "
           f"{gen['filings'] / gen['append_s']:,.0f} filings/s "
-          f"({gen['append_s']:.1f} s in EventStore.append; building the events took {gen['build_s']:.1f} s)"
+          f"({gen['append_s']:.1f} s in the store.append; building the events took {gen['build_s']:.1f} s)"
           + ("  [reused db: measured when it was generated]" if reused else ""))
     print()
     print(f"replay as of {args.as_of}: {n_mid:,} events read, {mid_issuers} issuers, "
@@ -521,7 +532,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'first pass, page cache as found (floor)':<46}{cold_s:>7.2f}s")
     for name, label in (("floor", "floor: sqlite3 + json.loads (reference)"),
                         ("mmap", "  same, PRAGMA mmap_size=4 GiB"),
-                        ("read", "EventStore.read() only (SQL + decode)"),
+                        ("read", "the store.read() only (SQL + decode)"),
                         ("replay", "replay_ledger() (product path)")):
         best, median = min(runs[name]), statistics.median(runs[name])
         print(f"{label:<46}{best:>7.2f}s{median:>7.2f}s{best / n_mid * 1e6:>10.1f}{best / floor_best:>8.1f}x")

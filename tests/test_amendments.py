@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.store import EventStore
+from ledger.store import open_store
 
 FILINGS = Path(__file__).parent / "filings"
 ORIGINAL, AMENDMENT = FILINGS / "pipe_placement_agent.txt", FILINGS / "pipe_placement_agent_amendment.txt"
@@ -26,7 +26,7 @@ def test_amendment_supersedes_the_items_it_restates(run, tmp_path, order):
     assert issuer["totals"]["capital_raised"] == "3150000"
     # Item 3.02's investor warrants are restated; the placement agent's (same item) go with them.
     assert [(w["kind"], w["shares"]) for w in issuer["warrants"]] == [("investor", 1050000)]
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         streams = list(store.streams())
         assert len(streams) == 2 and store.count() == 5 + 3     # nothing deleted: history has both
         forms = {s.form: s.stream for s in streams}

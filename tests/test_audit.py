@@ -17,7 +17,7 @@ from tests.ids_support import shortened
 from ledger.ids import short_id
 
 from events import EventCorrected, EventRetracted, FieldChange, Provenance, Quote, WarrantExercised
-from ledger.store import EventStore
+from ledger.store import open_store
 from events.envelope import StreamInfo
 
 NOV19_COMMON, NOV19_CLOSING, NOV19_ADJUSTABLE, NOV19_FEE, NOV19_FINDER = (
@@ -71,7 +71,7 @@ def record(db, public: date, source: str, quote: str, build) -> str:
     record` does; ``build(provenance, full)`` makes the event, with ``full(short_id)`` giving the
     whole id of an event it points at. Returns its event id as tables show it."""
     stream = f"manual:{hashlib.sha256(source.encode()).hexdigest()}"
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         info = next(store.streams())
         [stored] = store.append(
             StreamInfo(stream, info.issuer_key, info.issuer, "record", public, source, stream[7:]),

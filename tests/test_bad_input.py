@@ -8,7 +8,8 @@ import pytest
 
 from ledger.ingest import ingest_file
 from ledger.intake import read_filing
-from ledger.store import EventStore
+import ledger.store.sqlite
+from ledger.store import open_store, verify
 
 FAILED_ONE = "0 filing(s) read, 0 event(s) appended, 0 duplicate(s) skipped, 0 with no financing facts, 1 failed"
 FILING = Path(__file__).resolve().parents[1] / "examples" / "filings" / "000_ba47be5c523c5283.txt"
@@ -83,7 +84,7 @@ BAD_FILES = {
 
 def assert_nothing_written(db: Path) -> None:
     if db.exists():
-        with EventStore.open(db) as store:
+        with open_store(db) as store:
             assert store.count() == 0
             assert list(store.streams()) == []
 
@@ -146,8 +147,8 @@ def test_batch_goes_on_past_bad_files(run, tmp_path):
         f"  {empty}: is empty",
         f"  {notes}: is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
     ]
-    with EventStore.open(db) as store:
-        assert store.has_stream(stream)
+    with open_store(db) as store:
+        assert (next(store.streams(stream=stream), None) is not None)
         assert [e.stream for e in store.log()] == [stream] * 7
         assert [s.source_name for s in store.streams()] == [FILING.name]
 
@@ -168,7 +169,7 @@ def test_failure_inside_append_leaves_nothing(run, tmp_path, monkeypatch, filing
     assert run("--db", db, "ingest", filings[0]).exit_code == 0
     second = filings[1]
     stream = read_filing(second).stream
-    real_encode, calls = EventStore._encode, []
+    real_encode, calls = ledger.store.sqlite.encode, []
 
     def flaky(event):
         calls.append(event)
@@ -176,19 +177,19 @@ def test_failure_inside_append_leaves_nothing(run, tmp_path, monkeypatch, filing
             raise RuntimeError("cannot encode the third event")
         return real_encode(event)
 
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         before = (store.count(), store.head())
-        monkeypatch.setattr(EventStore, "_encode", staticmethod(flaky))
+        monkeypatch.setattr(ledger.store.sqlite, "encode", flaky)
         outcome = ingest_file(store, second)
         assert outcome.status == "failed" and "cannot encode the third event" in outcome.error
         assert outcome.error.startswith(f"{second}: ")
         assert len(calls) == 3
         assert (store.count(), store.head()) == before
         assert before[0] == 7
-        assert not store.has_stream(stream)
+        assert not (next(store.streams(stream=stream), None) is not None)
         assert store.document(read_filing(second).raw_sha256) is None
         monkeypatch.undo()
-        assert store.verify().ok
+        assert verify(store).ok
         assert ingest_file(store, second).status == "appended"  # and the store is still usable
         assert store.count() == 7 + 5
 
@@ -222,7 +223,7 @@ def test_same_accession_with_different_content_is_refused(run, tmp_path):
     assert result.stderr.splitlines()[0] == (
         f"error: {second}: accession 0000950148-99-002694 is already in the ledger with different content; "
         "refusing to overwrite it")
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         assert store.count() == 7
 
 

@@ -3,7 +3,7 @@ import shutil
 from pathlib import Path
 
 from ledger.ingest import expand
-from ledger.store import EventStore
+from ledger.store import open_store
 
 
 def downloader_tree(tmp: Path, filings: list[Path]) -> Path:
@@ -38,7 +38,7 @@ def test_ingest_a_downloader_folder_then_again(run, tmp_path, filings):
     assert again.stderr.splitlines()[-1] == \
         "5 filing(s) read, 0 event(s) appended, 5 duplicate(s) skipped, 0 with no financing facts, 0 failed, " \
         "1 non-filing(s) skipped"
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         assert store.count() == 30
 
 
@@ -58,5 +58,5 @@ def test_batch_goes_on_past_bad_files_and_lists_them_at_the_end(run, tmp_path, f
         f"  {folder / 'b.txt'}: is empty",
         f"  {folder / 'c.txt'}: is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)",
     ]
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         assert store.count() == 12

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ledger.store.sqlite_schema import APPEND_ONLY, TRIGGERS
-from ledger.store import EventStore
+from ledger.store import open_store
 from ledger.text.normalise import decode, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +21,7 @@ SUMMARY = "5 filing(s) read, 30 event(s) appended, 0 duplicate(s) skipped, 0 wit
 
 
 def count(db) -> int:
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         return store.count()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from cli import render
 from events import to_payload
-from ledger.store import EventStore
+from ledger.store import open_store
 from tests.test_cli_subprocess import installed, ledger  # noqa: F401  (the fixture fails early without the script)
 
 VERSION = version("deal-ledger")
@@ -75,7 +75,7 @@ def test_events_of_an_unknown_stream_exit_2_with_one_line(run, built_db):
 
 
 def test_events_of_a_known_stream(run, built_db):
-    with EventStore.open(built_db) as store:
+    with open_store(built_db) as store:
         stream = next(store.log()).stream
         wanted = [e.event_id for e in store.log(stream=stream)]
     result = run("--db", built_db, "events", "--stream", stream, "--format", "json")
@@ -110,7 +110,7 @@ def test_the_events_table_shows_values_not_python_syntax(run, built_db):
         assert python not in text, python
     assert "issuer.name: NeoTherapeutics, Inc." in text
     assert "price: 11.826" in text and "exercise_price: 0.001" in text          # decimals as written
-    with EventStore.open(built_db) as store:
+    with open_store(built_db) as store:
         sale = store.event("863674c153e7-2")
     assert render._summary(to_payload(sale.event), "\n").splitlines() == [
         "reported_under: 5", "security: Common Stock", "shares: 845594", "price: 11.826", "consideration: 10000000",

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import ledger.store
+import ledger.store.mapping
+from ledger.store.sqlite import SQLiteStore
 from ledger.errors import LedgerBusy
-from ledger.store import EventStore
+from ledger.store import open_store, verify
 from tests.filing_factory import accession, write_filings
-from tests.test_store_contract import D1, D2, DOC, S1, S2, common, filing, info
+from tests.store.support import D1, D2, DOC, S1, S2, common, filing, info
 
 LEDGER = shutil.which("ledger", path=str(Path(sys.executable).parent))
 DRIVER_WORDS = ("sqlite3", "OperationalError", "database is locked", "Traceback", "IntegrityError")
@@ -49,10 +50,10 @@ def contents(db: Path) -> dict[str, int]:
 
 def test_a_reader_neither_waits_for_a_writer_nor_sees_half_a_filing(tmp_path, monkeypatch):
     db = tmp_path / "ledger.db"
-    with EventStore.open(db, create=True) as writer:
+    with open_store(db, create=True) as writer:
         writer.append(info(S1), [filing(S1, D1)], DOC)
     inside, release = threading.Event(), threading.Event()
-    real = ledger.store.row_hash
+    real = ledger.store.mapping.row_hash
 
     def slow(prev, row):      # the writer stops after its second row, inside the transaction
         if row["version"] == 2:
@@ -60,12 +61,12 @@ def test_a_reader_neither_waits_for_a_writer_nor_sees_half_a_filing(tmp_path, mo
             assert release.wait(10)
         return real(prev, row)
 
-    monkeypatch.setattr(ledger.store, "row_hash", slow)
+    monkeypatch.setattr(ledger.store.mapping, "row_hash", slow)
     failure: list[BaseException] = []
 
     def write():
         try:
-            with EventStore.open(db) as w:
+            with open_store(db) as w:
                 w.append(info(S2), [filing(S2, D2), common(S2, D2), common(S2, D2, "2.00", 5)], DOC)
         except BaseException as e:   # noqa: BLE001 - reported below
             failure.append(e)
@@ -73,13 +74,13 @@ def test_a_reader_neither_waits_for_a_writer_nor_sees_half_a_filing(tmp_path, mo
     thread = threading.Thread(target=write)
     thread.start()
     assert inside.wait(10)
-    monkeypatch.setattr(EventStore, "busy_timeout", 0.05)    # a reader that waited would fail fast
-    with EventStore.open(db, read_only=True) as reader:
-        assert reader.count() == 1 and not reader.has_stream(S2) and [s.stream for s in reader.read()] == [S1]
+    monkeypatch.setattr(SQLiteStore, "busy_timeout", 0.05)    # a reader that waited would fail fast
+    with open_store(db, read_only=True) as reader:
+        assert reader.count() == 1 and not (next(reader.streams(stream=S2), None) is not None) and [s.stream for s in reader.read()] == [S1]
         release.set()
         thread.join(10)
         assert not failure, failure
-        assert reader.count() == 4 and reader.has_stream(S2) and reader.verify().ok
+        assert reader.count() == 4 and (next(reader.streams(stream=S2), None) is not None) and verify(reader).ok
 
 
 def test_a_reader_writes_nothing(run, built_db, tmp_path):
@@ -98,10 +99,10 @@ def test_a_reader_writes_nothing(run, built_db, tmp_path):
 def test_a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing(run, tmp_path, monkeypatch):
     [path] = write_filings(tmp_path / "in", [1])
     db = tmp_path / "ledger.db"
-    EventStore.open(db, create=True).close()
-    monkeypatch.setattr(EventStore, "busy_timeout", 0.05)
-    monkeypatch.setattr(EventStore, "write_attempts", 3)
-    monkeypatch.setattr(EventStore, "backoff", 0.01)
+    open_store(db, create=True).close()
+    monkeypatch.setattr(SQLiteStore, "busy_timeout", 0.05)
+    monkeypatch.setattr(SQLiteStore, "write_attempts", 3)
+    monkeypatch.setattr(SQLiteStore, "backoff", 0.01)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")        # another writer, mid-transaction
     try:
@@ -121,7 +122,7 @@ def test_a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing(run, tmp_p
 
 def test_busy_is_recognised_by_result_code_and_retried(tmp_path, monkeypatch):
     db = tmp_path / "ledger.db"
-    store = EventStore.open(db, create=True)
+    store = open_store(db, create=True)
     calls = []
     monkeypatch.setattr(store, "backoff", 0.0)
 
@@ -172,8 +173,8 @@ def test_four_writers_over_overlapping_folders_lose_nothing(tmp_path):
         assert set(counts) == expected and set(counts.values()) == {2}     # each filing exactly once, whole
         appended = sum(int(err.splitlines()[-1].split(" event(s) appended")[0].split(", ")[-1]) for _, err in outputs)
         assert appended == 2 * len(files)              # nobody appended a filing another had appended
-    with EventStore.open(db, read_only=True) as store:
-        report = store.verify()
+    with open_store(db, read_only=True) as store:
+        report = verify(store)
         assert report.ok and report.checked == 960 and report.documents == 480
 
 
@@ -198,13 +199,13 @@ def test_a_batch_killed_at_random_moments_leaves_whole_filings_and_completes_on_
         assert set(counts.values()) <= {2}, counts          # wholly present or wholly absent
         assert set(counts) <= wanted and set(present) <= set(counts)
         present = counts
-        with EventStore.open(db, read_only=True) as store:
-            assert store.verify().ok
+        with open_store(db, read_only=True) as store:
+            assert verify(store).ok
     assert 0 < len(present) < len(wanted), "the kills should land mid-batch"
     done = ledger_process("--db", db, "ingest", tmp_path / "in")
     out, err = done.communicate(timeout=600)
     assert done.returncode == 0, err
     assert f"{len(present)} duplicate(s) skipped" in err and "0 failed" in err
     assert contents(db) == dict.fromkeys(wanted, 2)
-    with EventStore.open(db, read_only=True) as store:
-        assert store.verify().ok and store.count() == 1200
+    with open_store(db, read_only=True) as store:
+        assert verify(store).ok and store.count() == 1200

@@ -7,7 +7,7 @@ import pytest
 
 from ledger.errors import AmbiguousEventId, StoreError
 from ledger.ids import event_id, legacy_event_id, parse_ref, short_id
-from ledger.store import EventStore
+from ledger.store import open_store, verify
 from tests.filing_factory import accession, write_filings
 
 
@@ -25,11 +25,11 @@ def agent_db(tmp_path_factory, run):
 
 
 def test_every_filing_of_one_agent_in_one_year_lands_with_its_own_ids(agent_db):
-    with EventStore.open(agent_db, read_only=True) as store:
+    with open_store(agent_db, read_only=True) as store:
         ids = [s.event_id for s in store.log()]
         assert len(ids) == len(set(ids)) == 80
         assert ids[:4] == [f"{accession(1)}-1", f"{accession(1)}-2", f"{accession(2)}-1", f"{accession(2)}-2"]
-        assert store.verify().ok
+        assert verify(store).ok
 
 
 def test_a_whole_id_and_a_unique_prefix_name_the_same_event(run, agent_db):
@@ -47,7 +47,7 @@ def test_an_ambiguous_prefix_is_refused_with_the_candidates(run, agent_db):
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert "is ambiguous: it names 40 events" in line and f"{accession(1)}-2" in line and "type more" in line
-    with EventStore.open(agent_db, read_only=True) as store, pytest.raises(AmbiguousEventId):
+    with open_store(agent_db, read_only=True) as store, pytest.raises(AmbiguousEventId):
         store.event("0001104659-00-00-2")
 
 
@@ -75,11 +75,11 @@ def test_id_forms():
 
 def test_a_constraint_the_driver_reports_reaches_the_user_as_one_plain_sentence(tmp_path):
     """Not by construction any more, but should a row ever clash, no driver text is shown."""
-    with EventStore.open(tmp_path / "l.db", create=True) as store:
-        store.db.execute("CREATE TABLE clash (x UNIQUE)")
-        store.db.execute("INSERT INTO clash VALUES (1)")
+    with open_store(tmp_path / "l.db", create=True) as store:
+        store._db.execute("CREATE TABLE clash (x UNIQUE)")
+        store._db.execute("INSERT INTO clash VALUES (1)")
         with pytest.raises(StoreError) as caught, store._errors():
-            store.db.execute("INSERT INTO clash VALUES (1)")
+            store._db.execute("INSERT INTO clash VALUES (1)")
     assert "UNIQUE constraint failed" not in str(caught.value)
     assert "refused a row that breaks one of its constraints (SQLITE_CONSTRAINT_UNIQUE)" in str(caught.value)
     assert isinstance(caught.value.__cause__, sqlite3.IntegrityError)

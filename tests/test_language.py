@@ -29,7 +29,7 @@ import pytest
 
 from ledger.ingest import ingest_file
 from ledger.projections import to_json_contract
-from ledger.store import EventStore
+from ledger.store import open_store
 from ledger.views import replay_ledger
 
 LANGUAGE = Path(__file__).resolve().parent / "language"
@@ -68,7 +68,7 @@ def gold_of(path: Path) -> dict:
 @cache
 def replayed(path: Path) -> tuple[tuple[tuple[str, dict], ...], Decimal, str | None]:
     """(rows, fees_paid_cash total, error) of one document, as `ledger replay --format json` has them."""
-    store = EventStore.open(":memory:")
+    store = open_store(":memory:")
     try:
         outcome = ingest_file(store, path)
         if outcome.status != "appended":

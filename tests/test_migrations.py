@@ -12,7 +12,8 @@ import ledger.intake
 import ledger.store.sqlite_migrations
 from ledger.errors import StoreError
 from ledger.store.sqlite_schema import SCHEMA_VERSION
-from ledger.store import EventStore
+from ledger.store import open_store, verify
+from ledger.store.sqlite import SQLiteStore
 from tests.filing_factory import accession, write_filings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -51,7 +52,7 @@ def test_old_ids_keep_working_and_new_filings_get_whole_ids(run, v1, tmp_path):
     assert run("--db", v1, "show", "863674c153e7-3").exit_code == 0    # a schema-1 id, as stored
     write_filings(tmp_path / "new", [5, 6])
     assert run("--db", v1, "ingest", tmp_path / "new").exit_code == 0
-    with EventStore.open(v1, read_only=True) as store:
+    with open_store(v1, read_only=True) as store:
         assert store.event("863674c153e7-3").seq == 3
         assert [s.event_id for s in store.log(after_seq=30)] == [
             f"{accession(5)}-1", f"{accession(5)}-2", f"{accession(6)}-1", f"{accession(6)}-2"]
@@ -61,10 +62,10 @@ def test_old_ids_keep_working_and_new_filings_get_whole_ids(run, v1, tmp_path):
 
 def test_a_legacy_id_after_the_upgrade_fails_verify(v1):
     """Only rows written before the upgrade may carry schema-1 ids."""
-    with EventStore.open(v1) as store:
+    with open_store(v1) as store:
         assert store.legacy_ids_through == 30
         store.legacy_ids_through = 29          # as if row 30 had been written after the upgrade
-        report = store.verify()
+        report = verify(store)
     assert (report.ok, report.bad_seq) == (False, 30) and "does not match stream" in report.problem
 
 
@@ -77,7 +78,7 @@ def test_a_failed_migration_leaves_the_ledger_as_it_was(v1, monkeypatch):
 
     monkeypatch.setitem(ledger.store.sqlite_migrations.STEPS, 1, broken)
     with pytest.raises(RuntimeError, match="halfway"):
-        EventStore.open(v1)
+        open_store(v1)
     assert meta(v1)["schema_version"] == "1"
     con = sqlite3.connect(v1)
     assert con.execute("SELECT count(*) FROM event_types").fetchone()[0] > 0   # the drop was rolled back
@@ -133,20 +134,20 @@ def test_a_file_recorded_by_an_earlier_release_under_another_identity_is_a_dupli
     assert result.exit_code == 0
     assert f"already in the ledger as {old_stream}" in result.stderr
     assert "0 event(s) appended, 1 duplicate(s) skipped" in result.stderr
-    with EventStore.open(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         assert [s.stream for s in store.streams()] == [old_stream]
 
 
 def test_an_upgrade_that_cannot_write_says_why_in_one_line(run, v1, monkeypatch):
     """A reader of an old ledger it may not write (a read-only file, as a non-root user has it)."""
-    real_opened = EventStore._opened.__func__
+    real_opened = SQLiteStore._opened.__func__
 
     def opened(cls, name, *, create, read_only):
         if not read_only:
             raise StoreError(f"{name}: cannot write: the database file or its folder is read-only")
         return real_opened(cls, name, create=create, read_only=read_only)
 
-    monkeypatch.setattr(EventStore, "_opened", classmethod(opened))
+    monkeypatch.setattr(SQLiteStore, "_opened", classmethod(opened))
     result = run("--db", v1, "replay", "--as-of", "2000-06-30")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [

@@ -12,7 +12,7 @@ import pytest
 
 from ledger.ingest import Skipped, expand
 from ledger.intake import read_filing
-from ledger.store import EventStore
+from ledger.store import open_store
 from ledger.text.normalise import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def test_a_utf8_file_with_a_pasted_windows_1252_byte_keeps_its_accents_and_warns
     result = run("--db", tmp_path / "l.db", "ingest", path)
     assert result.exit_code == 0, result.output
     assert f"warning: {path}: 1 byte(s) that are not valid UTF-8 were replaced by U+FFFD" in result.stderr
-    with EventStore.open(tmp_path / "l.db") as store:
+    with open_store(tmp_path / "l.db") as store:
         assert store.count() == 2
 
 
@@ -142,7 +142,7 @@ def test_a_batch_goes_on_past_paths_that_cannot_be_read(run, tmp_path):
         "1 non-filing(s) skipped",
         "failed:",
         *(f"  {path}: {problem}" for path, problem in bad.values())]
-    with EventStore.open(tmp_path / "l.db") as store:
+    with open_store(tmp_path / "l.db") as store:
         assert store.count() == 12
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.ids_support import shortened
 
-from ledger.store import EventStore
+from ledger.store import open_store, verify
 from ledger.views import replay_ledger
 
 # Event ids of the five example filings as tables show them: <first 12 hex of the stream's sha256>-<version>.
@@ -39,7 +39,7 @@ def refused(result, message: str):
 
 
 def test_ids_of_the_example_filings_are_stable(run, db_copy):
-    with EventStore.open(db_copy) as store:
+    with open_store(db_copy) as store:
         assert store.event(NOV99_COMMON).event.shares == 845594
         assert store.event(FEB00_WARRANTS).event.shares == 104000
 
@@ -82,10 +82,10 @@ def test_cashless_exercise_issues_fewer_shares(run, db_copy):
     (["--tranche", "nope-1", "--shares", "10", "--date", "2000-06-01"], "no event nope-1 in the ledger"),
 ])
 def test_bad_exercises_are_refused_and_write_nothing(run, db_copy, args, message):
-    with EventStore.open(db_copy) as store:
+    with open_store(db_copy) as store:
         before = store.count()
     refused(run("--db", db_copy, "record", "exercise", *args, "--source", "10-Q"), message)
-    with EventStore.open(db_copy) as store:
+    with open_store(db_copy) as store:
         assert store.count() == before
 
 
@@ -170,7 +170,7 @@ def test_retraction_and_correction_keep_history_and_honour_knowledge_time(run, d
     i = issuer(run, db_copy, "2000-12-31")
     assert [(h["shares"], h["price"]) for h in i["holdings"] if h["date"] == "1999-11-19"] == [(845595, "11.825")]
     assert i["totals"]["common_shares"] == 845595 + 520324
-    with EventStore.open(db_copy) as store:
+    with open_store(db_copy) as store:
         before = replay_ledger(store, as_of=date(2000, 12, 31), known_at=date(2001, 1, 9)).issuers[0]
         between = replay_ledger(store, as_of=date(2000, 12, 31), known_at=date(2001, 2, 1)).issuers[0]
         assert before.totals.common_shares == 1865918                   # as the record stood then
@@ -179,7 +179,7 @@ def test_retraction_and_correction_keep_history_and_honour_knowledge_time(run, d
         assert (original.shares, original.price) == (845594, Decimal("11.826"))
         types = [e.type for e in store.log()]
         assert types[-2:] == ["event_corrected", "event_retracted"]
-        assert store.verify().ok
+        assert verify(store).ok
 
 
 @pytest.mark.parametrize("args, message", [
@@ -216,6 +216,6 @@ def test_a_corrected_effective_date_moves_the_event_in_time(run, db_copy):
     later = issuer(run, db_copy, "2000-07-15")
     assert later["totals"]["common_shares"] == 1865918
     assert [h["date"] for h in later["holdings"] if h["shares"] == 520324] == ["2000-07-15"]
-    with EventStore.open(db_copy) as store:   # known before the correction: where it was
+    with open_store(db_copy) as store:   # known before the correction: where it was
         assert replay_ledger(store, as_of=date(2000, 6, 30), known_at=date(2000, 11, 13)).issuers[0] \
             .totals.common_shares == 1865918

@@ -19,7 +19,7 @@ import pytest
 
 from events import CommonIssued, Provenance, codec, registry
 from ledger.checkpoint import Checkpoint
-from ledger.store import EventStore, UnreadableEvent
+from ledger.store import SCHEMA_VERSION, UnreadableEvent, open_store, verify, verify_against
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "ledger_v1.db"
 # The fixture's head when it was made. A regenerated fixture has other recorded-at times, so other
@@ -66,8 +66,8 @@ def assert_same_figures(run, db: Path) -> None:
 
 def test_the_fixture_is_the_one_that_was_committed(run, fixture_copy):
     cp = Checkpoint.parse(FIXTURE_CHECKPOINT)
-    with EventStore.open(fixture_copy) as store:
-        report = store.verify_against(cp.seq, cp.hash)
+    with open_store(fixture_copy) as store:
+        report = verify_against(store, cp.seq, cp.hash)
         assert report.ok, f"{report}: tests/fixtures/ledger_v1.db was changed or regenerated; it must stay old"
         assert {s.schema_version for s in store.log()} == {1}
     result = run("--db", fixture_copy, "verify", "--against", FIXTURE_CHECKPOINT)
@@ -76,8 +76,8 @@ def test_the_fixture_is_the_one_that_was_committed(run, fixture_copy):
 
 def test_the_fixture_replays_to_the_same_figures(run, fixture_copy):
     assert_same_figures(run, fixture_copy)
-    with EventStore.open(fixture_copy) as store:
-        assert store.verify().ok
+    with open_store(fixture_copy) as store:
+        assert verify(store).ok
 
 
 # -- the schema-2 fixture: whole event ids, same figures ------------------------------------------
@@ -86,13 +86,14 @@ FIXTURE_V2 = FIXTURE.with_name("ledger_v2.db")
 FIXTURE_V2_CHECKPOINT = "d79fab02b0768721f2fcf81c55dca6b19ddab13261af2d5977f1d81bb0e9b02e@30"   # do not update
 
 
-def test_the_schema_2_fixture_opens_without_an_upgrade_and_replays_to_the_same_figures(run, tmp_path):
+def test_the_schema_2_fixture_upgrades_keeping_its_chain_and_replays_to_the_same_figures(run, tmp_path):
     db = Path(shutil.copy(FIXTURE_V2, tmp_path / "ledger_v2.db"))
     result = run("--db", db, "verify", "--against", FIXTURE_V2_CHECKPOINT)
     assert result.exit_code == 0, result.output
-    assert "upgraded" not in result.stderr and not list(tmp_path.glob("*.bak"))
+    assert f"upgraded the ledger from schema 2 to {SCHEMA_VERSION}" in result.stderr
+    assert [p.name for p in tmp_path.glob("*.bak")] == ["ledger_v2.db.schema-2.bak"]
     assert_same_figures(run, db)
-    with EventStore.open(db, read_only=True) as store:
+    with open_store(db, read_only=True) as store:
         ids = [s.event_id for s in store.log()]
         assert all(len(i.rsplit("-", 1)[0]) == 64 for i in ids) and len(set(ids)) == 30
         assert store.legacy_ids_through == 0
@@ -154,10 +155,10 @@ def test_a_later_version_upcasts_the_fixture_to_the_same_figures_without_rewriti
     assert {step for step, _ in calls} == {2, 3}  # replay went through both simulated upcasters
     commons = {r["seq"]: r for r in before if r["type"] == "common_issued"}
     assert len(commons) == 5
-    with EventStore.open(fixture_copy) as store:
+    with open_store(fixture_copy) as store:
         read = [s for s in store.log() if s.type == "common_issued"]
         cp = Checkpoint.parse(FIXTURE_CHECKPOINT)
-        assert store.verify_against(cp.seq, cp.hash).ok
+        assert verify_against(store, cp.seq, cp.hash).ok
     assert [s.seq for s in read] == list(commons)
     for s in read:
         assert s.schema_version == 1                      # what the row says
@@ -183,7 +184,7 @@ def test_the_future_registration_does_not_leak():
 def test_an_event_newer_than_the_program_is_refused_when_read(run, fixture_copy, monkeypatch):
     """A later program (common_issued v3) appended to the fixture; this one must refuse, not guess."""
     new_stream = "sha256:" + "ab" * 32
-    with EventStore.open(fixture_copy) as store:
+    with open_store(fixture_copy) as store:
         template = next(s for s in store.log() if s.type == "common_issued")
         info = next(store.streams())
         monkeypatch.setattr(CommonIssued, "SCHEMA_VERSION", 3)  # the later program
@@ -192,8 +193,8 @@ def test_an_event_newer_than_the_program_is_refused_when_read(run, fixture_copy,
         monkeypatch.undo()                                       # back to this program
     assert (stored.seq, stored.schema_version) == (31, 3)
 
-    with EventStore.open(fixture_copy) as store:
-        assert store.verify().ok  # the row is genuine: the chain holds
+    with open_store(fixture_copy) as store:
+        assert verify(store).ok  # the row is genuine: the chain holds
         with pytest.raises(UnreadableEvent) as caught:
             list(store.read())
         assert str(caught.value) == (f"{fixture_copy}: cannot read seq 31 ({stored.event_id}, common_issued v3): "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.store import EventStore
+from ledger.store import open_store, verify
 
 SHIPPED = Path(__file__).resolve().parents[1] / "ledger.db"
 REBUILD = "ledger.db is stale: rebuild it with `rm ledger.db && ledger ingest examples/filings/*.txt`"
@@ -64,7 +64,7 @@ def test_documents_match_a_rebuild(rebuilt):
 
 
 def test_shipped_db_passes_verify():
-    with EventStore.open(SHIPPED) as store:
-        report = store.verify()
+    with open_store(SHIPPED, read_only=True) as store:
+        report = verify(store)
         assert report.ok, f"{report}. {REBUILD}"
         assert report.checked == store.count() == 30

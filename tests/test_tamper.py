@@ -19,12 +19,12 @@ import pytest
 
 from ledger.store.chain import GENESIS, row_hash
 from ledger.checkpoint import BadCheckpoint, Checkpoint
-from ledger.store.sqlite_schema import APPEND_ONLY, TRIGGERS
+from ledger.store.sqlite_schema import APPEND_ONLY, NO_REPLACE, TRIGGERS
 from ledger.ids import event_id
-from ledger.store import EventStore, VerifyReport
+from ledger.store import VerifyReport, open_store, verify, verify_against
 
 HEAD = 30                           # five example filings: 30 events
-TRIGGER_NAMES = tuple(re.search(r"CREATE TRIGGER (\w+)", t).group(1) for t in TRIGGERS)
+TRIGGER_NAMES = tuple(re.search(r"CREATE TRIGGER (\w+)", t).group(1) for t in TRIGGERS + NO_REPLACE)
 CHECKPOINT_LINE = re.compile(r"[0-9a-f]{64}@[0-9]+\n")
 
 
@@ -36,7 +36,7 @@ def unlock(db: Path) -> sqlite3.Connection:
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     present = {r["name"] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert present == set(TRIGGER_NAMES) and len(TRIGGER_NAMES) == 2 * len(APPEND_ONLY)
+    assert present == set(TRIGGER_NAMES) and len(TRIGGER_NAMES) == 3 * len(APPEND_ONLY)
     for name in TRIGGER_NAMES:
         con.execute(f"DROP TRIGGER {name}")  # names from ledger.store.sqlite_schema, not user input
     return con
@@ -258,7 +258,7 @@ def test_a_rewritten_tail_passes_verify_but_not_against(run, tamper, checkpoint)
     assert plain.exit_code == 0 and f"ok, {HEAD} events" in plain.stderr
 
     old_hash = Checkpoint.parse(checkpoint).hash
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         new_seq, new_hash = store.head()
     assert (new_seq, new_hash != old_hash) == (HEAD, True)
     result = run("--db", db, "verify", "--against", checkpoint)
@@ -312,7 +312,7 @@ def test_a_rewritten_tail_after_an_earlier_checkpoint_and_before_a_later_one(run
     """The early checkpoint predates the rewritten rows; the later one catches them."""
     db = tmp_path / "ledger.db"
     assert run("--db", db, "ingest", *filings).exit_code == 0
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         early = str(Checkpoint(27, next(store.log(after_seq=26)).hash))
     late = run("--db", db, "checkpoint").stdout.strip()
     con = unlock(db)
@@ -330,7 +330,7 @@ def test_checkpoint_prints_the_head_and_nothing_else(run, built_db, checkpoint):
     result = run("--db", built_db, "checkpoint")
     assert result.exit_code == 0
     assert CHECKPOINT_LINE.fullmatch(result.stdout), result.stdout
-    with EventStore.open(built_db) as store:
+    with open_store(built_db) as store:
         seq, head = store.head()
     assert result.stdout == f"{head}@{seq}\n" == checkpoint + "\n"
     assert seq == HEAD
@@ -347,7 +347,7 @@ def test_checkpoint_as_json(run, built_db, checkpoint):
 
 def test_checkpoint_of_an_empty_ledger_is_genesis(run, tmp_path):
     db = tmp_path / "empty.db"
-    EventStore.open(db, create=True).close()
+    open_store(db, create=True).close()
     result = run("--db", db, "checkpoint")
     assert (result.exit_code, result.stdout) == (0, "0" * 64 + "@0\n")
     assert run("--db", db, "verify", "--against", result.stdout.strip()).exit_code == 0
@@ -420,30 +420,30 @@ def test_checkpoint_text_round_trips_and_ignores_case_and_blanks():
 
 def test_store_verify_against(built_db, tmp_path):
     db = Path(shutil.copy(built_db, tmp_path / "ledger.db"))
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         seq, head = store.head()
         twelfth = next(store.log(after_seq=11)).hash
-        assert store.verify_against(seq, head) == store.verify() == VerifyReport(ok=True, checked=HEAD, documents=5)
-        assert store.verify_against(12, twelfth).ok
-        assert store.verify_against(0, GENESIS).ok
+        assert verify_against(store, seq, head) == verify(store) == VerifyReport(ok=True, checked=HEAD, documents=5)
+        assert verify_against(store, 12, twelfth).ok
+        assert verify_against(store, 0, GENESIS).ok
 
-        wrong = store.verify_against(12, H)
+        wrong = verify_against(store, 12, H)
         assert (wrong.ok, wrong.bad_seq, wrong.checked, wrong.against_checkpoint) == (False, 12, HEAD, True)
         assert wrong.problem == (f"seq 12: hash is {twelfth} but the checkpoint says {H}: "
                                  "the ledger was rewritten at or before seq 12")
-        beyond = store.verify_against(HEAD + 5, H)
+        beyond = verify_against(store, HEAD + 5, H)
         assert (beyond.bad_seq, beyond.against_checkpoint) == (HEAD + 5, True)
         assert beyond.problem == f"the ledger has {HEAD} events; the checkpoint is at seq {HEAD + 5}: rows were removed"
-        not_genesis = store.verify_against(0, H)
+        not_genesis = verify_against(store, 0, H)
         assert (not_genesis.ok, not_genesis.bad_seq) == (False, 0)
         with pytest.raises(ValueError):
-            store.verify_against(-1, H)
+            verify_against(store, -1, H)
 
     con = unlock(db)
     edited_payload(con)
     con.commit()
     con.close()
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         # A broken chain is reported as verify() reports it, before the checkpoint is looked at.
-        assert store.verify_against(HEAD, head) == store.verify()
-        assert store.verify_against(HEAD, head).against_checkpoint is False
+        assert verify_against(store, HEAD, head) == verify(store)
+        assert verify_against(store, HEAD, head).against_checkpoint is False

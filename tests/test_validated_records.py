@@ -13,7 +13,7 @@ from events.codec import from_payload, problems, to_payload
 from events.rules import InvalidEvent
 from ledger.ids import short_id
 from ledger.record import Citation, append_recorded
-from ledger.store import EventStore
+from ledger.store import open_store, verify
 from tests.ids_support import shortened
 from tests.test_record import (
     APR00_COMMON, FEB00_WARRANTS, NOV99_CLOSING, NOV99_COMMON, issuer, ok, refused,
@@ -25,7 +25,7 @@ PROV = Provenance("test:", (Quote(0, 1, "x"),))
 
 
 def count(db) -> int:
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         return store.count()
 
 
@@ -68,7 +68,7 @@ def test_the_same_rule_refuses_an_extracted_event_a_correction_and_a_record():
 
 
 def test_a_nested_field_is_named_with_its_path(built_db):
-    with EventStore.open(built_db) as store:
+    with open_store(built_db) as store:
         preferred = store.event("d68db1fc7039-2")
     payload = to_payload(preferred.event)
     payload["conversion"]["fixed_price"] = "-3"
@@ -154,14 +154,14 @@ def test_retracting_a_filing_event_retracts_the_whole_filing(run, db_copy):
     assert rows[0]["event_id"] == NOV99_FILING and rows[1]["event_id"] == retraction
     assert rows[1]["notes"] == [f"retracts {NOV99_FILING}"]
     assert all(r["retracted_by"] == [retraction] for r in rows if r["event_id"] != retraction)
-    with EventStore.open(db_copy) as store:   # nothing rewritten
-        assert store.event(NOV99_COMMON).event.shares == 845594 and store.verify().ok
+    with open_store(db_copy) as store:   # nothing rewritten
+        assert store.event(NOV99_COMMON).event.shares == 845594 and verify(store).ok
 
 
 def test_retracting_an_amendment_filing_is_refused(run, tmp_path):
     db = tmp_path / "l.db"
     ok(run("--db", db, "ingest", FILINGS / "pipe_placement_agent.txt", FILINGS / "pipe_placement_agent_amendment.txt"))
-    with EventStore.open(db) as store:
+    with open_store(db) as store:
         amendment = next(e for e in store.log() if e.type == "filing_recorded" and e.event.form.endswith("/A"))
         before = store.count()
     result = run("--db", db, "retract", amendment.event_id, "--reason", "x")
@@ -179,7 +179,7 @@ def test_a_correction_of_a_correction_is_refused(run, db_copy):
 def test_an_invalid_correction_stored_before_these_rules_stops_replay_with_one_line(run, db_copy):
     """A ledger written by an earlier release may hold a correction that makes a lot negative:
     replay names it instead of folding a negative lot."""
-    with EventStore.open(db_copy) as store:
+    with open_store(db_copy) as store:
         stored = append_recorded(store, store.event(APR00_COMMON).issuer_key, lambda p: EventCorrected(
             effective_date=date(2000, 4, 28), provenance=p, target=store.event(APR00_COMMON).event_id,
             changes=(FieldChange("shares", -5),), reason="old release"), Citation("8-K/A", date(2001, 1, 1)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from ledger.store.sqlite_schema import SCHEMA_VERSION, TRIGGERS
+from ledger.store.sqlite_schema import NO_REPLACE, SCHEMA_VERSION, TRIGGERS
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -43,6 +43,8 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TRIGGER streams_no_update")
     conn.executemany("UPDATE streams SET report_date = :report_date, amends = :amends WHERE stream = :stream", filled)
     conn.execute(next(t for t in TRIGGERS if "streams_no_update" in t))
+    for statement in NO_REPLACE:   # an INSERT OR REPLACE from another tool is refused too
+        conn.execute(statement)
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

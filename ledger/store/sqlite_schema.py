@@ -74,7 +74,30 @@ TRIGGERS = tuple(
     for op in ("UPDATE", "DELETE")
 )
 
-DDL = TABLES + TRIGGERS
+# INSERT OR REPLACE deletes the row it replaces, and SQLite fires DELETE triggers for that only
+# when recursive_triggers is on, which another tool's connection need not set. So an insert that
+# would replace a row is refused before it starts (schema 3). A document already kept is left as
+# it is: the same bytes under a second stream are stored once.
+NO_REPLACE = (
+    """CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+    WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq OR event_id = NEW.event_id
+                 OR (stream = NEW.stream AND version = NEW.version))
+    BEGIN
+        SELECT RAISE(ABORT, 'events are append-only: REPLACE on events is refused');
+    END""",
+    """CREATE TRIGGER streams_no_replace BEFORE INSERT ON streams
+    WHEN EXISTS (SELECT 1 FROM streams WHERE stream = NEW.stream)
+    BEGIN
+        SELECT RAISE(ABORT, 'events are append-only: REPLACE on streams is refused');
+    END""",
+    """CREATE TRIGGER documents_no_replace BEFORE INSERT ON documents
+    WHEN EXISTS (SELECT 1 FROM documents WHERE raw_sha256 = NEW.raw_sha256)
+    BEGIN
+        SELECT RAISE(IGNORE);
+    END""",
+)
+
+DDL = TABLES + TRIGGERS + NO_REPLACE
 
 # Same-day replay order is the program's, not the file's: each connection gets it as a TEMP
 # table (which a read-only connection may create), so reading a ledger never writes to it.

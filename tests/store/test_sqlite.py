@@ -1,0 +1,323 @@
+"""SQLite's own side of the store: what the contract suite cannot see from outside. Tamper tests
+edit the file with another connection (as someone with the file and the sqlite3 tool could), with
+the append-only triggers dropped."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+import ledger.store.sqlite
+from events import DAY_RANK
+from events.envelope import Document
+from ledger.errors import AppendOnlyViolation, LedgerNotFound, StoreError
+from ledger.store import GENESIS, VerifyReport, open_store, verify
+from ledger.store.chain import row_hash
+from ledger.store.sqlite import read_sql
+from tests.store.support import D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, one_stream, stream_id, two_streams, warrant
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "ledger.db"
+
+
+@pytest.fixture
+def store(path):
+    with open_store(path, create=True) as opened:
+        yield opened
+
+
+@pytest.fixture
+def raw(path, store):
+    """Another connection to the same file, as another tool would open it."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    yield con
+    con.close()
+
+
+def unlock(raw: sqlite3.Connection) -> None:
+    """Drop the append-only triggers, as someone with the file and another tool could."""
+    names = [r["name"] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    assert names, "the store should have append-only triggers"
+    for name in names:
+        raw.execute(f'DROP TRIGGER "{name}"')  # identifiers from sqlite_master
+
+
+def row(raw: sqlite3.Connection, seq: int) -> dict:
+    return dict(raw.execute("SELECT * FROM events WHERE seq = :seq", {"seq": seq}).fetchone())
+
+
+def insert_row(raw: sqlite3.Connection, values: dict) -> None:
+    cols = ", ".join(values)
+    raw.execute(f"INSERT INTO events ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
+
+
+def rehash_chain(raw: sqlite3.Connection) -> None:
+    """What a careful forger does after editing: recompute every hash from the start."""
+    prev = GENESIS
+    for r in [dict(r) for r in raw.execute("SELECT * FROM events ORDER BY seq")]:
+        new = row_hash(prev, r)
+        raw.execute("UPDATE events SET prev_hash = :p, hash = :h WHERE seq = :seq",
+                    {"p": prev, "h": new, "seq": r["seq"]})
+        prev = new
+
+
+def test_payloads_and_dates_are_text_never_real(store, raw):
+    one_stream(store)
+    r = raw.execute("SELECT typeof(payload) AS t, payload FROM events WHERE seq = 2").fetchone()
+    assert r["t"] == "text" and '"price":"11.826"' in r["payload"]
+    reals = raw.execute("SELECT count(*) FROM events WHERE typeof(payload) != 'text' "
+                        "OR typeof(effective_date) != 'text'").fetchone()[0]
+    assert reals == 0
+
+
+def test_same_day_order_comes_from_the_connections_event_types_table(store):
+    two_streams(store)
+    ranks = {r["type"]: r["day_rank"] for r in store._db.query("SELECT * FROM event_types")}
+    assert ranks == DAY_RANK
+    store._db.execute("UPDATE event_types SET day_rank = 99 WHERE type = 'filing_recorded'")
+    assert [s.type for s in store.read(as_of=D2) if s.effective_date == D2][-1] == "filing_recorded"
+
+
+def test_replay_queries_use_their_indexes(store):
+    two_streams(store)
+    for kw, index in [({"as_of": D2}, "events_replay"), ({"issuer_key": "x"}, "events_issuer"),
+                      ({"issuer_key": "x", "as_of": D2}, "events_issuer"), ({}, "events_replay")]:
+        sql, params = read_sql(**kw)
+        plan = " ".join(r["detail"] for r in store._db.query("EXPLAIN QUERY PLAN " + sql, params))
+        assert f"INDEX {index}" in plan, (kw, plan)
+    plan = " ".join(r["detail"] for r in store._db.query(
+        "EXPLAIN QUERY PLAN SELECT * FROM streams WHERE issuer_key = :k AND upper(form) = :f AND report_date = :d",
+        {"k": "x", "f": "8-K", "d": "2021-03-01"}))
+    assert "INDEX streams_reported" in plan, plan
+
+
+def test_same_document_under_two_streams_is_kept_once(store, raw):
+    store.append(info(S1), [filing(S1, D1)], DOC)
+    store.append(info(S2), [filing(S2, D1)], DOC)
+    assert raw.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert store.document(RAW_SHA) == DOC
+
+
+def test_failure_midway_leaves_nothing(store, monkeypatch):
+    one_stream(store, S2)
+    before = (store.count(), store.head())
+    real, calls = ledger.store.sqlite.to_stored, []
+
+    def flaky(row):
+        calls.append(row)
+        if len(calls) == 3:
+            # mid-transaction: all four rows are in, the failure must take them out
+            assert store.count() == before[0] + 4
+            raise RuntimeError("decoding failed on the third event")
+        return real(row)
+
+    monkeypatch.setattr(ledger.store.sqlite, "to_stored", flaky)
+    other = Document("f" * 64, "other.txt", b"other", "other")
+    with pytest.raises(RuntimeError, match="third event"):
+        store.append(info(S1), [filing(S1, D1), common(S1, D1), warrant(S1, D2), fee(S1, D2)], other)
+    assert len(calls) == 3
+    assert (store.count(), store.head()) == before
+    assert list(store.streams(stream=S1)) == [] and store.document(other.raw_sha256) is None
+    monkeypatch.undo()
+    assert verify(store).ok
+    one_stream(store, S1)  # and the store is still usable
+    assert store.count() == 8
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE events SET payload = '{}' WHERE seq = 1",
+    "DELETE FROM events WHERE seq = 1",
+    "UPDATE streams SET form = '10-K'",
+    "DELETE FROM streams",
+    "UPDATE documents SET normalised = ''",
+    "DELETE FROM documents",
+    "INSERT OR REPLACE INTO streams SELECT * FROM streams",  # REPLACE deletes first
+])
+def test_raw_updates_and_deletes_are_refused(store, raw, sql):
+    one_stream(store)
+    before = list(store.log()), list(store.streams()), store.document(RAW_SHA)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute(sql)
+    assert (list(store.log()), list(store.streams()), store.document(RAW_SHA)) == before
+
+
+def test_trigger_errors_through_the_store_become_append_only_violation(store):
+    one_stream(store)
+    with pytest.raises(AppendOnlyViolation):
+        with store._errors():
+            store._db.execute("DELETE FROM events")
+    assert store.count() == 4
+
+
+# -- verify catches what the triggers cannot stop ---------------------------------------------
+
+
+@pytest.fixture
+def tampered(store, raw):
+    """A good ledger of two streams (seq 1-3 and 4-6) with its triggers dropped."""
+    two_streams(store)
+    assert verify(store).ok
+    unlock(raw)
+    return store
+
+
+def test_verify_catches_edited_payload(tampered, raw):
+    raw.execute("UPDATE events SET payload = replace(payload, '11.826', '1.826') "
+                        "WHERE seq = 2")
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq, report.checked) == (False, 2, 1)
+    assert "hash mismatch" in report.problem
+
+
+def test_verify_catches_edited_prev_hash(tampered, raw):
+    raw.execute("UPDATE events SET prev_hash = :h WHERE seq = 3", {"h": "1" * 64})
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq) == (False, 3)
+    assert "prev_hash" in report.problem
+
+
+def test_verify_catches_deleted_row(tampered, raw):
+    raw.execute("DELETE FROM events WHERE seq = 3")
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq, report.checked) == (False, 4, 2)
+    assert report.problem == "row missing before seq 4"
+
+
+def test_verify_catches_deleted_first_row(tampered, raw):
+    raw.execute("DELETE FROM events WHERE seq = 1")
+    assert verify(tampered).bad_seq == 2
+
+
+def test_verify_catches_swapped_rows(tampered, raw):
+    r2, r3 = row(raw, 2), row(raw, 3)
+    raw.execute("DELETE FROM events WHERE seq IN (2, 3)")
+    insert_row(raw, {**r3, "seq": 2})
+    insert_row(raw, {**r2, "seq": 3})
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq) == (False, 2)
+
+
+def test_verify_catches_swapped_rows_even_when_rehashed(tampered, raw):
+    # Swap only the content within one stream and recompute the whole chain:
+    # every hash is consistent now, but stream 1's versions run 1, 3, 2.
+    r2, r3 = row(raw, 2), row(raw, 3)
+    raw.execute("DELETE FROM events WHERE seq IN (2, 3)")
+    insert_row(raw, {**r3, "seq": 2})
+    insert_row(raw, {**r2, "seq": 3})
+    rehash_chain(raw)
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq) == (False, 2)
+    assert report.problem == f"stream {S1} version 3 follows 1"
+
+
+def test_verify_catches_forged_row_with_stale_hash(tampered, raw):
+    r = row(raw, 2)
+    raw.execute("DELETE FROM events WHERE seq = 2")
+    insert_row(raw, {**r, "payload": r["payload"].replace("11.826", "1.826")})
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq) == (False, 2)
+    assert "hash mismatch" in report.problem
+
+
+def test_verify_catches_forged_row_with_recomputed_hash(tampered, raw):
+    # The forged row is self-consistent; the next row's prev_hash no longer matches it.
+    r = row(raw, 2)
+    forged = {**r, "payload": r["payload"].replace("11.826", "1.826")}
+    forged["hash"] = row_hash(forged["prev_hash"], forged)
+    raw.execute("DELETE FROM events WHERE seq = 2")
+    insert_row(raw, forged)
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq, report.checked) == (False, 3, 2)
+    assert report.problem == "prev_hash does not match the hash of seq 2"
+
+
+def test_verify_catches_row_inserted_after_a_gap(tampered, raw):
+    r = row(raw, 6)
+    insert_row(raw, {**r, "seq": 8, "version": 4, "event_id": r["event_id"][:-1] + "4"})
+    report = verify(tampered)
+    assert (report.ok, report.bad_seq, report.checked) == (False, 8, 6)
+    assert report.problem == "row missing before seq 8"
+
+
+def test_verify_catches_version_gap(tampered, raw):
+    raw.execute("UPDATE events SET version = 5, event_id = :id WHERE seq = 6",
+                        {"id": S2.split(":")[1][:12] + "-5"})
+    rehash_chain(raw)
+    report = verify(tampered)
+    assert (report.bad_seq, report.problem) == (6, f"stream {S2} version 5 follows 2")
+
+
+# -- opening files (file stores only) ----------------------------------------------------------
+
+
+def test_missing_path_without_create(tmp_path):
+    path = tmp_path / "nope.db"
+    with pytest.raises(LedgerNotFound) as caught:
+        open_store(path)
+    assert caught.value.path == str(path)
+    assert not path.exists()
+
+
+def test_file_that_is_not_sqlite(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not a database, just some text " * 100)
+    for create in (False, True):
+        with pytest.raises(StoreError, match="notes.db"):
+            open_store(path, create=create)
+
+
+def test_sqlite_file_without_events_table(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    for create in (False, True):
+        with pytest.raises(StoreError, match="other.db.*not a ledger"):
+            open_store(path, create=create)
+
+
+def test_file_store_persists_and_reopens(tmp_path):
+    path = tmp_path / "ledger.db"
+    with open_store(path, create=True) as store:
+        two_streams(store)
+        head = store.head()
+    assert path.exists()
+    assert not (tmp_path / "ledger.db-wal").exists()  # the last connection folds the WAL back in
+    with open_store(path) as store:
+        assert store.head() == head and store.count() == 6
+        assert verify(store).ok
+        assert [s.type for s in store.read()][:2] == ["filing_recorded", "filing_recorded"]
+        assert next(store._db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == "3"
+        store.append(info(stream_id("third")), [filing(stream_id("third"), D3)])
+    with open_store(str(path)) as store:
+        assert store.count() == 7 and verify(store).ok
+
+
+def test_memory_store_is_always_created():
+    with open_store(":memory:") as store:
+        assert store.count() == 0 and verify(store).ok
+
+
+@pytest.mark.parametrize("sql", [
+    "INSERT OR REPLACE INTO events SELECT * FROM events WHERE seq = 1",
+    "REPLACE INTO streams SELECT * FROM streams",
+])
+def test_replace_is_refused_without_recursive_triggers(store, raw, sql):
+    """A plain sqlite3 connection leaves recursive_triggers off, so REPLACE's delete would not
+    fire the DELETE triggers: the no-replace triggers stop it first."""
+    one_stream(store)
+    assert raw.execute("PRAGMA recursive_triggers").fetchone()[0] == 0
+    before = list(store.rows()), list(store.streams())
+    with pytest.raises(sqlite3.IntegrityError, match="append-only: REPLACE"):
+        raw.execute(sql)
+    assert (list(store.rows()), list(store.streams())) == before
+
+
+def test_a_document_replaced_from_outside_is_left_as_it_was(store, raw):
+    one_stream(store)
+    raw.execute("INSERT OR REPLACE INTO documents VALUES (:h, 'forged.txt', X'00', 'forged')", {"h": RAW_SHA})
+    assert store.document(RAW_SHA) == DOC
