@@ -56,6 +56,14 @@ class _Pool:
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=_ignore_interrupt)
 
+    def submit(self, work: Callable[[T], R], item: T) -> Future:
+        try:
+            return self.executor.submit(work, item)
+        except BrokenProcessPool as e:    # it broke since the last item: this one goes with the others
+            broken: Future = Future()
+            broken.set_exception(e)
+            return broken
+
     def restart(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)   # a broken pool returns at once
         self.executor = self._start()
@@ -84,7 +92,7 @@ def _result(future: Future, item, failed: Callable[[T, Exception], R]):
 
 def _alone(pool: _Pool, work: Callable[[T], R], item: T, failed: Callable[[T, Exception], R]) -> R:
     try:
-        return _result(pool.executor.submit(work, item), item, failed)
+        return _result(pool.submit(work, item), item, failed)
     except BrokenProcessPool:
         pool.restart()
         return failed(item, WorkerDied("could not be ingested: the worker process reading it ended abruptly (killed, or crashed)"))
@@ -135,7 +143,7 @@ def in_order(work: Callable[[T], R], items: Iterable[T], *, jobs: int, failed: C
         while True:
             while len(pending) < AHEAD * jobs and (item := next(items, _END)) is not _END:
                 done = ready(item)
-                pending.append([item, pool.executor.submit(work, item) if done is None else done])
+                pending.append([item, pool.submit(work, item) if done is None else done])
             if not pending:
                 finished = True
                 return
