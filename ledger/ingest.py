@@ -264,6 +264,18 @@ class Summary:
                 + (f", {self.skipped} non-filing(s) skipped" if self.skipped else ""))
 
 
+# Files out in workers at once, by size: a filing comes back as its bytes, its text and its events
+# (about four times its size), so this keeps a batch of large filings to some hundreds of MB.
+AHEAD_BYTES = 128 * 1024 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _worker_failed(path: Path, e: Exception) -> Extracted:
     return Extracted(str(path), error=_failure(path, e))
 
@@ -275,5 +287,6 @@ def ingest(store: EventStore | None, paths: Iterable[Path], *, dry_run: bool = F
     order, so the ledger is the same as with one job. A file whose bytes are already in the ledger
     is not sent to a worker. ``worker`` (``extract_file`` unless a test swaps it) must be picklable."""
     ready = (lambda path: known_bytes(store, path)) if store is not None else (lambda path: None)
-    for done in in_order(partial(worker, explain=explain), paths, jobs=jobs, failed=_worker_failed, ready=ready):
+    for done in in_order(partial(worker, explain=explain), paths, jobs=jobs, failed=_worker_failed, ready=ready,
+                         weight=_size, budget=AHEAD_BYTES):
         yield done if isinstance(done, Outcome) else record(store, done, dry_run=dry_run)

@@ -1,7 +1,8 @@
 """A pure function over many items in worker processes, its results handed back in input order.
 
 The caller records each result as it comes (ingest appends in the order the files were given), so
-at most ``4 * jobs`` items are out at once whatever the length of the input: memory stays bounded.
+at most ``4 * jobs`` items are out at once whatever the length of the input, and no more than a
+budget of their weight (ingest: file sizes): memory stays bounded.
 A worker that dies (a crash, the out-of-memory killer) breaks a ``ProcessPoolExecutor`` and every
 item in it; the items that were out are then run again one at a time in a fresh pool, so only the
 one that kills its worker fails. Workers ignore Ctrl-C: the main process decides, stops them and
@@ -100,11 +101,11 @@ def _alone(pool: _Pool, work: Callable[[T], R], item: T, failed: Callable[[T, Ex
 
 def _recover(pool: _Pool, work: Callable[[T], R], pending: deque, failed: Callable[[T, Exception], R]) -> None:
     """The pool broke: settle every item that was out, running those the break took one at a time."""
-    futures = [slot for _, slot in pending if isinstance(slot, Future)]
+    futures = [entry[1] for entry in pending if isinstance(entry[1], Future)]
     wait(futures)       # the executor fails every item it held; let it finish doing so
     pool.restart()
     for entry in pending:
-        item, slot = entry
+        item, slot = entry[0], entry[1]
         if not isinstance(slot, Future):
             continue
         if isinstance(slot.exception(), BrokenProcessPool):
@@ -114,12 +115,15 @@ def _recover(pool: _Pool, work: Callable[[T], R], pending: deque, failed: Callab
 
 
 def in_order(work: Callable[[T], R], items: Iterable[T], *, jobs: int, failed: Callable[[T, Exception], R],
-             ready: Callable[[T], object | None] = lambda item: None) -> Iterator[object]:
+             ready: Callable[[T], object | None] = lambda item: None,
+             weight: Callable[[T], int] = lambda item: 0, budget: int = 0) -> Iterator[object]:
     """``work(item)`` for each item, yielded in input order. ``ready(item)``, called in this process
     as an item is reached, may give its result without a worker (None: it needs one). An item whose
-    work raises, or whose worker dies, yields ``failed(item, exception)``. ``work`` must be
-    picklable (a module-level function or a partial of one). One job runs everything here, and so
-    does a system where worker processes cannot be started (no POSIX semaphores, for one)."""
+    work raises, or whose worker dies, yields ``failed(item, exception)``. At most ``AHEAD * jobs``
+    items are out at once and, with a ``budget``, no more once their ``weight`` reaches it (one item
+    is always let out, however heavy). ``work`` must be picklable (a module-level function or a
+    partial of one). One job runs everything here, and so does a system where worker processes
+    cannot be started (no POSIX semaphores, for one)."""
     pool = None
     if jobs > 1:
         try:
@@ -137,23 +141,29 @@ def in_order(work: Callable[[T], R], items: Iterable[T], *, jobs: int, failed: C
             yield done
         return
     items = iter(items)
-    pending: deque[list] = deque()     # [item, Future or its result], in input order
+    pending: deque[list] = deque()     # [item, Future or its result, its weight], in input order
+    out = 0                            # the weight of the items in pending
     finished = False
     try:
         while True:
-            while len(pending) < AHEAD * jobs and (item := next(items, _END)) is not _END:
+            while (len(pending) < AHEAD * jobs and (not budget or not pending or out < budget)
+                   and (item := next(items, _END)) is not _END):
                 done = ready(item)
-                pending.append([item, pool.submit(work, item) if done is None else done])
+                heavy = weight(item) if done is None else 0
+                pending.append([item, pool.submit(work, item) if done is None else done, heavy])
+                out += heavy
             if not pending:
                 finished = True
                 return
-            item, slot = pending[0]
+            item, slot, _ = pending[0]
             if isinstance(slot, Future):
                 try:
                     pending[0][1] = _result(slot, item, failed)
                 except BrokenProcessPool:
                     _recover(pool, work, pending, failed)
-            yield pending.popleft()[1]
+            _, result, heavy = pending.popleft()
+            out -= heavy
+            yield result
     finally:
         pool.close(abandon=not finished)
 

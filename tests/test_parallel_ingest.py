@@ -163,17 +163,20 @@ def test_ingesting_again_with_jobs_sends_no_file_to_a_worker(run, tmp_path, fili
         assert store.count() == 30
 
 
-def test_at_most_ahead_items_are_out_at_once():
+@pytest.mark.parametrize(("weight", "budget", "most"), [(0, 0, AHEAD * 2), (10, 25, 3), (100, 25, 1)],
+                         ids=["by-count", "by-weight", "one-heavier-than-the-budget"])
+def test_the_look_ahead_stays_bounded(weight, budget, most):
     pulled = 0
 
     def numbers():
         nonlocal pulled
-        for n in range(100):
+        for n in range(60):
             pulled += 1
             yield -n
 
     seen = []
-    for result in in_order(abs, numbers(), jobs=2, failed=lambda item, e: None):
+    for result in in_order(abs, numbers(), jobs=2, failed=lambda item, e: None,
+                           weight=lambda item: weight, budget=budget):
+        assert pulled <= len(seen) + most      # the input is read only as results are taken
         seen.append(result)
-        assert pulled <= len(seen) + AHEAD * 2   # the input is read only as results are taken
-    assert seen == list(range(100))
+    assert seen == list(range(60))
