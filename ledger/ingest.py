@@ -103,7 +103,8 @@ def raw_sha256(path: Path) -> str | None:
     """The sha256 of a regular file's bytes, or None when it is not one a filing can be read from
     (intake then says why)."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
         with path.open("rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
