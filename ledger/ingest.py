@@ -5,9 +5,12 @@ CLI, decides what to print and which exit code they mean.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 import attrs
@@ -17,9 +20,10 @@ from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
 from ledger.extract.explain import explain as explain_extraction
-from ledger.intake import Filing, read_filing
-from ledger.store import Store
+from ledger.intake import MAX_BYTES, Filing, read_filing
+from ledger.parallel import in_order
 from events.envelope import Document, StreamInfo
+from ledger.store import Store
 
 
 @attrs.frozen
@@ -53,50 +57,122 @@ def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
         public_date=head.public_date, source_name=filing.path.name, raw_sha256=filing.raw_sha256)
 
 
-def ingest_file(store: Store | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
-    """One filing. With ``explain`` (a dry run only) the Outcome also carries why each event reads
-    as it does."""
+def _failure(path: Path | str, e: Exception) -> str:
+    """The one line a file's failure is reported as."""
+    if isinstance(e, BadInput):
+        return str(e)
+    if isinstance(e, LedgerError):
+        return f"{path}: {e}"
+    return f"{path}: could not be ingested ({type(e).__name__}: {e})"
+
+
+@attrs.frozen
+class Extracted:
+    """One file read and extracted, with no store touched: what a worker process hands back to the
+    process that records it. ``filing`` is None when the file could not be read as a filing; with a
+    filing and an ``error``, extraction refused it (the duplicate checks still come first)."""
+
+    path: str
+    filing: Filing | None = None
+    events: tuple[Event, ...] = ()
+    warnings: tuple[str, ...] = ()
+    explanations: tuple = ()
+    error: str | None = None
+
+
+def extract_file(path: Path, *, explain: bool = False) -> Extracted:
+    """Read and extract one file: pure, so it can run in a worker process. Never raises."""
     try:
         filing = read_filing(path)
-        same_stream = next(store.streams(stream=filing.stream), None) if store is not None else None
-        known = same_stream.raw_sha256 if same_stream is not None else None
-        if known is not None:
-            if known != filing.raw_sha256 and filing.header and filing.header.accession:
-                raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
-                                     "content; refusing to overwrite it")
-            return Outcome(str(path), "duplicate", filing.stream)
-        # The same bytes under another stream: a filing without an accession number, recorded by
-        # an earlier release whose normalised text (so its sha256 identity) differed. Counted once.
-        earlier = next(store.streams(raw_sha256=filing.raw_sha256), None) if store is not None else None
-        if earlier is not None:
-            return Outcome(str(path), "duplicate", earlier.stream)
+    except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
+        return Extracted(str(path), error=_failure(path, e))
+    try:
         try:
             result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
                              source_name=path.name, header=filing.header)
         except NotAFiling as e:
             raise BadInput(path, str(e)) from None
-        head = result.events[0]
+        warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)
+        return Extracted(str(path), filing, result.events, warnings,
+                         explain_extraction(result) if explain else ())
+    except Exception as e:  # noqa: BLE001
+        return Extracted(str(path), filing, error=_failure(path, e))
+
+
+def raw_sha256(path: Path) -> str | None:
+    """The sha256 of a regular file's bytes, or None when it is not one a filing can be read from
+    (intake then says why)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+# -- what touches the store: the duplicate checks, amendment matching and the append ---------------
+
+def known_bytes(store: Store, path: Path) -> Outcome | None:
+    """A duplicate known from the file's bytes alone, before anything reads it as a filing, so a
+    folder ingested again costs a hash a file. None when the bytes are new (or the check cannot
+    tell: ``record`` checks again and reports)."""
+    sha = raw_sha256(path)
+    try:
+        earlier = next(store.streams(raw_sha256=sha), None) if sha is not None else None
+    except LedgerError:
+        return None
+    return Outcome(str(path), "duplicate", earlier.stream) if earlier is not None else None
+
+
+def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) -> Outcome:
+    """Append one extracted filing: one transaction, in the process that holds the store. Without a
+    store (a dry run) only the Outcome is built."""
+    path, filing = Path(extracted.path), extracted.filing
+    try:
+        if filing is None:
+            return Outcome(extracted.path, "failed", error=extracted.error)
+        same = next(store.streams(stream=filing.stream), None) if store is not None else None
+        known = same.raw_sha256 if same is not None else None
+        if known is not None:
+            if known != filing.raw_sha256 and filing.header and filing.header.accession:
+                raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
+                                     "content; refusing to overwrite it")
+            return Outcome(extracted.path, "duplicate", filing.stream)
+        # The same bytes under another stream: a filing without an accession number, recorded by
+        # an earlier release whose normalised text (so its sha256 identity) differed. Counted once.
+        earlier = next(store.streams(raw_sha256=filing.raw_sha256), None) if store is not None else None
+        if earlier is not None:
+            return Outcome(extracted.path, "duplicate", earlier.stream)
+        if extracted.error is not None:
+            return Outcome(extracted.path, "failed", error=extracted.error)
+        events = extracted.events
+        head = events[0]
         assert isinstance(head, FilingRecorded)
         if store is not None and head.form.upper().endswith("/A"):
             original = find_original(store, issuer_key(head.issuer), head.form, head.report_date)
             if original:
                 head = attrs.evolve(head, amends=original)
-                result = attrs.evolve(result, events=(head, *result.events[1:]))
-        warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)
+                events = (head, *events[1:])
         if dry_run:
-            return Outcome(str(path), "dry-run", filing.stream, result.events, warnings=warnings,
-                           explanations=explain_extraction(result) if explain else ())
+            return Outcome(extracted.path, "dry-run", filing.stream, events, warnings=extracted.warnings,
+                           explanations=extracted.explanations)
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
-        stored = store.append(stream_info(filing, head), result.events, document)
-        return Outcome(str(path), "appended", filing.stream, result.events, len(stored), warnings)
+        stored = store.append(stream_info(filing, head), events, document)
+        return Outcome(extracted.path, "appended", filing.stream, events, len(stored), extracted.warnings)
     except DuplicateStream as e:
-        return Outcome(str(path), "duplicate", e.stream)
-    except BadInput as e:
-        return Outcome(str(path), "failed", error=str(e))
-    except LedgerError as e:
-        return Outcome(str(path), "failed", error=f"{path}: {e}")
+        return Outcome(extracted.path, "duplicate", e.stream)
     except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
-        return Outcome(str(path), "failed", error=f"{path}: could not be ingested ({type(e).__name__}: {e})")
+        return Outcome(extracted.path, "failed", error=_failure(path, e))
+
+
+def ingest_file(store: Store | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
+    """One filing, in this process. With ``explain`` (a dry run only) the Outcome also carries why
+    each event reads as it does."""
+    if store is not None and (duplicate := known_bytes(store, path)) is not None:
+        return duplicate
+    return record(store, extract_file(path, explain=explain), dry_run=dry_run)
 
 
 FULL_SUBMISSION = "full-submission.txt"   # sec-edgar-downloader's name for the whole filing
@@ -190,7 +266,29 @@ class Summary:
                 + (f", {self.skipped} non-filing(s) skipped" if self.skipped else ""))
 
 
-def ingest(store: Store | None, paths: Iterable[Path], *, dry_run: bool = False,
-           explain: bool = False) -> Iterator[Outcome]:
-    for path in paths:
-        yield ingest_file(store, path, dry_run=dry_run, explain=explain)
+# Files out in workers at once, by size: a filing comes back as its bytes, its text and its events
+# (about four times its size), so this keeps a batch of large filings to some hundreds of MB.
+AHEAD_BYTES = 128 * 1024 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _worker_failed(path: Path, e: Exception) -> Extracted:
+    return Extracted(str(path), error=_failure(path, e))
+
+
+def ingest(store: Store | None, paths: Iterable[Path], *, dry_run: bool = False, explain: bool = False,
+           jobs: int = 1, worker: Callable[..., Extracted] = extract_file) -> Iterator[Outcome]:
+    """Each file's Outcome, in input order. With ``jobs`` > 1 files are read and extracted in that
+    many worker processes; the duplicate checks, amendment matching and appends stay here, in input
+    order, so the ledger is the same as with one job. A file whose bytes are already in the ledger
+    is not sent to a worker. ``worker`` (``extract_file`` unless a test swaps it) must be picklable."""
+    ready = (lambda path: known_bytes(store, path)) if store is not None else (lambda path: None)
+    for done in in_order(partial(worker, explain=explain), paths, jobs=jobs, failed=_worker_failed, ready=ready,
+                         weight=_size, budget=AHEAD_BYTES):
+        yield done if isinstance(done, Outcome) else record(store, done, dry_run=dry_run)
