@@ -125,7 +125,7 @@ def opened(ctx: typer.Context, *, create: bool = False, write: bool = False):
     except LedgerError as e:
         raise fail(str(e)) from None
     if store.migrated_from is not None:
-        err.print(f"{ctx.obj}: upgraded the ledger from schema {store.migrated_from} to {SCHEMA_VERSION}; "
+        err.print(f"{store.location}: upgraded the ledger from schema {store.migrated_from} to {SCHEMA_VERSION}; "
                   f"the file as it was is kept at {store.backup_path}")
     try:
         yield store

@@ -11,7 +11,7 @@ import typer
 
 from cli.base import EXIT_FAILED_CHECK, app, err, fail, opened
 from ledger.checkpoint import BadCheckpoint, Checkpoint
-from ledger.store import VerifyReport, verify_against
+from ledger.store import VerifyReport, redact, verify_against
 from ledger.store import verify as verify_ledger
 
 
@@ -22,9 +22,9 @@ class CheckpointFormat(StrEnum):
 
 def _failure(ctx: typer.Context, report: VerifyReport) -> typer.Exit:
     if report.against_checkpoint:
-        return fail(f"{ctx.obj}: {report.problem} (the hash chain itself is intact over {report.checked} events)",
+        return fail(f"{redact(ctx.obj)}: {report.problem} (the hash chain itself is intact over {report.checked} events)",
                     EXIT_FAILED_CHECK)
-    return fail(f"{ctx.obj}: seq {report.bad_seq}: {report.problem} ({report.checked} rows good before it)",
+    return fail(f"{redact(ctx.obj)}: seq {report.bad_seq}: {report.problem} ({report.checked} rows good before it)",
                 EXIT_FAILED_CHECK)
 
 
@@ -45,7 +45,7 @@ def verify(
     if not report.ok:
         raise _failure(ctx, report)
     extends = f"; extends checkpoint {checkpoint}" if checkpoint is not None else ""
-    err.print(f"{ctx.obj}: ok, {report.checked} events, hash chain and stream versions intact, "
+    err.print(f"{redact(ctx.obj)}: ok, {report.checked} events, hash chain and stream versions intact, "
               f"{report.documents} filing text(s) unchanged{extends}")
 
 
@@ -63,7 +63,7 @@ def checkpoint(
         # Checked against the head just read: rows another writer appends meanwhile are not in it.
         report = verify_against(store, head.seq, head.hash)
     if not report.ok:
-        err.print(f"{ctx.obj}: not checkpointed: the ledger fails verify")
+        err.print(f"{redact(ctx.obj)}: not checkpointed: the ledger fails verify")
         raise _failure(ctx, report)
     if fmt is CheckpointFormat.json:
         sys.stdout.write(json.dumps(head.as_dict()) + "\n")

@@ -329,3 +329,10 @@ def test_a_closed_store_fails_with_a_store_error(engine, location):
                  lambda: store.append(info(S2), [filing(S2, D1)])):
         with pytest.raises(StoreError):
             call()
+
+
+def test_a_server_password_is_never_shown():
+    from ledger.store import redact
+    assert redact("postgresql://ana:s3cret@db.example/ledger") == "postgresql://ana:***@db.example/ledger"
+    assert redact("postgresql://ana@db.example/ledger?host=/tmp") == "postgresql://ana@db.example/ledger?host=/tmp"
+    assert redact("ledger.db") == "ledger.db"
