@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import socket
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -139,6 +140,50 @@ def _where(url: str) -> str:
     return f"{host} port {info.get('port') or 5432}"
 
 
+def _reachable(pgconn) -> bool:
+    """Whether anything listens where libpq last tried: a fact, where its message is only text."""
+    host = (pgconn.hostaddr or pgconn.host or b"").decode() or "localhost"
+    port = int((pgconn.port or b"5432").decode().split(",")[0] or 5432)
+    try:
+        if host.startswith("/"):
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(5)
+                sock.connect(f"{host}/.s.PGSQL.{port}")
+        else:
+            socket.create_connection((host, port), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+def _diagnosed(url: str, e: Exception) -> StoreError:
+    """A failed connection, told apart by facts: libpq gives no SQLSTATE for errors before the
+    session starts, and its message is not to be parsed. Is the server there; can this login reach
+    another database; does ours exist?"""
+    location = redacted(url)
+    pgconn = getattr(e, "pgconn", None)
+    if pgconn is None or not _reachable(pgconn):
+        return StoreError(f"{location}: cannot connect to the PostgreSQL server at {_where(url)}: "
+                          "it is not running, or not reachable there")
+    user = (pgconn.user or b"").decode()
+    db = conninfo_to_dict(url).get("dbname") or (pgconn.db or b"").decode()
+    for maintenance in ("postgres", "template1"):
+        try:
+            with psycopg.connect(url, dbname=maintenance, connect_timeout=PostgresStore.connect_timeout) as probe:
+                exists = probe.execute("SELECT 1 FROM pg_database WHERE datname = %(db)s", {"db": db}).fetchone()
+            break
+        except psycopg.Error:
+            continue
+    else:
+        return StoreError(f"{location}: the server refused the login of {user} (no such role, a wrong "
+                          "password, or pg_hba.conf does not admit it)")
+    if not exists:
+        return StoreError(f"{location}: the database {db} does not exist on the server; create it first "
+                          f"(createdb {db})")
+    return StoreError(f"{location}: the server refused {user} a connection to the database {db} "
+                      "(no CONNECT privilege, or pg_hba.conf does not admit it)")
+
+
 def translate(location: str, e: Exception, *, connecting: bool = False, url: str = "") -> StoreError:
     """One plain sentence for a driver error, chosen by SQLSTATE and class, never by its text."""
     state = getattr(e, "sqlstate", None) or ""
@@ -224,6 +269,7 @@ class PostgresStore:
         self.legacy_ids_through = 0
         self.migrated_from: int | None = None   # PostgreSQL ledgers start at schema 3: no upgrades yet
         self.backup_path: str | None = None
+        self.retries = 0          # transactions tried again here: writers that did not simply queue
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -258,7 +304,9 @@ class PostgresStore:
             raise StoreError(f"{location}: not a PostgreSQL URL libpq can read "
                              "(postgresql://USER@HOST:PORT/DATABASE)") from None
         except psycopg.Error as e:
-            raise translate(location, e, connecting=True, url=url) from None
+            if getattr(e, "sqlstate", None):
+                raise translate(location, e, connecting=True, url=url) from None
+            raise _diagnosed(url, e) from None
         try:
             if read_only:
                 conn.read_only = True   # the transactions psycopg starts
@@ -352,6 +400,7 @@ class PostgresStore:
             except psycopg.Error as e:
                 if not self._retryable(e):
                     raise
+                self.retries += 1
                 if attempt == self.write_attempts:
                     raise LedgerBusy(
                         f"{self.location}: other writers kept the ledger busy for "
