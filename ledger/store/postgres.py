@@ -476,6 +476,8 @@ class PostgresStore:
     def _streamed(self, sql: str, params: dict) -> Iterator[dict]:
         """Rows of one query through a server-side cursor, ``itersize`` at a time, on a connection
         of its own: one statement, one snapshot, and other calls (even another read) meanwhile."""
+        if self._closed:   # a closed store does not quietly open a new connection to read
+            raise StoreError(f"{self.location}: the ledger was closed; open it again to read")
         with self._errors():
             conn = self._spare.pop() if self._spare else self._connect(self._url, autocommit=False, read_only=True)
             self._busy.add(conn)

@@ -6,7 +6,7 @@ import pytest
 from ledger.store import open_store
 
 try:   # PostgreSQL's fixtures: a fresh schema per test on the LEDGER_PG_URL server
-    from tests.pg_support import pg_url  # noqa: F401 - a fixture, used by name
+    from tests.pg_support import pg_schema, pg_url  # noqa: F401 - fixtures, used by name
 except ImportError:   # pragma: no cover - before the PostgreSQL engine existed
     @pytest.fixture
     def pg_url():
