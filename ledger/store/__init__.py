@@ -8,10 +8,10 @@ Nothing outside this package imports an engine.
 from __future__ import annotations
 
 import os
-import urllib.parse
 
 from ledger.store.chain import GENESIS
 from ledger.store.contract import SCHEMA_VERSION, Store
+from ledger.store.location import is_server, redact
 from ledger.store.mapping import DamagedDocument, EncodedEvent, EventRow, UnreadableEvent, encode
 from ledger.store.verify import VerifyReport, verify, verify_against
 
@@ -20,25 +20,7 @@ __all__ = [
     "VerifyReport", "encode", "is_server", "open_store", "redact", "verify", "verify_against",
 ]
 
-SERVER_SCHEMES = ("postgresql://", "postgres://")
 MEMORY = "memory:"
-
-
-def is_server(location: str | os.PathLike) -> bool:
-    """A location naming a PostgreSQL server rather than a file."""
-    return str(location).startswith(SERVER_SCHEMES)
-
-
-def redact(location: str | os.PathLike) -> str:
-    """The location as messages may show it: a server URL without its password."""
-    name = os.fspath(location)
-    if not is_server(name):
-        return name
-    parts = urllib.parse.urlsplit(name)
-    if parts.password is None:
-        return name
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 def open_store(location: str | os.PathLike, *, create: bool = False, read_only: bool = False) -> Store:

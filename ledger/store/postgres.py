@@ -34,6 +34,7 @@ from ledger.errors import (
     AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
 from ledger.store.chain import GENESIS
+from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
     EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
     stream_values, to_stored, to_stream_info, with_filing_facts,
@@ -118,21 +119,6 @@ _CLASSES = {
     "XX": "the server reports an internal error or damaged data; ask its administrator",
     "42": "the tables are not what this program expects (a ledger changed by hand?)",
 }
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages (``user:secret@`` and ``password=``)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    netloc, slash, tail = rest.partition("/")
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        netloc = userinfo.split(":", 1)[0] + "@" + host
-    path, q, query = tail.partition("?")
-    if q:
-        query = "&".join(p for p in query.split("&") if not p.lower().startswith("password="))
-    return f"{scheme}://{netloc}{slash}{path}" + (f"?{query}" if query else "")
 
 
 def _where(url: str) -> str:

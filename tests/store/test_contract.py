@@ -333,6 +333,7 @@ def test_a_closed_store_fails_with_a_store_error(engine, location):
 
 def test_a_server_password_is_never_shown():
     from ledger.store import redact
-    assert redact("postgresql://ana:s3cret@db.example/ledger") == "postgresql://ana:***@db.example/ledger"
+    assert redact("postgresql://ana:s3cret@db.example/ledger") == "postgresql://ana@db.example/ledger"
+    assert redact("postgresql://ana@db.example/ledger?password=s3cret&port=5") == "postgresql://ana@db.example/ledger?port=5"
     assert redact("postgresql://ana@db.example/ledger?host=/tmp") == "postgresql://ana@db.example/ledger?host=/tmp"
     assert redact("ledger.db") == "ledger.db"
