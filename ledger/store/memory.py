@@ -15,7 +15,8 @@ from ledger import ids
 from ledger.errors import AmbiguousEventId, DuplicateStream
 from ledger.store.chain import GENESIS
 from ledger.store.mapping import (
-    EncodedEvent, EventRow, chained_rows, encode, ensure_events, iso, now, to_stored, with_filing_facts,
+    EncodedEvent, EventRow, chained_rows, encode, ensure_events, iso, now, stored_events, to_stored,
+    with_filing_facts,
 )
 
 
@@ -46,17 +47,21 @@ class MemoryStore:
     def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
                *, recorded_at: str | None = None) -> list[StoredEvent]:
         ensure_events(info, events)
-        return self.append_encoded(info, [encode(e) for e in events], document, recorded_at=recorded_at)
+        return self._append(info, [encode(e) for e in events], document, recorded_at, list(events))
 
     def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
                        *, recorded_at: str | None = None) -> list[StoredEvent]:
+        return self._append(info, list(encoded), document, recorded_at, None)
+
+    def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                recorded_at: str | None, events: list[Event] | None) -> list[StoredEvent]:
         ensure_events(info, encoded)
-        info = with_filing_facts(info, encoded)
+        info = with_filing_facts(info, encoded, events)
         with self._lock:
             if info.stream in self._streams:
                 raise DuplicateStream(info.stream)
             rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at or now())
-            stored = [to_stored(row) for row in rows]   # decoded first: what cannot be read is not written
+            stored = stored_events(rows, events)   # rows from elsewhere are decoded before they are kept
             self._rows.extend(rows)
             self._streams[info.stream] = info
             if document is not None:

@@ -37,7 +37,7 @@ from ledger.store.chain import GENESIS
 from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
     EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
-    stream_values, to_stored, to_stream_info, with_filing_facts,
+    stored_events, stream_values, to_stored, to_stream_info, with_filing_facts,
 )
 from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION
 
@@ -417,26 +417,29 @@ class PostgresStore:
                *, recorded_at: str | None = None) -> list[StoredEvent]:
         ensure_events(info, events)
         encoded = [encode(e) for e in events]   # before the lock: a bad event writes nothing
-        return self.append_encoded(info, encoded, document, recorded_at=recorded_at)
+        return self._append(info, encoded, document, recorded_at, list(events))
 
     def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
                        *, recorded_at: str | None = None) -> list[StoredEvent]:
-        encoded = list(encoded)   # a retry writes them again
-        ensure_events(info, encoded)
-        info = with_filing_facts(info, encoded)
+        return self._append(info, list(encoded), document, recorded_at, None)
+
+    def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                recorded_at: str | None, events: list[Event] | None) -> list[StoredEvent]:
+        ensure_events(info, encoded)   # a retry writes them again
+        info = with_filing_facts(info, encoded, events)
         recorded_at = recorded_at or now()
         if self.read_only:
             raise StoreError(f"{self.location}: opened read-only; nothing can be written")
         with self._errors():
             try:
-                return self._retrying(lambda: self._append_once(info, encoded, document, recorded_at))
+                return self._retrying(lambda: self._append_once(info, encoded, document, recorded_at, events))
             except psycopg.errors.UniqueViolation as e:
                 if e.diag.constraint_name == "streams_pkey":   # recorded by a writer our snapshot missed
                     raise DuplicateStream(info.stream) from None
                 raise
 
     def _append_once(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
-                     recorded_at: str) -> list[StoredEvent]:
+                     recorded_at: str, events: list[Event] | None) -> list[StoredEvent]:
         conn = self._conn
         conn.isolation_level = None if self.write_isolation is None else psycopg.IsolationLevel.READ_COMMITTED
         with conn.transaction():
@@ -454,8 +457,7 @@ class PostgresStore:
                     cur.execute(INSERT_DOCUMENT, attrs.asdict(document))
                 cur.execute(INSERT_STREAM, stream_values(info, recorded_at))
                 cur.execute(INSERT_EVENTS, {name: [getattr(row, name) for row in rows] for name, _ in EVENT_ARRAYS})
-            # Decoded before commit: what cannot be read back is not written.
-            return [to_stored(row) for row in rows]
+            return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
 
     # -- reading -----------------------------------------------------------------------------
 
