@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 from events import Event
 from events.envelope import Document, StoredEvent, StreamInfo
-from ledger.store.mapping import EncodedEvent, EventRow
+from ledger.store.mapping import ChainLink, EncodedEvent, EventRow
 
 # Bump when any engine's tables change, with a migration step for each engine that has one.
 SCHEMA_VERSION = 3
@@ -74,6 +74,10 @@ class Store(Protocol):
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         """Stored rows as they are, in seq order, not decoded: for verification and copying."""
+
+    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+        """What verify hashes, row by row in seq order; an engine may build each row's canonical
+        content where the rows are (SQLite does, in SQL), else ``mapping.link_of`` of each row."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -13,7 +13,7 @@ from events import BY_TYPE, Event, FilingRecorded, Issuer, from_json, to_json
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger import ids
 from ledger.errors import StoreError
-from ledger.store.chain import row_hash
+from ledger.store.chain import row_content, row_hash
 
 
 class UnreadableEvent(StoreError, ValueError):
@@ -85,6 +85,32 @@ class EventRow:
 
 
 COLUMNS = tuple(f.name for f in attrs.fields(EventRow))
+
+
+class ChainLink(NamedTuple):   # a tuple: a million of them are made per verify
+    """What verify needs of one row: its place, its two hashes, and ``content``, the canonical JSON
+    of its chained columns (chain.row_content) as the engine built it, or None when the engine
+    could not (a column of a type no writer of ours stores): verify then reads the whole row.
+    ``filing_payload`` is the payload of a filing event, whose stored text verify also checks."""
+
+    seq: int
+    event_id: str
+    stream: str
+    version: int
+    prev_hash: str
+    hash: str
+    content: str | None
+    filing_payload: str | None
+
+
+def link_of(row: EventRow) -> ChainLink:
+    """A ChainLink built in Python, for engines that do not build the content themselves."""
+    try:
+        content = row_content(row)
+    except (TypeError, ValueError):
+        content = None
+    return ChainLink(row.seq, row.event_id, row.stream, row.version, row.prev_hash, row.hash, content,
+                     row.payload if row.type == FilingRecorded.TYPE else None)
 
 
 def encode(event: Event) -> EncodedEvent:

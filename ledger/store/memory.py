@@ -15,7 +15,7 @@ from ledger import ids
 from ledger.errors import AmbiguousEventId, DuplicateStream
 from ledger.store.chain import GENESIS
 from ledger.store.mapping import (
-    EncodedEvent, EventRow, chained_rows, encode, ensure_events, iso, now, stored_events, to_stored,
+    ChainLink, EncodedEvent, EventRow, link_of, chained_rows, encode, ensure_events, iso, now, stored_events, to_stored,
     with_filing_facts,
 )
 
@@ -112,6 +112,9 @@ class MemoryStore:
 
     def count(self) -> int:
         return len(self._rows)
+
+    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+        return (link_of(row) for row in self.rows(after_seq=after_seq))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         return iter(self._rows[after_seq:])

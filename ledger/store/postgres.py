@@ -36,7 +36,7 @@ from ledger.errors import (
 from ledger.store.chain import GENESIS
 from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
-    EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
+    ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
     stored_events, stream_values, to_stored, to_stream_info, with_filing_facts,
 )
 from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION
@@ -560,6 +560,9 @@ class PostgresStore:
     def count(self) -> int:
         with self._errors():
             return self._one("SELECT count(*) AS n FROM events")["n"]
+
+    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+        return (link_of(row) for row in self.rows(after_seq=after_seq))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         with self._errors():

@@ -29,9 +29,9 @@ from ledger import ids
 from ledger.errors import (
     AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.chain import GENESIS
+from ledger.store.chain import CHAINED_COLUMNS, GENESIS
 from ledger.store.mapping import (
-    EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
+    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
     stored_events, stream_values, to_stored, to_stream_info, with_filing_facts,
 )
 from ledger.store.sqlite_migrations import migrate
@@ -60,6 +60,19 @@ INSERT_DOCUMENT = """
     INSERT OR IGNORE INTO documents (raw_sha256, source_name, raw, normalised)
     VALUES (:raw_sha256, :source_name, :raw, :normalised)
 """
+
+# json_object of the chained columns in sorted key order: chain.row_content's text. A column a
+# writer of ours never stores as a BLOB gives NULL content instead of failing the walk.
+CHAIN_SQL = (
+    "SELECT seq, event_id, stream, version, prev_hash, hash, "
+    "CASE WHEN 'blob' IN (typeof(seq), typeof(event_id), typeof(stream), typeof(version), typeof(issuer_key), "
+    "typeof(type), typeof(schema_version), typeof(effective_date), typeof(public_date), typeof(recorded_at), "
+    "typeof(payload), typeof(quote)) THEN NULL ELSE json_object("
+    + ", ".join(f"'{name}', {name}" for name in sorted(CHAINED_COLUMNS)) +   # constant column names
+    ") END AS content, "
+    "CASE WHEN type = 'filing_recorded' THEN payload END AS filing_payload "
+    "FROM events WHERE seq > :after_seq ORDER BY seq"
+)
 
 # SQLite primary result codes (the low byte of an extended code), from sqlite3.h.
 SQLITE_CONSTRAINT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 19, 5, 6, 8
@@ -451,6 +464,14 @@ class SQLiteStore:
     def count(self) -> int:
         with self._errors():
             return self._one("SELECT count(*) AS n FROM events", {})["n"]
+
+    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+        """Each row's canonical content built by SQLite's json_object, keys in sorted order: the
+        same text as chain.row_content (tests/store/test_sqlite.py proves it over any text), at a
+        fraction of the cost of building it in Python. verify re-reads a row whose hash does not
+        match before it reports it, so a difference here could never be reported as tampering."""
+        with self._errors():
+            yield from map(ChainLink._make, self._db.conn.execute(CHAIN_SQL, {"after_seq": after_seq}))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         with self._errors():

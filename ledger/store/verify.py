@@ -75,27 +75,36 @@ def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | N
     checked, documents, prev_seq, prev_hash, watched = 0, 0, 0, GENESIS, None
     versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
     legacy = store.legacy_ids_through
-    for row in store.rows():
+    sha256 = hashlib.sha256
+    for link in store.chain():
+        seq, stream, version = link.seq, link.stream, link.version
         try:
-            problem = row_problem(row, prev_seq, prev_hash, versions.get(row.stream, 0), legacy)
-            if problem is None and row.type == "filing_recorded":
-                problem = _document_problem(store, row)
+            if (seq == prev_seq + 1 and link.prev_hash == prev_hash and link.content is not None
+                    and sha256((prev_hash + link.content).encode("utf-8")).hexdigest() == link.hash
+                    and version == versions.get(stream, 0) + 1
+                    and link.event_id == f"{ids.stream_tail(stream)}-{version}"):
+                problem = None       # the common case, checked without reading the whole row
+            else:                    # a problem, or a row to look at closely: read it as stored
+                row = next(store.rows(after_seq=seq - 1))
+                problem = row_problem(row, prev_seq, prev_hash, versions.get(stream, 0), legacy)
+            if problem is None and link.filing_payload is not None:
+                problem = _document_problem(store, link.filing_payload)
                 documents += problem is None
         except (TypeError, ValueError, AttributeError) as e:   # a row no writer of ours made
             problem = f"malformed row ({type(e).__name__}: {e})"
         if problem:
-            return VerifyReport(ok=False, checked=checked, bad_seq=row.seq,
+            return VerifyReport(ok=False, checked=checked, bad_seq=seq,
                                 problem=problem, documents=documents), watched
-        checked, prev_seq, prev_hash = checked + 1, row.seq, row.hash
-        versions[row.stream] = row.version
+        checked, prev_seq, prev_hash = checked + 1, seq, link.hash
+        versions[stream] = version
         if prev_seq == watch:
             watched = prev_hash
     return VerifyReport(ok=True, checked=checked, documents=documents), watched
 
 
-def _document_problem(store: Store, row: EventRow) -> str | None:
+def _document_problem(store: Store, filing_payload: str) -> str | None:
     """The stored text must be the bytes whose sha256 the (chained) filing event names."""
-    payload = json.loads(row.payload)
+    payload = json.loads(filing_payload)
     named = payload.get("raw_sha256")
     if not named:
         return None
