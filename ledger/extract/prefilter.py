@@ -40,8 +40,8 @@ _KIND_WORDS = (
     "tranche", "issuance", "subscription", "allotment", "option", "green",
     "fee", "commission", "finder", "underwrit")
 # Frames that may stand without a figure or a date: a warrant by formula, preferred sold without a
-# count, a unit's makeup, a fee.
-_FIGURELESS = ("warrant", "preferred", "unit", "fee", "commission", "finder", "placement", "underwrit")
+# count, a fee (a unit's makeup names a warrant).
+_FIGURELESS = ("warrant", "preferred", "fee", "commission", "finder", "placement", "underwrit")
 # Digits (any script: dates are read with \d) and the vulgar fractions of figures.py's _TOKEN.
 _DIGIT = re.compile(r"[\d\u00bc-\u00be\u2150-\u215e]")
 _WORD = re.compile(r"[^\W\d_]+")         # figures.py's word token
