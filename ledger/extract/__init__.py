@@ -22,6 +22,7 @@ from ledger.extract.guard import readable
 from ledger.extract.layout import lay_out, read_agents
 from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import read_parties
+from ledger.extract.prefilter import may_state
 from ledger.extract.to_events import to_event
 
 
@@ -63,7 +64,8 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     agents, aliases = read_agents(sentences, name)
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
                   agents=agents, aliases=aliases)
-    frames_read = frames(sentences, read_mentions, layout.skip, name)
+    # Most sentences state no financing fact: one cheap test spares them the mentions and frames passes.
+    frames_read = frames(sentences, read_mentions, lambda s: layout.skip(s) or not may_state(s.text), name)
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,

@@ -336,13 +336,14 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
     counted = [sec for sec in m.securities if not (sec.count is not None and sec.count.words and sec.count.value <= 10) and (sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
                and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED))]
     starts = [sec.start for sec in counted] + [len(text)]
-    recap_sentence = bool(re.search(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I))
-    kind_of = _kind_of_consideration(text, bool(m.money))
+    # Read only for the loop over counted securities below, which most sentences never enter.
+    recap_sentence = bool(counted) and bool(re.search(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I))
+    kind_of = _kind_of_consideration(text, bool(m.money)) if counted else "not_stated"
     gross = _money_in(m, 0, len(text), Role.GROSS)
     combined = _money_in(m, 0, len(text), Role.COMBINED)
     first_sale: Sale | None = None
     floor = 0
-    makeup_spans = [(u.start(), u.end() + 200) for u in _UNIT_MAKEUP.finditer(text)]
+    makeup_spans = [(u.start(), u.end() + 200) for u in _UNIT_MAKEUP.finditer(text)] if counted else []
     for i, sec in enumerate(counted):
         lo, hi = sec.start, starts[i + 1]
         k = sec.kind

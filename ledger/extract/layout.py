@@ -81,18 +81,23 @@ def lay_out(sentences: list[Sentence]) -> Layout:
     return Layout(roles, items, tuple(headings), frozenset(skipped))
 
 
+_AGENT_VERBS = ("acted", "served", "acting", "engaged")    # one is in every AGENT_NAMED match
+_ALIAS_CUE = re.compile(r"\((?:the\s+)?[\"“]")              # how every ALIAS match's alias opens
+
+
 def read_agents(sentences: list[Sentence], issuer: str | None):
     """"X acted as placement agent" and 'Name ("Alias")', wherever the document says them."""
     agents: list[tuple[str, str, Sentence]] = []
     aliases: dict[str, tuple[str, Sentence]] = {}
     for s in sentences:
-        m = P.AGENT_NAMED.search(s.text)
+        # Both patterns try every position; the words each one needs rule most sentences out first.
+        m = P.AGENT_NAMED.search(s.text) if any(w in s.text for w in _AGENT_VERBS) else None
         if m:
             role = next((r for pattern, r in P.FEE_ROLE if pattern.search(m["role"])), "other")
             agents.append((m["name"].strip(" ,"), role, s))
             if m["alias"] and not P.SELF_ALIAS.match(m["alias"]):
                 aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
-        for m in P.ALIAS.finditer(s.text):
+        for m in P.ALIAS.finditer(s.text) if _ALIAS_CUE.search(s.text) else ():
             if not P.SELF_ALIAS.match(m["alias"]) and not is_issuer(issuer, m["name"], m["alias"]):
                 aliases.setdefault(m["alias"], (m["name"].strip(" ,"), s))
     return tuple(agents), aliases

@@ -11,6 +11,7 @@ from datetime import date
 
 import attrs
 
+from ledger.extract.prefilter import folded
 from ledger.extract.values import DATE, parse_date
 from ledger.text.normalise import Sentence
 
@@ -29,6 +30,7 @@ _WARRANT_EXHIBIT = re.compile(
     rf"(?:Registrant|Company)\s+to\s+(?P<holders>.+?),?\s+dated\s+(?:as\s+of\s+)?(?P<date>{DATE})", re.I)
 _NAMED_INVESTORS = re.compile(
     r"\b(?:investors|purchasers|buyers|subscribers)\s+(?:are|were|include|included)\s+(?P<names>[A-Z].+?)\.?$")
+_INVESTOR_NOUNS = ("investors", "purchasers", "buyers", "subscribers")     # one is in every _NAMED_INVESTORS match
 _EXHIBIT_LINE = re.compile(r"^\d{1,2}\.\d{1,2}\s")
 
 
@@ -99,18 +101,21 @@ def read_parties(sentences: list[Sentence], issuer: str | None) -> Parties:
     warrants: dict[tuple, WarrantExhibit] = {}
     named = None
     for s in sentences:
-        m = _PURCHASE_AGREEMENT.search(s.text)
+        # The patterns scan every position of every sentence; the words each one needs rule most out first.
+        low = folded(s.text)
+        dated = "dated" in low
+        m = _PURCHASE_AGREEMENT.search(s.text) if dated and "agreement" in low else None
         if m and (d := parse_date(m["date"])):
             parties = split_names(m["parties"], issuer)
             if parties:
                 agreements.setdefault((d, parties), Agreement(d, parties, s))
-        m = _WARRANT_EXHIBIT.search(s.text)
+        m = _WARRANT_EXHIBIT.search(s.text) if dated and "warrant" in low and ("issued" in low or "granted" in low) else None
         if m and (d := parse_date(m["date"])):
             holders = split_names(m["holders"], issuer)
             if holders:
                 label = m["label"].strip()
                 warrants.setdefault((label.lower(), holders, d), WarrantExhibit(label, holders, d, s))
-        m = _NAMED_INVESTORS.search(s.text)
+        m = _NAMED_INVESTORS.search(s.text) if any(w in s.text for w in _INVESTOR_NOUNS) else None
         if m and named is None and not is_exhibit_line(s):
             names = split_names(re.split(r",\s+(?:each|all|both)\s+of\s+which", m["names"])[0], issuer)
             if names:

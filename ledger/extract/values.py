@@ -20,10 +20,13 @@ MONEY_RE = re.compile(rf"\$\s?(?P<num>{NUMBER}){SCALE}\b", re.I)
 _SCALES = {"thousand": Decimal(1000), "million": Decimal(10) ** 6, "billion": Decimal(10) ** 9}
 
 
+_MONTH_DAY_YEAR = re.compile(rf"(?P<mon>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<year>\d{{4}})", re.I)
+_DAY_MONTH_YEAR = re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<mon>{_MONTH}),?\s+(?P<year>\d{{4}})", re.I)
+
+
 def parse_date(text: str) -> date | None:
     """'January 29, 1999', 'JANUARY 29,1999', '8th day of January, 2025', '29 Jan 1999'."""
-    m = re.search(rf"(?P<mon>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,\s*(?P<year>\d{{4}})", text, re.I) or \
-        re.search(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<mon>{_MONTH}),?\s+(?P<year>\d{{4}})", text, re.I)
+    m = _MONTH_DAY_YEAR.search(text) or _DAY_MONTH_YEAR.search(text)
     if not m:
         return None
     try:
