@@ -137,3 +137,28 @@ def recorded(draw, store: Store) -> None:
                                        changes=(FieldChange("effective_date", draw(days).isoformat()),), reason="date")
         info = StreamInfo(stream, key, issuers[key], "record", public, "by hand", hashlib.sha256(stream.encode()).hexdigest())
         store.append(info, [event])
+
+
+def three_issuers(store: Store) -> dict[str, list[StoredEvent]]:
+    """A fixed ledger: three issuers (two named alike), each with a filing of common shares and
+    warrants, and an 8-K/A for the first two (one linked by column, one by date of report).
+    Stored events by issuer key."""
+    out: dict[str, list[StoredEvent]] = {}
+    for n, (key, name) in enumerate((("cik:3", "Acme Corp"), ("cik:1", "Zeta SA"), ("cik:2", "Acme Corp"))):
+        issuer, report = Issuer(name, key.removeprefix("cik:")), day(30 * n)
+        for form in ("8-K", "8-K/A") if n < 2 else ("8-K",):
+            serial = 10 * n + (form != "8-K")
+            stream = f"sha256:{serial + 1:064x}"
+            amends = f"sha256:{10 * n + 1:064x}" if form != "8-K" and n == 0 else None
+            head = FilingRecorded(effective_date=report, provenance=said(stream, "cover"), issuer=issuer, form=form,
+                                  report_date=report, signature_date=report, public_date=report, identity=stream,
+                                  raw_sha256=stream, source_name=f"{serial}.txt", items=("3.02",), amends=amends)
+            shares = 1000 * (n + 1) + (form != "8-K")
+            facts = [CommonIssued(effective_date=report, provenance=said(stream, f"sold {shares}"), reported_under=("3.02",),
+                                  shares=shares, price=Decimal("1.25"), consideration=Decimal("1.25") * shares,
+                                  consideration_kind="cash", buyers=("A Fund",)),
+                     WarrantGranted(effective_date=report, provenance=said(stream, "warrants"), reported_under=("3.02",),
+                                    tranche="Warrants", kind=WarrantKind.INVESTOR, shares=100 * (n + 1),
+                                    exercise_price=Decimal("2.00"), expires_on=day(30 * n + 700))]
+            out.setdefault(key, []).extend(append(store, key, issuer, form, report, [head, *facts], serial, amends))
+    return out
