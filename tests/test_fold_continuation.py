@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import attrs
 
 from events import NoteIssued, StockSplit, WarrantExercised, WarrantGranted, WarrantKind
 from ledger.projections.captable import CapTableFold
