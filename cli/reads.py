@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -15,9 +20,9 @@ from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, parse_date
 from events import to_payload
 from ledger.audit.history import find_filing
 from ledger.export import write_cap_table_csv, write_warrants_csv
-from ledger.projections import Replay, to_json_contract
+from ledger.projections.report import json_chunks
 from ledger.store import Store
-from ledger.views import replay_ledger, resolve_issuer
+from ledger.views import ReplayStream, replay_issuers, resolve_issuer
 
 
 # Knowledge time: only facts public by the end of this day (a filing's FILED AS OF DATE, else its
@@ -31,13 +36,17 @@ class Table(StrEnum):
     warrants = "warrants"
 
 
-def _replayed(ctx: typer.Context, as_of, known_at, issuer: str | None) -> Replay:
+@contextmanager
+def _replaying(ctx: typer.Context, as_of, known_at, issuer: str | None) -> Iterator[ReplayStream]:
+    """The replay, one issuer at a time, with the store open until it is written out."""
     with opened(ctx) as store:
         key = resolve_issuer(store, issuer)
-        result = replay_ledger(store, as_of=as_of, known_at=known_at, issuer_key=key)
-        if known_at is not None and not result.issuers:
+        result = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=key)
+        # The first issuer is folded before anything is written: a bad correction (checked up
+        # front) or a bad row of that issuer stops the command with nothing on stdout.
+        if result.peek() is None and known_at is not None:
             _nothing_public_yet(store, known_at, key)
-        return result
+        yield result
 
 
 def _nothing_public_yet(store: Store, known_at: date, issuer_key: str | None) -> None:
@@ -57,13 +66,13 @@ def replay(
     known_at: KnownAt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
-    result = _replayed(ctx, as_of, known_at, issuer)
-    if fmt is Format.json:
-        sys.stdout.write(json.dumps(to_json_contract(result), indent=2) + "\n")
-    elif result.issuers or known_at is None:    # else the line on stderr said why there is nothing
-        render.replay(table_console(), result)
-    for warning in result.warnings:
-        err.print(f"warning: {warning}", soft_wrap=True)
+    with _replaying(ctx, as_of, known_at, issuer) as result:
+        if fmt is Format.json:
+            sys.stdout.writelines(json_chunks(result))
+        elif known_at is None or result.peek() is not None:    # else the line on stderr said why there is nothing
+            render.replay(table_console(), result)
+        for warning in result.warnings:
+            err.print(f"warning: {warning}", soft_wrap=True)
 
 
 @app.command()
@@ -101,13 +110,41 @@ def export(
     known_at: KnownAt = None,
 ) -> None:
     """A CSV of the cap table or of the warrants as of a date."""
-    result = _replayed(ctx, as_of, known_at, issuer)
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
-    if output is None:
-        write(result, sys.stdout)
+    with _replaying(ctx, as_of, known_at, issuer) as result:
+        if output is None:
+            write(result, sys.stdout)
+            return
+        try:
+            with replaced_whole(output) as fh:
+                write(result, fh)
+        except OSError as e:
+            raise fail(f"{output}: cannot write ({e.strerror or e})") from None
+
+
+@contextmanager
+def replaced_whole(path: Path) -> Iterator[TextIO]:
+    """A CSV file written beside ``path`` and moved over it when complete, since rows are written
+    as the replay goes: a replay that stops on a damaged row leaves no half-written file. A device,
+    a pipe, a symbolic link or a file this user may not write is opened in place, as before."""
+    if path.is_symlink() or (path.exists() and not (path.is_file() and os.access(path, os.W_OK))):
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            yield fh
         return
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        with output.open("w", newline="", encoding="utf-8") as fh:
-            write(result, fh)
-    except OSError as e:
-        raise fail(f"{output}: cannot write ({e.strerror or e})") from None
+        with open(fd, "w", newline="", encoding="utf-8") as fh:
+            yield fh
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

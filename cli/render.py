@@ -14,6 +14,7 @@ from ledger.ids import short_id
 from ledger.ingest import Outcome
 from ledger.projections import Replay
 from ledger.projections.report import dec
+from ledger.views import ReplayStream
 from events.envelope import StoredEvent
 
 
@@ -77,10 +78,11 @@ def _money(value) -> str:
     return "—" if value is None else f"{value:,}"
 
 
-def replay(console: Console, result: Replay) -> None:
-    if not result.issuers:
-        console.print(f"No events on or before {result.as_of}.")
+def replay(console: Console, result: Replay | ReplayStream) -> None:
+    """Each issuer as it comes: ``result.issuers`` may be a replay's stream."""
+    shown = False
     for report in result.issuers:
+        shown = True
         issuer, t = report.issuer, report.totals
         _heading(console, f"{issuer.name}  file no. {_cell(issuer.file_number)}  as of {result.as_of} (inclusive)")
         holdings = table("class", "holders", "shares", "stated amount", "price", "for", "date", "events",
@@ -108,6 +110,8 @@ def replay(console: Console, result: Replay) -> None:
         totals.add_row("cash fees paid (stated)", f"${t.fees_paid_cash:,}" + (" approx." if t.fees_approximate else ""))
         totals.add_row("fees with undisclosed cash", str(t.undisclosed_cash_fees))
         show(console, totals)
+    if not shown:
+        console.print(f"No events on or before {result.as_of}.")
 
 
 def _ids(event_ids) -> str:

@@ -116,3 +116,23 @@ def moved_events(store: Store, pending: Known) -> list[StoredEvent]:
         if stored is not None and stored.stream not in gone:
             out.append(corrected_event(stored, p))
     return out
+
+
+def check_corrections(store: Store, pending: Known, *, as_of: date | None, known_at: date | None = None,
+                      issuer_key: str | None = None) -> None:
+    """Raise ``BadCorrection`` for the first correction (in replay order) that a replay with these
+    bounds would apply and that does not hold: a streamed replay checks before it writes its first
+    issuer, so a bad correction stops it with nothing written. Corrections are few: one read each."""
+    due = []
+    gone = pending.retracted_streams
+    for target, p in pending.items():
+        if p.retracted_by or any(field == "effective_date" for field, _ in p.changes):
+            continue     # left out, or checked by moved_events
+        stored = store.event(target)
+        if (stored is None or stored.stream in gone or (as_of is not None and stored.effective_date > as_of)
+                or (issuer_key is not None and stored.issuer_key != issuer_key)
+                or (known_at is not None and stored.public_date is not None and stored.public_date > known_at)):
+            continue
+        due.append((stored, p))
+    for stored, p in sorted(due, key=lambda pair: _order(pair[0])):
+        corrected_event(stored, p)

@@ -1,11 +1,15 @@
-"""CSV exports of a replay, written row by row. Open ``fh`` with ``newline=""`` (csv module rule)."""
+"""CSV exports of a replay, written row by row as its issuers come (a ``Replay`` or a streamed
+``ledger.views.ReplayStream``). Open ``fh`` with ``newline=""`` (csv module rule)."""
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ledger.projections.report import Replay, dec, iso
+
+if TYPE_CHECKING:
+    from ledger.views import ReplayStream
 
 CAP_TABLE_COLUMNS = (
     "issuer", "class", "holders", "shares", "stated_amount", "price", "conversion_price", "conversion_share_cap",
@@ -34,7 +38,7 @@ def _first(sources: tuple[str, ...]) -> str:
     return sources[0] if sources else ""
 
 
-def cap_table_rows(result: Replay) -> Iterator[tuple[str, ...]]:
+def cap_table_rows(result: Replay | ReplayStream) -> Iterator[tuple[str, ...]]:
     for report in result.issuers:
         for h in report.holdings:
             yield (
@@ -45,7 +49,7 @@ def cap_table_rows(result: Replay) -> Iterator[tuple[str, ...]]:
             )
 
 
-def warrant_rows(result: Replay) -> Iterator[tuple[str, ...]]:
+def warrant_rows(result: Replay | ReplayStream) -> Iterator[tuple[str, ...]]:
     for report in result.issuers:
         for w in report.warrants:
             yield (
@@ -55,14 +59,14 @@ def warrant_rows(result: Replay) -> Iterator[tuple[str, ...]]:
             )
 
 
-def write_cap_table_csv(result: Replay, fh: TextIO) -> None:
+def write_cap_table_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
     writer = csv.writer(fh)
     writer.writerow(CAP_TABLE_COLUMNS)
     for row in cap_table_rows(result):
         writer.writerow(row)
 
 
-def write_warrants_csv(result: Replay, fh: TextIO) -> None:
+def write_warrants_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
     writer = csv.writer(fh)
     writer.writerow(WARRANT_COLUMNS)
     for row in warrant_rows(result):

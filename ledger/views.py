@@ -1,16 +1,19 @@
 """Projections over a store: what the CLI asks for, in one call each."""
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import date
 
-from ledger.amendments import is_superseded, superseded
-from ledger.corrections import apply, known_corrections, moved_events
+from events import Issuer
+from events.envelope import StoredEvent, StreamInfo
+from ledger.amendments import is_amendment, is_superseded, restated, superseded
+from ledger.corrections import Known, apply, check_corrections, known_corrections, moved_events
 from ledger.errors import LedgerError
-from ledger.projections import Replay, replay
+from ledger.projections import IssuerReport, Replay
+from ledger.projections.report import ReportFold, report_warnings, undated_warning
 from ledger.store import Store
-from events.envelope import StoredEvent
 
 
 class UnknownIssuer(LedgerError):
@@ -42,24 +45,99 @@ def resolve_issuer(store: Store, wanted: str | None) -> str | None:
     return next(iter(matches))
 
 
+class ReplayStream:
+    """A replay handed out one issuer at a time (``replay_issuers``): iterate ``issuers`` once, in
+    the order of ``Replay.issuers``; ``warnings`` are known when it is spent."""
+
+    def __init__(self, store: Store, *, as_of: date, known_at: date | None, issuer_key: str | None):
+        self.as_of, self.known_at = as_of, known_at
+        self.issuers: Iterator[IssuerReport] = self._reports(store, issuer_key)
+        self._warnings: tuple[str, ...] | None = None
+
+    def peek(self) -> IssuerReport | None:
+        """The first issuer, left at the front of ``issuers``; None when there is none. Lets a
+        caller say "nothing was public yet" before it writes anything."""
+        first = next(self.issuers, None)
+        if first is not None:
+            self.issuers = itertools.chain((first,), self.issuers)
+        return first
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        if self._warnings is None:
+            raise RuntimeError("a streamed replay's warnings are known only once its issuers are spent")
+        return self._warnings
+
+    def _reports(self, store: Store, issuer_key: str | None) -> Iterator[IssuerReport]:
+        as_of, known_at = self.as_of, self.known_at
+        # One pass over the streams' columns: the issuers' details (the last filing's win, as in
+        # replay()) and each issuer's 8-K/A streams, so amendments are matched issuer by issuer.
+        details: dict[str, Issuer] = {}
+        amendments: dict[str, list[StreamInfo]] = {}
+        for info in store.streams(issuer_key=issuer_key):
+            details[info.issuer_key] = info.issuer
+            if is_amendment(info):
+                amendments.setdefault(info.issuer_key, []).append(info)
+        pending = known_corrections(store, known_at=known_at)
+        moved: dict[str, list[StoredEvent]] = {}
+        for m in _visible_moves(store, pending, known_at=known_at, issuer_key=issuer_key):
+            moved.setdefault(m.issuer_key, []).append(m)
+        check_corrections(store, pending, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+        undated, warnings = [], []
+        for key in sorted(details, key=lambda k: (details[k].name, k)):
+            fold = ReportFold(as_of, known_at)
+            pairs = restated(store, amendments.get(key, ()), known_at=known_at)
+            for stored in _effective(store, key, as_of=as_of, known_at=known_at, pending=pending,
+                                     moved=moved.get(key, []), pairs=pairs):
+                fold.add(stored)
+            undated += fold.undated
+            reports, missing = fold.reports(details)     # missing: never, for a key from the streams
+            warnings += missing
+            for report in reports:     # none when the issuer had no event by as_of
+                warnings += report_warnings(report)
+                yield report
+        self._warnings = tuple(undated_warning(undated, known_at) + warnings)
+
+
+def replay_issuers(store: Store, *, as_of: date, known_at: date | None = None,
+                   issuer_key: str | None = None) -> ReplayStream:
+    """``replay_ledger`` one issuer at a time: each issuer is folded from its own events (the
+    store's per-issuer read), with corrections and 8-K/A restatements applied as in a whole
+    replay, and handed out before the next is read. Memory follows the largest issuer, plus a
+    line per issuer and per amended filing. The issuers come sorted by name, then key; one with
+    no event by ``as_of`` (or none public by ``known_at``) is left out, as in ``replay``."""
+    return ReplayStream(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+
+
 def replay_ledger(store: Store, *, as_of: date, known_at: date | None = None,
                   issuer_key: str | None = None) -> Replay:
     """Cap tables and warrants as of ``as_of`` (inclusive), streamed from the store."""
-    issuers = {info.issuer_key: info.issuer for info in store.streams(issuer_key=issuer_key)}
-    return replay(effective_events(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key),
-                  as_of=as_of, issuers=issuers, known_at=known_at)
+    stream = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+    reports = tuple(stream.issuers)
+    return Replay(as_of, known_at, reports, stream.warnings)
+
+
+def _visible_moves(store: Store, pending: Known, *, known_at: date | None,
+                   issuer_key: str | None) -> list[StoredEvent]:
+    return [m for m in moved_events(store, pending)
+            if (issuer_key is None or m.issuer_key == issuer_key)
+            and (known_at is None or m.public_date is None or m.public_date <= known_at)]
+
+
+def _effective(store: Store, issuer_key: str | None, *, as_of: date | None, known_at: date | None,
+               pending: Known, moved: list[StoredEvent],
+               pairs: dict[str, frozenset[str] | None]) -> Iterator[StoredEvent]:
+    events = apply(store.read(as_of=as_of, issuer_key=issuer_key, known_at=known_at), pending, as_of=as_of, moved=moved)
+    if pairs:
+        events = (e for e in events if not is_superseded(e.stream, e.event, pairs))
+    return events
 
 
 def effective_events(store: Store, *, as_of: date | None, known_at: date | None = None,
                      issuer_key: str | None = None) -> Iterator[StoredEvent]:
     """Replay order, as the record stood at ``known_at``: retractions and corrections applied,
     and an 8-K/A's restated items in place of its original's. Streams from the store."""
-    pairs = superseded(store, known_at=known_at)
+    pairs = superseded(store, known_at=known_at, issuer_key=issuer_key)
     pending = known_corrections(store, known_at=known_at)
-    moved = [m for m in moved_events(store, pending)
-             if (issuer_key is None or m.issuer_key == issuer_key)
-             and (known_at is None or m.public_date is None or m.public_date <= known_at)]
-    events = apply(store.read(as_of=as_of, issuer_key=issuer_key, known_at=known_at), pending, as_of=as_of, moved=moved)
-    if pairs:
-        events = (e for e in events if not is_superseded(e.stream, e.event, pairs))
-    return events
+    moved = _visible_moves(store, pending, known_at=known_at, issuer_key=issuer_key)
+    return _effective(store, issuer_key, as_of=as_of, known_at=known_at, pending=pending, moved=moved, pairs=pairs)

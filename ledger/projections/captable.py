@@ -113,20 +113,22 @@ class CapTableFold:
     def __init__(self, as_of: date):
         self.as_of = as_of
         self._rows: dict[str, dict[str, Holding]] = {}
-        self._grants: dict[str, tuple[tuple[str, ...], str | None, Decimal | None]] = {}
+        # By issuer, then grant event id: a split rebases the exercise prices of its own issuer only.
+        self._grants: dict[str, dict[str, tuple[tuple[str, ...], str | None, Decimal | None]]] = {}
 
     def add(self, stored: StoredEvent) -> None:
         if stored.effective_date > self.as_of:
             return
         lots = self._rows.setdefault(stored.issuer_key, {})
+        grants = self._grants.setdefault(stored.issuer_key, {})
         event = stored.event
         row = holding(stored)
         if row is not None:
             lots[stored.event_id] = row
         elif isinstance(event, WarrantGranted):
-            self._grants[stored.event_id] = (event.holders, event.holders_description, event.exercise_price)
+            grants[stored.event_id] = (event.holders, event.holders_description, event.exercise_price)
         elif isinstance(event, WarrantExercised):
-            holders, description, price = self._grants.get(event.tranche, ((), None, None))
+            holders, description, price = grants.get(event.tranche, ((), None, None))
             lots[stored.event_id] = Holding(
                 "Common Stock", holders, description, event.shares_issued or event.shares, None,
                 None if event.cashless else price, stored.effective_date, (event.tranche, stored.event_id),
@@ -144,7 +146,7 @@ class CapTableFold:
         elif isinstance(event, StockSplit):
             for key, r in lots.items():
                 lots[key] = _split_lot(r, stored)
-            self._grants = {k: (h, d, split_price(p, event)) for k, (h, d, p) in self._grants.items()}
+            self._grants[stored.issuer_key] = {k: (h, d, split_price(p, event)) for k, (h, d, p) in grants.items()}
 
     @staticmethod
     def _convert(lots: dict[str, Holding], stored: StoredEvent) -> None:

@@ -28,6 +28,9 @@ class NoteRow:
     sources: tuple[str, ...]
 
 
+OUTSTANDING, MATURED = "outstanding", "matured"
+
+
 class NoteFold:
     def __init__(self, as_of: date):
         self.as_of = as_of
@@ -46,10 +49,14 @@ class NoteFold:
             return
         if not isinstance(e, NoteIssued):
             return
-        status = "matured" if e.maturity is not None and self.as_of >= e.maturity else "outstanding"
+        # The status waits for result(): it depends on the as-of date, which may move on.
         self._rows.setdefault(stored.issuer_key, []).append(NoteRow(
             e.security, e.holders, e.holders_description, e.principal, e.interest_rate, e.conversion_price,
-            e.conversion_formula, stored.effective_date, e.maturity, status, (stored.event_id,), sources(e)))
+            e.conversion_formula, stored.effective_date, e.maturity, OUTSTANDING, (stored.event_id,), sources(e)))
 
     def result(self) -> dict[str, tuple[NoteRow, ...]]:
-        return {key: tuple(rows) for key, rows in self._rows.items()}
+        return {key: tuple(self._dated(r) for r in rows) for key, rows in self._rows.items()}
+
+    def _dated(self, row: NoteRow) -> NoteRow:
+        matured = row.maturity is not None and self.as_of >= row.maturity
+        return attrs.evolve(row, status=MATURED) if matured else row

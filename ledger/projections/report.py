@@ -1,13 +1,14 @@
 """The per-issuer report of one replay, and its JSON contract (scripts rely on its exact shape)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
-from events import Issuer
+from events import DAY_RANK, Issuer
 from ledger.projections.notes import NoteFold, NoteRow
 from ledger.projections.captable import CapTable, CapTableFold, ClassSummary, Holding
 from ledger.projections.totals import Totals, TotalsFold
@@ -34,6 +35,78 @@ class Replay:
     warnings: tuple[str, ...]
 
 
+class ReportFold:
+    """The four folds of one replay, fed events in replay order; one issuer or many. Events dated
+    after ``as_of`` are skipped, and with ``known_at`` those made public after it; events with no
+    public date are kept and remembered for a warning. Nothing in the state depends on ``as_of``
+    beyond which events were added, so a fold built to D can go on to Q > D by setting ``as_of``."""
+
+    def __init__(self, as_of: date, known_at: date | None = None):
+        self.known_at = known_at
+        self.holdings, self.warrants = CapTableFold(as_of), WarrantFold(as_of)
+        self.money, self.notes = TotalsFold(as_of), NoteFold(as_of)
+        self.undated: list[tuple[tuple, str]] = []     # (replay order, event id): a few fields, not the event
+
+    @property
+    def as_of(self) -> date:
+        return self.money.as_of
+
+    @as_of.setter
+    def as_of(self, value: date) -> None:
+        for fold in (self.holdings, self.warrants, self.money, self.notes):
+            fold.as_of = value
+
+    def add(self, stored: StoredEvent) -> None:
+        if stored.effective_date > self.as_of:
+            return
+        if self.known_at is not None:
+            if stored.public_date is None:
+                self.undated.append((replay_order(stored), stored.event_id))
+            elif stored.public_date > self.known_at:
+                return
+        self.holdings.add(stored)
+        self.warrants.add(stored)
+        self.money.add(stored)
+        self.notes.add(stored)
+
+    def reports(self, issuers: Mapping[str, Issuer]) -> tuple[list[IssuerReport], list[str]]:
+        """A report for every issuer seen by ``as_of`` (in the order first seen), and a warning for
+        each one ``issuers`` has no details for."""
+        tables, tranches, debts = self.holdings.result(), self.warrants.result(), self.notes.result()
+        reports, warnings = [], []
+        for key, totals in self.money.result(tranches, tables).items():
+            issuer = issuers.get(key)
+            if issuer is None:
+                issuer = Issuer(name=key)
+                warnings.append(f"{key}: no issuer details were supplied; shown under its issuer key")
+            table = tables.get(key, CapTable((), ()))
+            reports.append(IssuerReport(issuer, key, table.holdings, tranches.get(key, ()), totals, table.classes,
+                                        debts.get(key, ())))
+        return reports, warnings
+
+
+def replay_order(stored: StoredEvent) -> tuple:
+    """Where an event stands in a whole-ledger replay: effective date, same-day rank, seq."""
+    return stored.effective_date, DAY_RANK.get(stored.type, 999), stored.seq
+
+
+def undated_warning(undated: Sequence[tuple[tuple, str]], known_at: date | None) -> list[str]:
+    """Events with no public date, named in replay order (``undated`` need not be in it)."""
+    if not undated:
+        return []
+    ids = [event_id for _, event_id in sorted(undated)]
+    return [f"{len(ids)} event(s) have no public date and are counted as known by "
+            f"{known_at.isoformat()}: {', '.join(ids)}"]
+
+
+def report_warnings(report: IssuerReport) -> list[str]:
+    return [f"{report.issuer.name}: {w}" for w in report.totals.warnings]
+
+
+def sort_key(report: IssuerReport) -> tuple[str, str]:
+    return report.issuer.name, report.issuer_key
+
+
 def replay(
     events: Iterable[StoredEvent], *, as_of: date, issuers: Mapping[str, Issuer], known_at: date | None = None,
 ) -> Replay:
@@ -41,36 +114,12 @@ def replay(
     made public after that date are left out; events with no public date are kept, and named in a
     warning. ``issuers`` gives display details by issuer key: a filing's own FilingRecorded may
     postdate the events it reports."""
-    holdings, warrants, money, notes = CapTableFold(as_of), WarrantFold(as_of), TotalsFold(as_of), NoteFold(as_of)
-    undated: list[str] = []
+    fold = ReportFold(as_of, known_at)
     for stored in events:
-        if stored.effective_date > as_of:
-            continue
-        if known_at is not None:
-            if stored.public_date is None:
-                undated.append(stored.event_id)
-            elif stored.public_date > known_at:
-                continue
-        holdings.add(stored)
-        warrants.add(stored)
-        money.add(stored)
-        notes.add(stored)
-    tables, tranches, debts = holdings.result(), warrants.result(), notes.result()
-    warnings: list[str] = []
-    if undated:
-        warnings.append(f"{len(undated)} event(s) have no public date and are counted as known by "
-                        f"{known_at.isoformat()}: {', '.join(undated)}")
-    reports = []
-    for key, totals in money.result(tranches, tables).items():   # every issuer seen by as_of
-        issuer = issuers.get(key)
-        if issuer is None:
-            issuer = Issuer(name=key)
-            warnings.append(f"{key}: no issuer details were supplied; shown under its issuer key")
-        table = tables.get(key, CapTable((), ()))
-        reports.append(IssuerReport(issuer, key, table.holdings, tranches.get(key, ()), totals, table.classes,
-                                    debts.get(key, ())))
-    reports.sort(key=lambda r: (r.issuer.name, r.issuer_key))
-    warnings += [f"{r.issuer.name}: {w}" for r in reports for w in r.totals.warnings]
+        fold.add(stored)
+    reports, missing = fold.reports(issuers)
+    reports.sort(key=sort_key)
+    warnings = undated_warning(fold.undated, known_at) + missing + [w for r in reports for w in report_warnings(r)]
     return Replay(as_of, known_at, tuple(reports), tuple(warnings))
 
 
@@ -126,20 +175,41 @@ def totals_json(t: Totals) -> dict:
     }
 
 
+def issuer_json(r: IssuerReport) -> dict:
+    return {
+        "issuer": {"name": r.issuer.name, "cik": r.issuer.cik, "file_number": r.issuer.file_number},
+        "totals": totals_json(r.totals),
+        "holdings": [holding_json(h) for h in r.holdings],
+        "warrants": [warrant_json(w) for w in r.warrants],
+        "notes": [note_json(n) for n in r.notes],
+    }
+
+
 def to_json_contract(result: Replay) -> dict:
     """The replay as plain JSON values: decimals as exact strings, dates as ISO, unknowns null."""
     return {
         "as_of": iso(result.as_of),
         "known_at": iso(result.known_at),
-        "issuers": [
-            {
-                "issuer": {"name": r.issuer.name, "cik": r.issuer.cik, "file_number": r.issuer.file_number},
-                "totals": totals_json(r.totals),
-                "holdings": [holding_json(h) for h in r.holdings],
-                "warrants": [warrant_json(w) for w in r.warrants],
-                "notes": [note_json(n) for n in r.notes],
-            }
-            for r in result.issuers
-        ],
+        "issuers": [issuer_json(r) for r in result.issuers],
         "warnings": list(result.warnings),
     }
+
+
+def _nested(value, indent: str) -> str:
+    # json.dumps(indent=2) of a value nested in a container: its lines after the first shifted right.
+    # Safe to do on the text, as JSON strings carry no raw line breaks.
+    return json.dumps(value, indent=2).replace("\n", "\n" + indent)
+
+
+def json_chunks(result) -> Iterator[str]:
+    """``json.dumps(to_json_contract(result), indent=2)`` and a line break, the same bytes, written one issuer
+    at a time: ``result.issuers`` may be an iterator, and ``result.warnings`` is read only after it
+    is spent (a streamed replay knows its warnings at the end)."""
+    yield f'{{\n  "as_of": {json.dumps(iso(result.as_of))},\n  "known_at": {json.dumps(iso(result.known_at))},\n'
+    yield '  "issuers": ['
+    first = True
+    for r in result.issuers:
+        yield ("\n    " if first else ",\n    ") + _nested(issuer_json(r), "    ")
+        first = False
+    yield "]" if first else "\n  ]"
+    yield f',\n  "warnings": {_nested(list(result.warnings), "  ")}\n}}\n'
