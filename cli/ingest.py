@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
 
 from cli import render
 from cli.base import EXIT_BAD_INPUT, UsageError, app, err, opened, out
-from ledger.ingest import Skipped, Summary, expand
-from ledger.ingest import ingest as ingest_files
 from ledger.parallel import cores
+
+if TYPE_CHECKING:
+    from ledger.ingest import Skipped
 
 
 # Under this much text a batch extracts (at about 2 s a MB) in less time than a pool of workers takes
@@ -47,6 +48,10 @@ def ingest(
     """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
     if explain and not dry_run:
         raise UsageError("--explain works only with --dry-run", ctx=ctx)
+    # Here, not at the top: the extractor is a third of start-up, which other commands need not pay.
+    from ledger.ingest import Skipped, Summary, expand
+    from ledger.ingest import ingest as ingest_files
+
     skipped: list[Skipped] = []
     files = list(expand(paths, skipped))
     jobs = min(jobs or default_jobs(files), len(files))

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Column, Table
 
 from events import ConsiderationKind, to_payload
-from ledger.extract.explain import EventExplanation, MoneyNote
 from ledger.ids import short_id
-from ledger.ingest import Outcome
 from ledger.projections import Replay
 from ledger.projections.report import dec
 from ledger.views import ReplayStream
 from events.envelope import StoredEvent
+
+if TYPE_CHECKING:   # only types here: reading commands never load the extractor (a third of start-up)
+    from ledger.extract.explain import EventExplanation, MoneyNote
+    from ledger.ingest import Outcome
 
 
 def table(*headers: str, atomic: Collection[str] = (), **kwargs) -> Table:

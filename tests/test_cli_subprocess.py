@@ -57,3 +57,12 @@ def test_missing_db_exits_2(tmp_path):
     assert proc.stderr.splitlines() == [
         f"error: {db}: no ledger database here; create one with `ledger --db {db} ingest FILE...`"]
     assert not db.exists()
+
+
+def test_reading_commands_do_not_load_the_extractor():
+    """Start-up is part of every command's time: replay, verify and export never import the
+    extraction passes (a third of start-up), only ingest does."""
+    code = ("import sys, cli.app; print(sorted(m for m in sys.modules "
+            "if m.startswith(('ledger.extract', 'ledger.ingest', 'lxml'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
