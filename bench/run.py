@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ingest_filings is None:
         args.ingest_filings = min(1000, max(20, args.events // 1000))
     started = datetime.now(timezone.utc)
-    load_start = loadavg()
+    load_start, code = loadavg(), revision()   # the code measured is the code at the start
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="deal-ledger-bench-") as tmp:
         work = Path(tmp)
@@ -458,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.db:
             args.db.parent.mkdir(parents=True, exist_ok=True)
         figures, info = measure(args, db, work)
-    info.update(load_start=load_start, load_end=loadavg(), revision=revision())
+    info.update(load_start=load_start, load_end=loadavg(), revision=code)
     seconds = time.perf_counter() - t0
     report = markdown(figures, info, args, started, seconds)
     args.results.parent.mkdir(parents=True, exist_ok=True)
