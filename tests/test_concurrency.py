@@ -217,10 +217,16 @@ def test_a_batch_killed_at_random_moments_leaves_whole_filings_and_completes_on_
     wanted = {f"accession:{f.stem}" for f in files}
     db = ledger_at
     rng = random.Random(20261201)
+    # Kills land from just before the first append to a second after it, however long start-up
+    # takes on this machine now: a fixed window missed every append when the machine was loaded.
+    started = time.monotonic()
+    probe = ledger_process("--db", tmp_path / "probe.db", "ingest", files[0])
+    probe.communicate(timeout=120)
+    start_up = time.monotonic() - started
     present: dict[str, int] = {}
     for _ in range(20):
         proc = ledger_process("--db", db, "ingest", tmp_path / "in")
-        time.sleep(rng.uniform(0.3, 1.0))
+        time.sleep(rng.uniform(0.8 * start_up, start_up + 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
         counts = ledger_contents(db)
