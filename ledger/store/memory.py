@@ -12,7 +12,7 @@ from datetime import date
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger import ids
-from ledger.errors import AmbiguousEventId, DuplicateStream
+from ledger.errors import AmbiguousEventId, DuplicateStream, StoreError
 from ledger.store.chain import GENESIS
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, link_of, chained_rows, encode, ensure_events, iso, now, stored_events, to_stored,
@@ -32,6 +32,7 @@ class MemoryStore:
         self._streams: dict[str, StreamInfo] = {}
         self._documents: dict[str, Document] = {}
         self._lock = threading.Lock()
+        self._closed = False
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -40,17 +41,23 @@ class MemoryStore:
         self.close()
 
     def close(self) -> None:
-        pass
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:   # as the other engines do once their connection is gone
+            raise StoreError(f"{self.location}: the ledger was closed; open it again")
 
     # -- writing -------------------------------------------------------------------------------
 
     def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
                *, recorded_at: str | None = None) -> list[StoredEvent]:
+        self._check_open()
         ensure_events(info, events)
         return self._append(info, [encode(e) for e in events], document, recorded_at, list(events))
 
     def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
                        *, recorded_at: str | None = None) -> list[StoredEvent]:
+        self._check_open()
         return self._append(info, list(encoded), document, recorded_at, None)
 
     def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
@@ -72,6 +79,7 @@ class MemoryStore:
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
              known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        self._check_open()
         as_of_text, known_text = iso(as_of), iso(known_at)
         chosen = [r for r in self._rows[:]
                   if (as_of_text is None or r.effective_date <= as_of_text)
@@ -84,10 +92,12 @@ class MemoryStore:
 
     def log(self, *, stream: str | None = None, after_seq: int = 0,
             types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+        self._check_open()
         return (to_stored(r) for r in self._rows[after_seq:]
                 if (stream is None or r.stream == stream) and (types is None or r.type in types))
 
     def event(self, event_id: str) -> StoredEvent | None:
+        self._check_open()
         found = [r for r in self._rows if r.event_id == event_id]
         if not found and (ref := ids.parse_ref(event_id)) is not None:
             found = [r for r in self._rows if r.version == ref.version and r.event_id.startswith(ref.prefix)
@@ -98,6 +108,7 @@ class MemoryStore:
 
     def streams(self, *, issuer_key: str | None = None, stream: str | None = None, raw_sha256: str | None = None,
                 form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:
+        self._check_open()
         return (i for i in list(self._streams.values())
                 if (issuer_key is None or i.issuer_key == issuer_key) and (stream is None or i.stream == stream)
                 and (raw_sha256 is None or i.raw_sha256 == raw_sha256)
@@ -105,16 +116,21 @@ class MemoryStore:
                 and (report_date is None or i.report_date == report_date))
 
     def document(self, raw_sha256: str) -> Document | None:
+        self._check_open()
         return self._documents.get(raw_sha256)
 
     def head(self) -> tuple[int, str]:
+        self._check_open()
         return (self._rows[-1].seq, self._rows[-1].hash) if self._rows else (0, GENESIS)
 
     def count(self) -> int:
+        self._check_open()
         return len(self._rows)
 
     def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+        self._check_open()
         return (link_of(row) for row in self.rows(after_seq=after_seq))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
+        self._check_open()
         return iter(self._rows[after_seq:])

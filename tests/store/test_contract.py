@@ -317,9 +317,7 @@ def test_a_correction_is_a_new_event(store):
     assert [s.type for s in store.log(types=["event_corrected"])] == ["event_corrected"]
 
 
-def test_a_closed_store_fails_with_a_store_error(engine, location):
-    if engine == "memory":
-        pytest.skip("the memory store has no connection to lose")
+def test_a_closed_store_fails_with_a_store_error(location):
     store = open_store(location, create=True)
     one_stream(store)
     store.close()
