@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Annotated
 
 import typer

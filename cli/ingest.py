@@ -49,7 +49,7 @@ def ingest(
     if explain and not dry_run:
         raise UsageError("--explain works only with --dry-run", ctx=ctx)
     # Here, not at the top: the extractor is a third of start-up, which other commands need not pay.
-    from ledger.ingest import Skipped, Summary, expand
+    from ledger.ingest import Summary, expand
     from ledger.ingest import ingest as ingest_files
 
     skipped: list[Skipped] = []

@@ -8,7 +8,7 @@ import pytest
 
 from ledger.ingest import ingest_file
 from ledger.intake import read_filing
-import ledger.store.sqlite
+import ledger.store.base
 from ledger.store import open_store, verify
 
 FAILED_ONE = "0 filing(s) read, 0 event(s) appended, 0 duplicate(s) skipped, 0 with no financing facts, 1 failed"
@@ -169,7 +169,7 @@ def test_failure_inside_append_leaves_nothing(run, tmp_path, monkeypatch, filing
     assert run("--db", db, "ingest", filings[0]).exit_code == 0
     second = filings[1]
     stream = read_filing(second).stream
-    real_encode, calls = ledger.store.sqlite.encode, []
+    real_encode, calls = ledger.store.base.encode, []
 
     def flaky(event):
         calls.append(event)
@@ -179,7 +179,7 @@ def test_failure_inside_append_leaves_nothing(run, tmp_path, monkeypatch, filing
 
     with open_store(db) as store:
         before = (store.count(), store.head())
-        monkeypatch.setattr(ledger.store.sqlite, "encode", flaky)
+        monkeypatch.setattr(ledger.store.base, "encode", flaky)
         outcome = ingest_file(store, second)
         assert outcome.status == "failed" and "cannot encode the third event" in outcome.error
         assert outcome.error.startswith(f"{second}: ")

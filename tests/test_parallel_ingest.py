@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import ledger.store.sqlite
+import ledger.store.base
 from ledger.ingest import Extracted, extract_file, ingest
 from ledger.parallel import AHEAD, in_order
 from ledger.store import open_store, verify
@@ -55,7 +55,7 @@ def ledger_rows(db: Path, *, with_time: bool = True) -> tuple[list, list]:
 
 def test_two_jobs_record_the_ledger_one_job_records(run, tmp_path, batch, monkeypatch):
     # One recording time for every append, so the chains can be compared hash for hash.
-    monkeypatch.setattr(ledger.store.sqlite, "now", lambda: "2024-01-02T03:04:05+00:00")
+    monkeypatch.setattr(ledger.store.base, "now", lambda: "2024-01-02T03:04:05+00:00")
     results = {}
     for jobs in (1, 2):
         results[jobs] = run("--db", tmp_path / f"jobs{jobs}.db", "ingest", "--jobs", jobs, batch)

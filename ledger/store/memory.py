@@ -11,16 +11,15 @@ from datetime import date
 
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
-from ledger import ids
-from ledger.errors import AmbiguousEventId, DuplicateStream, StoreError
+from ledger.errors import DuplicateStream, StoreError
+from ledger.store.base import Appending, by_reference
 from ledger.store.chain import GENESIS
 from ledger.store.mapping import (
-    ChainLink, EncodedEvent, EventRow, link_of, chained_rows, encode, ensure_events, iso, now, stored_events, to_stored,
-    with_filing_facts,
+    ChainLink, EncodedEvent, EventRow, link_of, chained_rows, iso, now, stored_events, to_stored,
 )
 
 
-class MemoryStore:
+class MemoryStore(Appending):
     location = "memory:"
     read_only = False
     legacy_ids_through = 0
@@ -49,21 +48,9 @@ class MemoryStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
-               *, recorded_at: str | None = None) -> list[StoredEvent]:
+    def _write_filing(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                      recorded_at: str, events: list[Event] | None) -> list[StoredEvent]:
         self._check_open()
-        ensure_events(info, events)
-        return self._append(info, [encode(e) for e in events], document, recorded_at, list(events))
-
-    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
-                       *, recorded_at: str | None = None) -> list[StoredEvent]:
-        self._check_open()
-        return self._append(info, list(encoded), document, recorded_at, None)
-
-    def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
-                recorded_at: str | None, events: list[Event] | None) -> list[StoredEvent]:
-        ensure_events(info, encoded)
-        info = with_filing_facts(info, encoded, events)
         with self._lock:
             if info.stream in self._streams:
                 raise DuplicateStream(info.stream)
@@ -98,13 +85,9 @@ class MemoryStore:
 
     def event(self, event_id: str) -> StoredEvent | None:
         self._check_open()
-        found = [r for r in self._rows if r.event_id == event_id]
-        if not found and (ref := ids.parse_ref(event_id)) is not None:
-            found = [r for r in self._rows if r.version == ref.version and r.event_id.startswith(ref.prefix)
-                     and ids.stream_tail(r.stream).startswith(ref.prefix)]
-        if len(found) > 1:
-            raise AmbiguousEventId(event_id, [r.event_id for r in found])
-        return to_stored(found[0]) if found else None
+        row = next((r for r in self._rows if r.event_id == event_id), None) or by_reference(
+            event_id, lambda ref: [r for r in self._rows if r.version == ref.version and r.event_id.startswith(ref.prefix)])
+        return None if row is None else to_stored(row)
 
     def streams(self, *, issuer_key: str | None = None, stream: str | None = None, raw_sha256: str | None = None,
                 form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:

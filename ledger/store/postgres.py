@@ -29,15 +29,14 @@ import attrs
 
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
-from ledger import ids
 from ledger.errors import (
-    AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
+    AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
+from ledger.store.base import Appending, by_reference
 from ledger.store.chain import GENESIS
 from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
-    ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
-    stored_events, stream_values, to_stored, to_stream_info, with_filing_facts,
+    ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION
 
@@ -237,7 +236,7 @@ def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
     return sql, params
 
 
-class PostgresStore:
+class PostgresStore(Appending):
     """The server engine: one ledger per schema of a PostgreSQL database."""
 
     write_attempts = 8
@@ -413,21 +412,8 @@ class PostgresStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
-               *, recorded_at: str | None = None) -> list[StoredEvent]:
-        ensure_events(info, events)
-        encoded = [encode(e) for e in events]   # before the lock: a bad event writes nothing
-        return self._append(info, encoded, document, recorded_at, list(events))
-
-    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
-                       *, recorded_at: str | None = None) -> list[StoredEvent]:
-        return self._append(info, list(encoded), document, recorded_at, None)
-
-    def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
-                recorded_at: str | None, events: list[Event] | None) -> list[StoredEvent]:
-        ensure_events(info, encoded)   # a retry writes them again
-        info = with_filing_facts(info, encoded, events)
-        recorded_at = recorded_at or now()
+    def _write_filing(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                      recorded_at: str, events: list[Event] | None) -> list[StoredEvent]:
         if self.read_only:
             raise StoreError(f"{self.location}: opened read-only; nothing can be written")
         with self._errors():
@@ -501,18 +487,12 @@ class PostgresStore:
             row = self._one(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id = %(id)s", {"id": event_id})
             if row is not None:
                 return to_stored(row)
-            ref = ids.parse_ref(event_id)
-            if ref is None:
-                return None
             # A range over the unique index on event_id (byte order, COLLATE "C"): every id with the prefix.
-            rows = [r for r in self._conn.execute(
+            row = by_reference(event_id, lambda ref: self._conn.execute(
                 f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id >= %(lo)s AND e.event_id < %(hi)s "
                 "AND e.version = %(version)s ORDER BY e.seq",
-                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version})
-                if ids.stream_tail(r["stream"]).startswith(ref.prefix)]
-            if len(rows) > 1:
-                raise AmbiguousEventId(event_id, [r["event_id"] for r in rows])
-            return to_stored(rows[0]) if rows else None
+                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version}).fetchall())
+            return None if row is None else to_stored(row)
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
              known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:

@@ -25,14 +25,13 @@ from sqlite_utils import Database
 
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
-from ledger import ids
 from ledger.errors import (
-    AmbiguousEventId, AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
+    AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
+from ledger.store.base import Appending, by_reference
 from ledger.store.chain import CHAINED_COLUMNS, GENESIS
 from ledger.store.mapping import (
-    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, encode, ensure_events, iso, now,
-    stored_events, stream_values, to_stored, to_stream_info, with_filing_facts,
+    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
@@ -153,7 +152,7 @@ def _connect(name: str, *, read_only: bool, timeout: float) -> sqlite3.Connectio
     return sqlite3.connect(name, timeout=timeout)
 
 
-class SQLiteStore:
+class SQLiteStore(Appending):
     """The embedded engine: one file, nothing to start."""
 
     # Each try waits this long for the write lock; then a pause, growing, before the next try.
@@ -355,21 +354,8 @@ class SQLiteStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def append(self, info: StreamInfo, events: Sequence[Event], document: Document | None = None,
-               *, recorded_at: str | None = None) -> list[StoredEvent]:
-        ensure_events(info, events)
-        encoded = [encode(e) for e in events]   # before the lock: a bad event writes nothing
-        return self._append(info, encoded, document, recorded_at, list(events))
-
-    def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
-                       *, recorded_at: str | None = None) -> list[StoredEvent]:
-        return self._append(info, list(encoded), document, recorded_at, None)
-
-    def _append(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
-                recorded_at: str | None, events: list[Event] | None) -> list[StoredEvent]:
-        ensure_events(info, encoded)
-        info = with_filing_facts(info, encoded, events)
-        recorded_at = recorded_at or now()
+    def _write_filing(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
+                      recorded_at: str, events: list[Event] | None) -> list[StoredEvent]:
         with self._errors():   # a retry after a busy lock writes them again
             return self._retrying(lambda: self._append_once(info, encoded, document, recorded_at, events))
 
@@ -403,18 +389,12 @@ class SQLiteStore:
             row = self._one(f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id = :id", {"id": event_id})
             if row is not None:
                 return to_stored(row)
-            ref = ids.parse_ref(event_id)
-            if ref is None:
-                return None
             # A range over the unique index on event_id: every id that starts with the prefix.
-            rows = [r for r in self._db.query(
+            row = by_reference(event_id, lambda ref: self._db.query(
                 f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.event_id >= :lo AND e.event_id < :hi "
                 "AND e.version = :version ORDER BY e.seq",
-                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version})
-                if ids.stream_tail(r["stream"]).startswith(ref.prefix)]
-            if len(rows) > 1:
-                raise AmbiguousEventId(event_id, [r["event_id"] for r in rows])
-            return to_stored(rows[0]) if rows else None
+                {"lo": ref.prefix, "hi": ref.prefix + "\U0010ffff", "version": ref.version}))
+            return None if row is None else to_stored(row)
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
              known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
