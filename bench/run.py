@@ -49,8 +49,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 import references  # noqa: E402
+from replay import load, revision  # noqa: E402 - the replay benchmark's machine readings
 
-import ledger  # noqa: E402
 from ledger.ingest import extract_file  # noqa: E402
 from ledger.store import open_store, verify  # noqa: E402
 from ledger.views import replay_ledger  # noqa: E402
@@ -193,25 +193,6 @@ def p95(xs: list[float]) -> float:
 
 def med(xs: list[float]) -> float:
     return statistics.median(xs)
-
-
-def revision() -> str:
-    root = Path(ledger.__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+dirty" if dirty else "")
-
-
-def loadavg() -> str:
-    try:
-        return "/".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 def issuers_in(plain: Path) -> list[str]:
@@ -450,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.ingest_filings is None:
         args.ingest_filings = min(1000, max(20, args.events // 1000))
     started = datetime.now(timezone.utc)
-    load_start, code = loadavg(), revision()   # the code measured is the code at the start
+    load_start, code = load(), revision()   # the code measured is the code at the start
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="deal-ledger-bench-") as tmp:
         work = Path(tmp)
@@ -458,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.db:
             args.db.parent.mkdir(parents=True, exist_ok=True)
         figures, info = measure(args, db, work)
-    info.update(load_start=load_start, load_end=loadavg(), revision=code)
+    info.update(load_start=load_start, load_end=load(), revision=code)
     seconds = time.perf_counter() - t0
     report = markdown(figures, info, args, started, seconds)
     args.results.parent.mkdir(parents=True, exist_ok=True)

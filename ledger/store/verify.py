@@ -82,7 +82,7 @@ def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | N
             if (seq == prev_seq + 1 and link.prev_hash == prev_hash and link.content is not None
                     and sha256((prev_hash + link.content).encode("utf-8")).hexdigest() == link.hash
                     and version == versions.get(stream, 0) + 1
-                    and link.event_id == f"{ids.stream_tail(stream)}-{version}"):
+                    and link.event_id == ids.event_id(stream, version)):
                 problem = None       # the common case, checked without reading the whole row
             else:                    # a problem, or a row to look at closely: read it as stored
                 row = next(store.rows(after_seq=seq - 1))
