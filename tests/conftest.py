@@ -9,6 +9,10 @@ from typer.testing import CliRunner
 
 from cli.app import app
 
+# PostgreSQL's fixtures (pg_schema, pg_url) for any test that asks: a fresh schema on the server
+# LEDGER_PG_URL names, or a skip that says why.
+pytest_plugins = ["tests.pg_support"]
+
 ROOT = Path(__file__).resolve().parents[1]
 FILINGS_DIR = ROOT / "examples" / "filings"
 SHIPPED_DB = ROOT / "ledger.db"

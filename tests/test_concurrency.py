@@ -32,14 +32,6 @@ def ledger_process(*args) -> subprocess.Popen:
                             text=True, env=env)
 
 
-try:   # PostgreSQL's fixture: a fresh schema per test on the LEDGER_PG_URL server
-    from tests.pg_support import pg_schema, pg_url  # noqa: F401 - fixtures, used by name
-except ImportError:   # pragma: no cover
-    @pytest.fixture
-    def pg_url():
-        pytest.skip("no PostgreSQL support in this tree")
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def ledger_at(request, tmp_path) -> str:
     """Where the many-process tests write: a SQLite file, or a PostgreSQL schema of their own."""

@@ -5,13 +5,6 @@ import pytest
 
 from ledger.store import open_store
 
-try:   # PostgreSQL's fixtures: a fresh schema per test on the LEDGER_PG_URL server
-    from tests.pg_support import pg_schema, pg_url  # noqa: F401 - fixtures, used by name
-except ImportError:   # pragma: no cover - before the PostgreSQL engine existed
-    @pytest.fixture
-    def pg_url():
-        pytest.skip("no PostgreSQL support in this tree")
-
 ENGINES = ("memory", "sqlite", "postgres")
 
 

@@ -3,7 +3,7 @@ PostgreSQL). These tests use only the contract; what needs an engine's insides l
 test_sqlite.py and test_postgres.py."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -15,7 +15,7 @@ from ledger.errors import AmbiguousEventId, DuplicateStream, StoreError
 from ledger.store import GENESIS, Store, VerifyReport, encode, open_store, verify, verify_against
 from ledger.store.chain import row_hash
 from tests.store.support import (
-    ACME, BETA, D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, old_common_issued, one_stream, prov,
+    BETA, D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, old_common_issued, one_stream, prov,
     stream_id, two_streams, warrant,
 )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ledger.services.copy import CopyFailed, copy_ledger
-from ledger.store import open_store, verify
+from ledger.store import open_store
 from tests.store.support import D1, S1, filing, info, one_stream, stream_id
 
 LANGUAGE = Path(__file__).resolve().parents[1] / "language" / "filings"

@@ -21,7 +21,7 @@ from events.envelope import Document, StreamInfo
 from ledger.errors import AppendOnlyViolation, DuplicateStream, LedgerNotFound, StoreError
 from ledger.store import open_store, verify
 from ledger.store import postgres as pg
-from tests.pg_support import connect, pg_schema, pg_url, with_options  # noqa: F401 - fixtures
+from tests.pg_support import connect, with_options
 
 psycopg = pytest.importorskip("psycopg")
 from psycopg import sql  # noqa: E402
