@@ -334,3 +334,11 @@ def test_a_server_password_is_never_shown():
     assert redact("postgresql://ana@db.example/ledger?password=s3cret&port=5") == "postgresql://ana@db.example/ledger?port=5"
     assert redact("postgresql://ana@db.example/ledger?host=/tmp") == "postgresql://ana@db.example/ledger?host=/tmp"
     assert redact("ledger.db") == "ledger.db"
+
+
+def test_a_rows_positional_values_follow_its_columns(store):
+    """SQLite inserts EventRow.values() positionally: a hand-kept order that must match the record's."""
+    from ledger.store.mapping import COLUMNS
+    one_stream(store)
+    for row in store.rows():
+        assert row.values() == tuple(getattr(row, name) for name in COLUMNS)
