@@ -2,7 +2,7 @@
 
 Commands live in modules by concern and register themselves on the one app in cli.base.
 """
-from cli import audit, copy, ingest, integrity, reads, record  # noqa: F401  (importing registers the commands)
+from cli import audit, copy, ingest, integrity, reads, record, snapshots  # noqa: F401  (importing registers the commands)
 from cli.base import app
 
 __all__ = ["app", "main"]

@@ -61,9 +61,12 @@ def ingest(
     with opened(ctx, create=True) if not dry_run else nullcontext() as store, \
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))
+        appended: list[str] = []
         for outcome in ingest_files(store, files, dry_run=dry_run, explain=explain, jobs=jobs):
             progress.advance(task)
             summary.add(outcome)
+            if outcome.status == "appended" and outcome.stream:
+                appended.append(outcome.stream)
             if outcome.status == "failed":
                 progress.console.print(f"error: {outcome.error}")
                 continue
@@ -75,6 +78,8 @@ def ingest(
                 render.dry_run(out, outcome)
             elif len(files) <= 20:   # a big batch speaks through its progress bar and summary
                 progress.console.print(f"{outcome.path}: appended {outcome.appended} events to {outcome.stream}")
+        if appended:
+            _keep_snapshots(store, appended)
     err.print(summary.line())
     if summary.failed:
         if len(files) > 1:
@@ -82,3 +87,16 @@ def ingest(
             for error in summary.failed:
                 err.print(f"  {error}")
         raise typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def _keep_snapshots(store, streams: list[str]) -> None:
+    """Snapshots of the issuers just written to, so their replays fold a short tail. A cache: if
+    it cannot be written, replay folds every event, and says nothing wrong."""
+    from ledger import snapshots
+    from ledger.errors import LedgerError
+
+    try:
+        snapshots.refresh(store, snapshots.issuers_of(store, streams))
+    except LedgerError as e:
+        err.print(f"warning: replay snapshots were not updated ({e}); replay reads every event until "
+                  "`ledger snapshots` runs")

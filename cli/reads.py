@@ -37,11 +37,12 @@ class Table(StrEnum):
 
 
 @contextmanager
-def _replaying(ctx: typer.Context, as_of, known_at, issuer: str | None) -> Iterator[ReplayStream]:
+def _replaying(ctx: typer.Context, as_of, known_at, issuer: str | None, *,
+               rendered: bool = False) -> Iterator[ReplayStream]:
     """The replay, one issuer at a time, with the store open until it is written out."""
     with opened(ctx) as store:
         key = resolve_issuer(store, issuer)
-        result = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=key)
+        result = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=key, rendered=rendered)
         # The first issuer is folded before anything is written: a bad correction (checked up
         # front) or a bad row of that issuer stops the command with nothing on stdout.
         if result.peek() is None and known_at is not None:
@@ -66,7 +67,7 @@ def replay(
     known_at: KnownAt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
-    with _replaying(ctx, as_of, known_at, issuer) as result:
+    with _replaying(ctx, as_of, known_at, issuer, rendered=fmt is Format.json) as result:
         if fmt is Format.json:
             sys.stdout.writelines(json_chunks(result))
         elif known_at is None or result.peek() is not None:    # else the line on stderr said why there is nothing

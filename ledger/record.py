@@ -86,6 +86,7 @@ def append_recorded(store: Store, issuer_key: str, build, citation: Citation,
                       public_date=citation.public_date or _today(), source_name=citation.source,
                       raw_sha256=digest)
     [stored] = store.append(info, [event], None, recorded_at=recorded)
+    _keep_snapshots(store, issuer_key)
     return stored
 
 
@@ -281,3 +282,15 @@ def correct(store: Store, event_id: str, *, changes: list[FieldChange], reason: 
     return append_recorded(store, target.issuer_key, lambda p: EventCorrected(
         effective_date=target.effective_date, provenance=p, target=target.event_id, changes=tuple(changes),
         reason=reason), citation, target)
+
+
+def _keep_snapshots(store: Store, issuer_key: str) -> None:
+    # The record changes events the issuer's snapshots hold, so they stop being used; a new set
+    # keeps its replays short. A cache: if it cannot be written, replay folds every event instead.
+    from ledger.errors import StoreError
+    from ledger.snapshots import refresh
+
+    try:
+        refresh(store, [issuer_key])
+    except StoreError:
+        pass

@@ -13,6 +13,8 @@ from ledger.corrections import Known, apply, check_corrections, known_correction
 from ledger.errors import LedgerError
 from ledger.projections import IssuerReport, Replay
 from ledger.projections.report import ReportFold, report_warnings, undated_warning
+from ledger.projections.state import issuer_text
+from ledger.snapshots import seeded
 from ledger.store import Store
 
 
@@ -49,8 +51,9 @@ class ReplayStream:
     """A replay handed out one issuer at a time (``replay_issuers``): iterate ``issuers`` once, in
     the order of ``Replay.issuers``; ``warnings`` are known when it is spent."""
 
-    def __init__(self, store: Store, *, as_of: date, known_at: date | None, issuer_key: str | None):
-        self.as_of, self.known_at = as_of, known_at
+    def __init__(self, store: Store, *, as_of: date, known_at: date | None, issuer_key: str | None,
+                 rendered: bool = False):
+        self.as_of, self.known_at, self.rendered = as_of, known_at, rendered
         self.issuers: Iterator[IssuerReport] = self._reports(store, issuer_key)
         self._warnings: tuple[str, ...] | None = None
 
@@ -85,28 +88,39 @@ class ReplayStream:
         check_corrections(store, pending, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
         undated, warnings = [], []
         for key in sorted(details, key=lambda k: (details[k].name, k)):
-            fold = ReportFold(as_of, known_at)
+            fold, after = seeded(store, key, ReportFold(as_of, known_at), as_of=as_of, known_at=known_at,
+                                 amendment_streams={a.stream for a in amendments.get(key, ())})
             pairs = restated(store, amendments.get(key, ()), known_at=known_at)
             for stored in _effective(store, key, as_of=as_of, known_at=known_at, pending=pending,
-                                     moved=moved.get(key, []), pairs=pairs):
+                                     moved=moved.get(key, []), pairs=pairs, after=after):
                 fold.add(stored)
             undated += fold.undated
+            if key not in fold.money._by_issuer:     # no event by as_of (or none public by known_at)
+                continue
+            if self.rendered:
+                text, totals = issuer_text(fold, key, details[key])
+                warnings += [f"{details[key].name}: {w}" for w in totals.warnings]
+                yield text
+                continue
             reports, missing = fold.reports(details)     # missing: never, for a key from the streams
             warnings += missing
-            for report in reports:     # none when the issuer had no event by as_of
+            for report in reports:
                 warnings += report_warnings(report)
                 yield report
         self._warnings = tuple(undated_warning(undated, known_at) + warnings)
 
 
 def replay_issuers(store: Store, *, as_of: date, known_at: date | None = None,
-                   issuer_key: str | None = None) -> ReplayStream:
+                   issuer_key: str | None = None, rendered: bool = False) -> ReplayStream:
     """``replay_ledger`` one issuer at a time: each issuer is folded from its own events (the
     store's per-issuer read), with corrections and 8-K/A restatements applied as in a whole
     replay, and handed out before the next is read. Memory follows the largest issuer, plus a
     line per issuer and per amended filing. The issuers come sorted by name, then key; one with
-    no event by ``as_of`` (or none public by ``known_at``) is left out, as in ``replay``."""
-    return ReplayStream(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+    no event by ``as_of`` (or none public by ``known_at``) is left out, as in ``replay``. An
+    issuer with a usable snapshot (ledger/snapshots.py) is folded from it, over the events dated
+    after it only. With ``rendered``, each issuer comes as its JSON text (``json_chunks`` writes
+    it as it is), and rows no event after the snapshot touched are never rebuilt."""
+    return ReplayStream(store, as_of=as_of, known_at=known_at, issuer_key=issuer_key, rendered=rendered)
 
 
 def replay_ledger(store: Store, *, as_of: date, known_at: date | None = None,
@@ -126,8 +140,14 @@ def _visible_moves(store: Store, pending: Known, *, known_at: date | None,
 
 def _effective(store: Store, issuer_key: str | None, *, as_of: date | None, known_at: date | None,
                pending: Known, moved: list[StoredEvent],
-               pairs: dict[str, frozenset[str] | None]) -> Iterator[StoredEvent]:
-    events = apply(store.read(as_of=as_of, issuer_key=issuer_key, known_at=known_at), pending, as_of=as_of, moved=moved)
+               pairs: dict[str, frozenset[str] | None], after: date | None = None,
+               watch=None) -> Iterator[StoredEvent]:
+    """Replay order, corrected and restated; with ``after``, only what is dated after it once
+    corrected (a snapshot's tail: an event a correction moved out of it comes back here)."""
+    read = store.read(as_of=as_of, issuer_key=issuer_key, known_at=known_at, after=after)
+    if after is not None:
+        moved = [m for m in moved if m.effective_date > after]
+    events = apply(watch(read) if watch else read, pending, as_of=as_of, moved=moved)
     if pairs:
         events = (e for e in events if not is_superseded(e.stream, e.event, pairs))
     return events
@@ -141,3 +161,12 @@ def effective_events(store: Store, *, as_of: date | None, known_at: date | None 
     pending = known_corrections(store, known_at=known_at)
     moved = _visible_moves(store, pending, known_at=known_at, issuer_key=issuer_key)
     return _effective(store, issuer_key, as_of=as_of, known_at=known_at, pending=pending, moved=moved, pairs=pairs)
+
+
+def effective_issuer_events(store: Store, issuer_key: str, *, pending: Known, watch=None) -> Iterator[StoredEvent]:
+    """Every event of one issuer in replay order as the record stands now: what its snapshots are
+    cut from. ``watch`` sees each event as read, before corrections and restatements."""
+    amendments = [info for info in store.streams(issuer_key=issuer_key) if is_amendment(info)]
+    moved = _visible_moves(store, pending, known_at=None, issuer_key=issuer_key)
+    return _effective(store, issuer_key, as_of=None, known_at=None, pending=pending, moved=moved,
+                      pairs=restated(store, amendments), watch=watch)

@@ -70,12 +70,16 @@ def append(store: Store, key: str, issuer: Issuer, form: str, public: date | Non
 
 
 @st.composite
-def filings(draw, store: Store) -> None:
-    """Filings and 8-K/As of up to four issuers, appended to ``store``."""
+def filings(draw, store: Store, first: int = 0) -> None:
+    """Filings and 8-K/As of up to four issuers, appended to ``store``; serials from ``first`` (a
+    second batch into the same ledger starts after the first)."""
     n_issuers = draw(st.integers(1, 4))
     keys = [f"cik:{100 + i}" for i in range(n_issuers)]
     originals: dict[str, list[tuple[str, date]]] = {}
-    for serial in range(draw(st.integers(1, 10))):
+    for info in store.streams():     # a later batch may amend a filing of an earlier one
+        if info.form == "8-K" and info.issuer_key in keys:
+            originals.setdefault(info.issuer_key, []).append((info.stream, info.report_date))
+    for serial in range(first, first + draw(st.integers(1, 10))):
         key = draw(st.sampled_from(keys))
         issuer = Issuer(draw(st.sampled_from(NAMES)), key.removeprefix("cik:"))   # a later filing may rename it
         amends = None
@@ -99,14 +103,14 @@ def filings(draw, store: Store) -> None:
 
 
 @st.composite
-def recorded(draw, store: Store) -> None:
+def recorded(draw, store: Store, first: int = 1000) -> None:
     """Hand-recorded facts and corrections, each a stream of its own, some with no public date."""
     stored = list(store.log())
     facts = [s for s in stored if not isinstance(s.event, FilingRecorded)]
     filings_ = [s for s in stored if isinstance(s.event, FilingRecorded) and not s.event.form.upper().endswith("/A")]
     issuers = {s.issuer_key: s.event.issuer for s in stored if isinstance(s.event, FilingRecorded)}
     for n in range(draw(st.integers(0, 6))):
-        stream = f"manual:{1000 + n:064x}"     # a tail of its own: event ids are the tail and a version
+        stream = f"manual:{first + n:064x}"     # a tail of its own: event ids are the tail and a version
         what = draw(st.sampled_from(("split", "exercise", "retract", "retract filing", "correct", "move")))
         public = draw(maybe_days)
         if what == "split":

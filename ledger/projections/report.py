@@ -209,7 +209,8 @@ def json_chunks(result) -> Iterator[str]:
     yield '  "issuers": ['
     first = True
     for r in result.issuers:
-        yield ("\n    " if first else ",\n    ") + _nested(issuer_json(r), "    ")
+        text = r if isinstance(r, str) else _nested(issuer_json(r), "    ")   # str: written by a snapshot's fold
+        yield ("\n    " if first else ",\n    ") + text
         first = False
     yield "]" if first else "\n  ]"
     yield f',\n  "warnings": {_nested(list(result.warnings), "  ")}\n}}\n'

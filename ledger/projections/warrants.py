@@ -40,12 +40,31 @@ class WarrantRow:
     sources: tuple[str, ...]
 
 
-def status_on(grant: WarrantGranted, as_of: date) -> WarrantStatus:
+@attrs.frozen
+class Terms:
+    """What a tranche keeps of its grant: the row's fixed columns and the dates its status turns on."""
+
+    tranche: str
+    kind: WarrantKind
+    holders: tuple[str, ...]
+    holders_description: str | None
+    quantity_basis: QuantityBasis
+    expires_on: date | None
+    vests_until: date | None      # the last vesting date of a quantity formula
+
+    @classmethod
+    def of(cls, g: WarrantGranted) -> Terms:
+        vesting = g.formula.vesting_dates if g.formula is not None else ()
+        return cls(g.tranche, g.kind, g.holders, g.holders_description, g.quantity_basis, g.expires_on,
+                   max(vesting) if vesting else None)
+
+
+def status_on(grant: Terms, as_of: date) -> WarrantStatus:
     """What the dates alone say: expired on (not after) the expiry date; contingent before the
     last vesting date of a quantity formula; otherwise outstanding."""
     if grant.expires_on is not None and as_of >= grant.expires_on:
         return WarrantStatus.EXPIRED
-    if grant.formula is not None and grant.formula.vesting_dates and as_of < max(grant.formula.vesting_dates):
+    if grant.vests_until is not None and as_of < grant.vests_until:
         return WarrantStatus.CONTINGENT
     return WarrantStatus.OUTSTANDING
 
@@ -55,7 +74,7 @@ class Tranche:
     """Fold state for one grant. Later events (vesting, exercise, cancellation, a split) find it
     by the grant's event id, change what remains, and add their own id and sources."""
 
-    grant: WarrantGranted
+    grant: Terms
     issued_on: date
     event_ids: list[str]
     sources: list[str]
@@ -85,7 +104,7 @@ Book = dict[str, Tranche]
 def _grant(book: Book, stored: StoredEvent) -> None:
     g = stored.event
     book[stored.event_id] = Tranche(
-        g, stored.effective_date, [stored.event_id], list(sources(g)), g.shares, g.exercise_price,
+        Terms.of(g), stored.effective_date, [stored.event_id], list(sources(g)), g.shares, g.exercise_price,
     )
 
 

@@ -23,6 +23,7 @@ from typing import Protocol, runtime_checkable
 from events import Event
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.store.mapping import ChainLink, EncodedEvent, EventRow
+from ledger.store.snapshots import Snapshot
 
 # Bump when any engine's tables change, with a migration step for each engine that has one.
 SCHEMA_VERSION = 3
@@ -47,9 +48,11 @@ class Store(Protocol):
 
     # -- reading -------------------------------------------------------------------------------
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
-             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+             known_at: date | None = None, types: Sequence[str] | None = None,
+             after: date | None = None, after_seq: int | None = None) -> Iterator[StoredEvent]:
         """Replay order: effective date, same-day rank (events.DAY_RANK), seq. ``as_of`` and
-        ``known_at`` include their day; an event with no public date counts as known."""
+        ``known_at`` include their day; an event with no public date counts as known. ``after``
+        (a date) and ``after_seq`` exclude theirs: the tail a snapshot leaves to fold."""
 
     def log(self, *, stream: str | None = None, after_seq: int = 0,
             types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
@@ -78,6 +81,14 @@ class Store(Protocol):
     def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
         """What verify hashes, row by row in seq order; an engine may build each row's canonical
         content where the rows are (SQLite does, in SQL), else ``mapping.link_of`` of each row."""
+
+    # -- snapshots: a cache of replay state, rebuilt from the events (ledger/store/snapshots.py) --
+    def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        """Replace the issuer's snapshots with these, the fold of its events up to ``covers_seq``,
+        in one transaction; False (nothing written) if the issuer has a later event by then."""
+
+    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+        """The issuer's snapshots, by date; none when the ledger has never kept any."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -14,6 +14,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import DuplicateStream, StoreError
 from ledger.store.base import Appending, by_reference
 from ledger.store.chain import GENESIS
+from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, link_of, chained_rows, iso, now, stored_events, to_stored,
 )
@@ -30,6 +31,7 @@ class MemoryStore(Appending):
         self._rows: list[EventRow] = []
         self._streams: dict[str, StreamInfo] = {}
         self._documents: dict[str, Document] = {}
+        self._snapshots: dict[str, list[Snapshot]] = {}
         self._lock = threading.Lock()
         self._closed = False
 
@@ -65,15 +67,18 @@ class MemoryStore(Appending):
     # -- reading -------------------------------------------------------------------------------
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
-             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
+             known_at: date | None = None, types: Sequence[str] | None = None,
+             after: date | None = None, after_seq: int | None = None) -> Iterator[StoredEvent]:
         self._check_open()
-        as_of_text, known_text = iso(as_of), iso(known_at)
+        as_of_text, known_text, after_text = iso(as_of), iso(known_at), iso(after)
         chosen = [r for r in self._rows[:]
                   if (as_of_text is None or r.effective_date <= as_of_text)
                   and (issuer_key is None or r.issuer_key == issuer_key)
                   and (stream is None or r.stream == stream)
                   and (known_text is None or r.public_date is None or r.public_date <= known_text)
-                  and (types is None or r.type in types)]
+                  and (types is None or r.type in types)
+                  and (after_text is None or r.effective_date > after_text)
+                  and (after_seq is None or r.seq > after_seq)]
         chosen.sort(key=lambda r: (r.effective_date, DAY_RANK.get(r.type, -1), r.seq))
         return (to_stored(r) for r in chosen)
 
@@ -82,6 +87,18 @@ class MemoryStore(Appending):
         self._check_open()
         return (to_stored(r) for r in self._rows[after_seq:]
                 if (stream is None or r.stream == stream) and (types is None or r.type in types))
+
+    def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        self._check_open()
+        with self._lock:
+            if any(r.issuer_key == issuer_key for r in self._rows[covers_seq:]):
+                return False
+            self._snapshots[issuer_key] = sorted(snapshots, key=lambda x: x.as_of)
+            return True
+
+    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+        self._check_open()
+        return list(self._snapshots.get(issuer_key, ()))
 
     def event(self, event_id: str) -> StoredEvent | None:
         self._check_open()

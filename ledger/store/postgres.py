@@ -34,6 +34,8 @@ from ledger.errors import (
 )
 from ledger.store.base import Appending, by_reference
 from ledger.store.chain import GENESIS
+from ledger.store import snapshots as snapshot_sql
+from ledger.store.snapshots import Snapshot
 from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
@@ -211,14 +213,18 @@ def _types_clause(types: Sequence[str] | None, params: dict) -> str:
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
              stream: str | None = None, known_at: date | None = None,
-             types: Sequence[str] | None = None) -> tuple[str, dict]:
+             types: Sequence[str] | None = None, after: date | None = None,
+             after_seq: int | None = None) -> tuple[str, dict]:
     """The replay query: constant fragments, values as parameters (as sqlite.read_sql)."""
-    params = {"as_of": iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": iso(known_at)}
+    params = {"as_of": iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": iso(known_at),
+              "after": iso(after), "after_seq": after_seq}
     clauses = {
         "as_of": "e.effective_date <= %(as_of)s",
         "issuer_key": "e.issuer_key = %(issuer_key)s",
         "stream": "e.stream = %(stream)s",
         "known_at": "(e.public_date IS NULL OR e.public_date <= %(known_at)s)",
+        "after": "e.effective_date > %(after)s",
+        "after_seq": "e.seq > %(after_seq)s",
     }
     used = [clauses[name] for name, value in params.items() if value is not None]
     if types is not None:
@@ -445,6 +451,40 @@ class PostgresStore(Appending):
                 cur.execute(INSERT_EVENTS, {name: [getattr(row, name) for row in rows] for name, _ in EVENT_ARRAYS})
             return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
 
+    def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only; nothing can be written")
+        with self._errors():
+            return self._retrying(lambda: self._put_snapshots_once(issuer_key, covers_seq, snapshots))
+
+    def _put_snapshots_once(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        conn = self._conn
+        conn.isolation_level = None if self.write_isolation is None else psycopg.IsolationLevel.READ_COMMITTED
+        with conn.transaction():
+            # The head lock: no append commits between the check and our commit.
+            if conn.execute(LOCK_HEAD).fetchone() is None:
+                raise StoreError(f"{self.location}: the ledger's lock row is missing; it was changed by hand")
+            if conn.execute("SELECT 1 AS found FROM events WHERE issuer_key = %(k)s AND seq > %(s)s LIMIT 1",
+                            {"k": issuer_key, "s": covers_seq}).fetchone():
+                return False
+            conn.execute(snapshot_sql.POSTGRES_TABLE)
+            conn.execute("DELETE FROM snapshots WHERE issuer_key = %(k)s", {"k": issuer_key})
+            with conn.cursor() as cur:
+                cur.executemany("INSERT INTO snapshots (issuer_key, as_of, covers_seq, events, max_public, undated, state) "
+                                "VALUES (%(issuer_key)s, %(as_of)s, %(covers_seq)s, %(events)s, %(max_public)s, "
+                                "%(undated)s, %(state)s)", [snapshot_sql.to_row(x) for x in snapshots])
+            return True
+
+    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+        rows = self._streamed("SELECT * FROM snapshots WHERE issuer_key = %(k)s ORDER BY as_of",
+                              {"k": issuer_key}) if self._has_snapshots() else ()
+        return [snapshot_sql.from_row(r) for r in rows]
+
+    def _has_snapshots(self) -> bool:
+        with self._errors():
+            row = self._conn.execute("SELECT to_regclass('snapshots') IS NOT NULL AS found").fetchone()
+            return bool(row["found"])
+
     # -- reading -----------------------------------------------------------------------------
 
     def _streamed(self, sql: str, params: dict) -> Iterator[dict]:
@@ -495,8 +535,10 @@ class PostgresStore(Appending):
             return None if row is None else to_stored(row)
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
-             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
-        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at, types=types)
+             known_at: date | None = None, types: Sequence[str] | None = None,
+             after: date | None = None, after_seq: int | None = None) -> Iterator[StoredEvent]:
+        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at, types=types,
+                               after=after, after_seq=after_seq)
         return self._stored_rows(sql, params)
 
     def log(self, *, stream: str | None = None, after_seq: int = 0,

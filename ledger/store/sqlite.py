@@ -30,6 +30,8 @@ from ledger.errors import (
 )
 from ledger.store.base import Appending, by_reference
 from ledger.store.chain import CHAINED_COLUMNS, GENESIS
+from ledger.store import snapshots as snapshot_sql
+from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
@@ -123,16 +125,20 @@ def _types_clause(types: Sequence[str] | None, params: dict) -> str:
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
              stream: str | None = None, known_at: date | None = None,
-             types: Sequence[str] | None = None) -> tuple[str, dict]:
+             types: Sequence[str] | None = None, after: date | None = None,
+             after_seq: int | None = None) -> tuple[str, dict]:
     """The replay query. The WHERE clause is assembled from constant fragments only, so each
     filter stays sargable for its index (no `:x IS NULL OR ...`); values are always parameters."""
-    params = {"as_of": iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": iso(known_at)}
+    params = {"as_of": iso(as_of), "issuer_key": issuer_key, "stream": stream, "known_at": iso(known_at),
+              "after": iso(after), "after_seq": after_seq}
     clauses = {
         "as_of": "e.effective_date <= :as_of",
         "issuer_key": "e.issuer_key = :issuer_key",
         "stream": "e.stream = :stream",
         # Knowledge time: left out before decoding, which is most of a replay's cost.
         "known_at": "(e.public_date IS NULL OR e.public_date <= :known_at)",
+        "after": "e.effective_date > :after",
+        "after_seq": "e.seq > :after_seq",
     }
     used = [clauses[name] for name, value in params.items() if value is not None]
     if types is not None:
@@ -374,6 +380,23 @@ class SQLiteStore(Appending):
             conn.executemany(INSERT_EVENT, [row.values() for row in rows])
             return stored_events(rows, events)
 
+    def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        with self._errors():
+            return self._retrying(lambda: self._put_snapshots_once(issuer_key, covers_seq, snapshots))
+
+    def _put_snapshots_once(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
+        conn = self._db.conn
+        with self._write_transaction():
+            if conn.execute("SELECT 1 FROM events WHERE issuer_key = :k AND seq > :s LIMIT 1",
+                            {"k": issuer_key, "s": covers_seq}).fetchone():
+                return False    # the issuer has moved on since the fold: these would miss events
+            conn.execute(snapshot_sql.SQLITE_TABLE)
+            conn.execute("DELETE FROM snapshots WHERE issuer_key = :k", {"k": issuer_key})
+            conn.executemany("INSERT INTO snapshots (issuer_key, as_of, covers_seq, events, max_public, undated, state) "
+                             "VALUES (:issuer_key, :as_of, :covers_seq, :events, :max_public, :undated, :state)",
+                             [snapshot_sql.to_row(x) for x in snapshots])
+            return True
+
     # -- reading -----------------------------------------------------------------------------
 
     def _one(self, sql: str, params: dict) -> dict | None:
@@ -383,6 +406,13 @@ class SQLiteStore(Appending):
         with self._errors():
             for row in self._db.query(sql, params):  # streamed from the cursor
                 yield to_stored(row)
+
+    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+        with self._errors():
+            if "snapshots" not in self._tables():
+                return []
+            return [snapshot_sql.from_row(r) for r in self._db.query(
+                "SELECT * FROM snapshots WHERE issuer_key = :k ORDER BY as_of", {"k": issuer_key})]
 
     def event(self, event_id: str) -> StoredEvent | None:
         with self._errors():
@@ -397,8 +427,10 @@ class SQLiteStore(Appending):
             return None if row is None else to_stored(row)
 
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,
-             known_at: date | None = None, types: Sequence[str] | None = None) -> Iterator[StoredEvent]:
-        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at, types=types)
+             known_at: date | None = None, types: Sequence[str] | None = None,
+             after: date | None = None, after_seq: int | None = None) -> Iterator[StoredEvent]:
+        sql, params = read_sql(as_of=as_of, issuer_key=issuer_key, stream=stream, known_at=known_at, types=types,
+                               after=after, after_seq=after_seq)
         return self._stored_rows(sql, params)
 
     def log(self, *, stream: str | None = None, after_seq: int = 0,
