@@ -128,3 +128,24 @@ def test_state_that_is_not_ours_is_refused():
         except StateFormatError:
             continue
         raise AssertionError(f"{blob!r} was read as a snapshot")
+
+
+def test_an_event_moved_before_the_snapshot_by_a_correction_is_counted_once():
+    from events import EventCorrected, FieldChange
+    from events.envelope import StreamInfo
+    from tests.random_ledger import said
+    store = open_store(MEMORY)     # cik:2 has no 8-K/A, which would restate the moved event away
+    three_issuers(store)
+    target = next(e for e in store.read(issuer_key="cik:2") if e.type == "common_issued")
+    info = next(store.streams(issuer_key="cik:2"))
+    stream = "manual:" + "e" * 60
+    store.append(StreamInfo(stream, "cik:2", info.issuer, "record", None, "by hand", "e" * 64),
+                 [EventCorrected(effective_date=target.effective_date, provenance=said(stream, "moved"),
+                                 target=target.event_id, changes=(FieldChange("effective_date", "1999-01-04"),),
+                                 reason="date")])
+    snapshots.refresh(store, every=1)
+    as_of = date(2010, 1, 1)
+    [first, *_] = snapshots.usable(store, "cik:2", as_of=as_of, known_at=None, amendment_streams=set())
+    assert first.as_of == date(1999, 1, 4)      # the moved event opens the issuer's history
+    assert snapshot_replay_json(store, as_of, None) == full_replay_json(store, as_of, None)
+    assert snapshot_replay_json(store, date(1999, 6, 1), None) == full_replay_json(store, date(1999, 6, 1), None)
