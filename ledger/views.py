@@ -26,17 +26,15 @@ def _words(text: str) -> str:
 
 def resolve_issuer(store: Store, wanted: str | None) -> str | None:
     """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one;
-    None (every issuer) when nothing is asked for."""
+    None (every issuer) when nothing is asked for. The store answers from its streams' columns
+    (``Store.issuer_names``): no stream is decoded, and a CIK is matched by the store."""
     if not wanted:
         return None
     matches: dict[str, str] = {}
-    for info in store.streams():
-        issuer = info.issuer
-        if wanted.strip().isdigit():
-            if issuer.cik and int(issuer.cik) == int(wanted):
-                matches[info.issuer_key] = issuer.name
-        elif _words(wanted) and _words(wanted) in _words(issuer.name):
-            matches[info.issuer_key] = issuer.name
+    if wanted.strip().isdecimal():     # isdigit() also takes "²", which int() refuses
+        matches.update(store.issuer_names(cik=str(int(wanted))))
+    elif words := _words(wanted):
+        matches.update((key, name) for key, name in store.issuer_names() if words in _words(name))
     if not matches:
         raise UnknownIssuer(f"no issuer in the ledger matches {wanted!r}")
     if len(matches) > 1:

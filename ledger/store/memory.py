@@ -98,6 +98,12 @@ class MemoryStore(Appending):
                 and (form is None or i.form.upper() == form.upper())
                 and (report_date is None or i.report_date == report_date))
 
+    def issuer_names(self, *, cik: str | None = None) -> Iterator[tuple[str, str]]:
+        self._check_open()
+        last = {(i.issuer_key, i.issuer.name): n for n, i in enumerate(list(self._streams.values()))
+                if cik is None or (i.issuer.cik and i.issuer.cik.lstrip("0") == cik.lstrip("0"))}
+        return iter(sorted(last, key=last.__getitem__))
+
     def document(self, raw_sha256: str) -> Document | None:
         self._check_open()
         return self._documents.get(raw_sha256)

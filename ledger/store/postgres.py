@@ -525,6 +525,15 @@ class PostgresStore(Appending):
             for r in self._streamed(sql, params):
                 yield to_stream_info(r)
 
+    def issuer_names(self, *, cik: str | None = None) -> Iterator[tuple[str, str]]:
+        where = " WHERE s.cik <> '' AND ltrim(s.cik, '0') = ltrim(%(cik)s, '0')" if cik is not None else ""
+        # Recording order as in streams(): a stream's first event has the seq its append took.
+        sql = (f"SELECT s.issuer_key, s.issuer_name FROM streams AS s JOIN events AS e ON e.stream = s.stream "
+               f"AND e.version = 1{where} GROUP BY s.issuer_key, s.issuer_name ORDER BY max(e.seq)")
+        with self._errors():
+            for r in self._streamed(sql, {"cik": cik}):
+                yield r["issuer_key"], r["issuer_name"]
+
     def document(self, raw_sha256: str) -> Document | None:
         with self._errors():
             r = self._one("SELECT * FROM documents WHERE raw_sha256 = %(raw_sha256)s", {"raw_sha256": raw_sha256})

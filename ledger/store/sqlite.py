@@ -201,7 +201,9 @@ class SQLiteStore(Appending):
             conn = _connect(name, read_only=read_only, timeout=cls.busy_timeout)
         except sqlite3.Error as e:
             raise translate(name, e) from None
-        store = cls(Database(conn), name, read_only=read_only)
+        # No sqlite-utils plugins: loading them scans every installed package's entry points (10-80 ms
+        # at each open), and a ledger's SQL must not change with what else is installed.
+        store = cls(Database(conn, execute_plugins=False), name, read_only=read_only)
         try:
             with store._errors():
                 if read_only:
@@ -428,6 +430,13 @@ class SQLiteStore(Appending):
         with self._errors():
             for r in self._db.query(f"SELECT * FROM streams{where} ORDER BY rowid", params):
                 yield to_stream_info(r)
+
+    def issuer_names(self, *, cik: str | None = None) -> Iterator[tuple[str, str]]:
+        where = " WHERE cik <> '' AND ltrim(cik, '0') = ltrim(:cik, '0')" if cik is not None else ""
+        with self._errors():
+            yield from self._db.conn.execute(
+                f"SELECT issuer_key, issuer_name FROM streams{where} GROUP BY issuer_key, issuer_name "
+                "ORDER BY max(rowid)", {"cik": cik})
 
     def document(self, raw_sha256: str) -> Document | None:
         with self._errors():
