@@ -72,7 +72,7 @@ def test_a_json_replay_reads_the_ledger_without_rich_or_the_extractor(tmp_path):
     assert json.loads(done.stdout)["issuers"], "the replay printed no issuer"
     assert "ledger.views" in modules
     assert [m for m in heavy(modules) if m.split(".")[0] in ("rich", "lxml", "pydantic")
-            or m.startswith(("ledger.extract", "ledger.ingest", "ledger.audit"))] == []
+            or m.startswith(("ledger.extract", "ledger.ingest", "ledger.audit", "ledger.text"))] == []
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it():
