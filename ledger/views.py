@@ -11,6 +11,7 @@ from events.envelope import StoredEvent, StreamInfo
 from ledger.amendments import is_amendment, is_superseded, restated, superseded
 from ledger.corrections import Known, apply, check_corrections, known_corrections, moved_events
 from ledger.errors import LedgerError
+from ledger.keys import cik_key
 from ledger.projections import IssuerReport, Replay
 from ledger.projections.report import ReportFold, report_warnings, undated_warning
 from ledger.store import Store
@@ -32,7 +33,12 @@ def resolve_issuer(store: Store, wanted: str | None) -> str | None:
         return None
     matches: dict[str, str] = {}
     if wanted.strip().isdecimal():     # isdigit() also takes "²", which int() refuses
-        matches.update(store.issuer_names(cik=str(int(wanted))))
+        cik = str(int(wanted))
+        # An issuer with a CIK is keyed by it (ledger.keys): an index lookup. Streams are scanned
+        # for the CIK only when no stream has that key (a ledger whose keys were made otherwise).
+        matches.update(store.issuer_names(cik=cik, issuer_key=cik_key(cik)))
+        if not matches:
+            matches.update(store.issuer_names(cik=cik))
     elif words := _words(wanted):
         matches.update((key, name) for key, name in store.issuer_names() if words in _words(name))
     if not matches:

@@ -63,12 +63,27 @@ def test_issuer_is_found_from_the_streams_columns_without_decoding_a_stream(run,
             raise AssertionError("resolve_issuer decoded the streams")
 
         monkeypatch.setattr(type(store), "streams", no_decoding)
+        asked = []
+        names = type(store).issuer_names
+        monkeypatch.setattr(type(store), "issuer_names", lambda self, **kw: asked.append(kw) or names(self, **kw))
         for cik_key, issuer in with_cik.items():
             digits = str(int(issuer.cik))
             assert resolve_issuer(store, digits) == cik_key
             assert resolve_issuer(store, f" 000{digits} ") == cik_key
+        assert asked and all(kw.get("issuer_key") for kw in asked)    # the key's index, not a scan
         assert resolve_issuer(store, "acme widgets") == key
         with pytest.raises(UnknownIssuer, match="matches 3 issuers"):
             resolve_issuer(store, "Inc")
         with pytest.raises(UnknownIssuer, match="no issuer in the ledger matches '999999999'"):
             resolve_issuer(store, "999999999")
+
+
+def test_the_key_of_an_issuer_with_a_cik_is_that_number():
+    """resolve_issuer looks a CIK up by its key: the key ingest gives (ledger.keys.issuer_key)."""
+    from events import Issuer
+    from ledger import ingest
+    from ledger.keys import cik_key, issuer_key
+
+    assert ingest.issuer_key is issuer_key
+    assert issuer_key(Issuer("Meridian Hollow Inc.", "0000777777", "333-1")) == cik_key("777777") == "cik:777777"
+    assert issuer_key(Issuer("Acme Widgets, Inc.", None, "0-31234")) == "name:acme widgets inc|0-31234"

@@ -28,7 +28,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import (
     AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.base import Appending, by_reference
+from ledger.store.base import Appending, by_reference, last_seen
 from ledger.store.chain import CHAINED_COLUMNS, GENESIS
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
@@ -431,12 +431,16 @@ class SQLiteStore(Appending):
             for r in self._db.query(f"SELECT * FROM streams{where} ORDER BY rowid", params):
                 yield to_stream_info(r)
 
-    def issuer_names(self, *, cik: str | None = None) -> Iterator[tuple[str, str]]:
-        where = " WHERE cik <> '' AND ltrim(cik, '0') = ltrim(:cik, '0')" if cik is not None else ""
+    def issuer_names(self, *, cik: str | None = None, issuer_key: str | None = None) -> Iterator[tuple[str, str]]:
+        params = {"issuer_key": issuer_key, "cik": cik}
+        clauses = {"issuer_key": "issuer_key = :issuer_key", "cik": "cik <> '' AND ltrim(cik, '0') = ltrim(:cik, '0')"}
+        used = [clauses[name] for name, value in params.items() if value is not None]
+        where = f" WHERE {' AND '.join(used)}" if used else ""
+        # Rows in rowid order, made distinct here: a GROUP BY walks the issuer index and reads the
+        # table at random (70 ms over 20,000 streams, against 4 ms for the plain scan).
         with self._errors():
-            yield from self._db.conn.execute(
-                f"SELECT issuer_key, issuer_name FROM streams{where} GROUP BY issuer_key, issuer_name "
-                "ORDER BY max(rowid)", {"cik": cik})
+            yield from last_seen(self._db.conn.execute(
+                f"SELECT issuer_key, issuer_name FROM streams{where} ORDER BY rowid", params))
 
     def document(self, raw_sha256: str) -> Document | None:
         with self._errors():

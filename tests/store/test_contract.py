@@ -199,6 +199,9 @@ def test_issuer_names_from_the_streams_columns(store):
     for cik in ("1234567", "0001234567", "00001234567"):        # a number: leading zeros aside
         assert list(store.issuer_names(cik=cik)) == [("0001234567", "Acme Holdings"), ("0001234567", "Acme Corp")]
     assert list(store.issuer_names(cik="123456")) == [] and list(store.issuer_names(cik="0")) == []
+    assert list(store.issuer_names(issuer_key="beta inc|333-99999")) == [("beta inc|333-99999", "Beta Inc")]
+    assert list(store.issuer_names(issuer_key="0001234567", cik="1234567"))[-1] == ("0001234567", "Acme Corp")
+    assert list(store.issuer_names(issuer_key="beta inc|333-99999", cik="1234567")) == []
 
 
 def test_a_stream_without_a_filing_event_has_no_date_of_report(store):
