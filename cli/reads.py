@@ -11,18 +11,15 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from cli import render
 from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, parse_date, table_console
-from events import to_payload
-from ledger.audit.history import find_filing
-from ledger.export import write_cap_table_csv, write_warrants_csv
-from ledger.projections.report import json_chunks
-from ledger.store import Store
-from ledger.views import ReplayStream, replay_issuers, resolve_issuer
+
+if TYPE_CHECKING:   # the library is imported inside each command: start-up imports typer alone
+    from ledger.store import Store
+    from ledger.views import ReplayStream
 
 
 # Knowledge time: only facts public by the end of this day (a filing's FILED AS OF DATE, else its
@@ -40,6 +37,7 @@ class Table(StrEnum):
 def _replaying(ctx: typer.Context, as_of, known_at, issuer: str | None, *,
                rendered: bool = False) -> Iterator[ReplayStream]:
     """The replay, one issuer at a time, with the store open until it is written out."""
+    from ledger.views import replay_issuers, resolve_issuer
     with opened(ctx) as store:
         key = resolve_issuer(store, issuer)
         result = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=key, rendered=rendered)
@@ -69,8 +67,10 @@ def replay(
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
     with _replaying(ctx, as_of, known_at, issuer, rendered=fmt is Format.json) as result:
         if fmt is Format.json:
+            from ledger.projections.report import json_chunks
             sys.stdout.writelines(json_chunks(result))
         elif known_at is None or result.peek() is not None:    # else the line on stderr said why there is nothing
+            from cli import render
             render.replay(table_console(), result)
         for warning in result.warnings:
             err.print(f"warning: {warning}", soft_wrap=True)
@@ -85,6 +85,9 @@ def events(
     issuer: IssuerOpt = None,
 ) -> None:
     """The ledger's history, in the order it was recorded, with dates and sources."""
+    from events import to_payload
+    from ledger.audit.history import find_filing
+    from ledger.views import resolve_issuer
     with opened(ctx) as store:
         key = resolve_issuer(store, issuer)
         if stream is not None:     # a stream id, an accession number, a hash prefix or a file name
@@ -98,6 +101,7 @@ def events(
                     "public_date": stored.public_date.isoformat() if stored.public_date else None,
                     "recorded_at": stored.recorded_at, "payload": to_payload(stored.event)}) + "\n")
         else:
+            from cli import render
             render.history(table_console(), log)
 
 
@@ -111,6 +115,7 @@ def export(
     known_at: KnownAt = None,
 ) -> None:
     """A CSV of the cap table or of the warrants as of a date."""
+    from ledger.export import write_cap_table_csv, write_warrants_csv
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
     with _replaying(ctx, as_of, known_at, issuer) as result:
         if output is None:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import attrs
 
-from events import Event, FilingRecorded, Issuer
+from events import Event, FilingRecorded
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
 from ledger.extract.explain import explain as explain_extraction
 from ledger.intake import MAX_BYTES, Filing, read_filing
+from ledger.keys import issuer_key  # noqa: F401 - also imported from here by callers
 from ledger.parallel import in_order
 from events.envelope import Document, StreamInfo
 from ledger.store import Store
@@ -41,14 +42,6 @@ class Outcome:
     @property
     def financing(self) -> bool:
         return any(not isinstance(e, FilingRecorded) for e in self.events)
-
-
-def issuer_key(issuer: Issuer) -> str:
-    """CIK when known, else the normalised name with the commission file number."""
-    if issuer.cik:
-        return f"cik:{int(issuer.cik)}"
-    name = " ".join(re.findall(r"[a-z0-9]+", issuer.name.lower()))
-    return f"name:{name}|{issuer.file_number or ''}"
 
 
 def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:

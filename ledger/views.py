@@ -11,6 +11,7 @@ from events.envelope import StoredEvent, StreamInfo
 from ledger.amendments import is_amendment, is_superseded, restated, superseded
 from ledger.corrections import Known, apply, check_corrections, known_corrections, moved_events
 from ledger.errors import LedgerError
+from ledger.keys import cik_key
 from ledger.projections import IssuerReport, Replay
 from ledger.projections.report import ReportFold, report_warnings, undated_warning
 from ledger.projections.state import issuer_text
@@ -28,17 +29,20 @@ def _words(text: str) -> str:
 
 def resolve_issuer(store: Store, wanted: str | None) -> str | None:
     """An issuer key from a CIK ("1018724", leading zeros optional) or a name or part of one;
-    None (every issuer) when nothing is asked for."""
+    None (every issuer) when nothing is asked for. The store answers from its streams' columns
+    (``Store.issuer_names``): no stream is decoded, and a CIK is matched by the store."""
     if not wanted:
         return None
     matches: dict[str, str] = {}
-    for info in store.streams():
-        issuer = info.issuer
-        if wanted.strip().isdigit():
-            if issuer.cik and int(issuer.cik) == int(wanted):
-                matches[info.issuer_key] = issuer.name
-        elif _words(wanted) and _words(wanted) in _words(issuer.name):
-            matches[info.issuer_key] = issuer.name
+    if wanted.strip().isdecimal():     # isdigit() also takes "²", which int() refuses
+        cik = str(int(wanted))
+        # An issuer with a CIK is keyed by it (ledger.keys): an index lookup. Streams are scanned
+        # for the CIK only when no stream has that key (a ledger whose keys were made otherwise).
+        matches.update(store.issuer_names(cik=cik, issuer_key=cik_key(cik)))
+        if not matches:
+            matches.update(store.issuer_names(cik=cik))
+    elif words := _words(wanted):
+        matches.update((key, name) for key, name in store.issuer_names() if words in _words(name))
     if not matches:
         raise UnknownIssuer(f"no issuer in the ledger matches {wanted!r}")
     if len(matches) > 1:

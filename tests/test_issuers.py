@@ -43,3 +43,47 @@ def test_unknown_or_ambiguous_issuer_is_an_error(run, mixed_db):
     assert result.exit_code == 2 and "no issuer in the ledger matches 'Initech'" in result.stderr
     result = run("--db", mixed_db, "replay", "--as-of", "2010-12-31", "--issuer", "Inc")
     assert result.exit_code == 2 and "matches 2 issuers" in result.stderr
+
+
+def test_issuer_is_found_from_the_streams_columns_without_decoding_a_stream(run, mixed_db, monkeypatch):
+    """--issuer by CIK (leading zeros optional) or by name asks the store for issuer names only:
+    decoding every stream made a one-issuer replay scan the whole ledger (issue 10)."""
+    from ledger.store import open_store
+    from ledger.views import UnknownIssuer, resolve_issuer
+
+    assert run("--db", mixed_db, "ingest", TEST_FILINGS / "underwritten_selling_holders.txt").exit_code == 0
+
+    with open_store(mixed_db, read_only=True) as store:
+        issuers = {i.issuer_key: i.issuer for i in store.streams()}
+        [(key, acme)] = [(k, i) for k, i in issuers.items() if i.name.startswith("Acme")]
+        with_cik = {k: i for k, i in issuers.items() if i.cik}
+        assert with_cik, "the test filings should give an issuer a CIK"
+
+        def no_decoding(*args, **kwargs):
+            raise AssertionError("resolve_issuer decoded the streams")
+
+        monkeypatch.setattr(type(store), "streams", no_decoding)
+        asked = []
+        names = type(store).issuer_names
+        monkeypatch.setattr(type(store), "issuer_names", lambda self, **kw: asked.append(kw) or names(self, **kw))
+        for cik_key, issuer in with_cik.items():
+            digits = str(int(issuer.cik))
+            assert resolve_issuer(store, digits) == cik_key
+            assert resolve_issuer(store, f" 000{digits} ") == cik_key
+        assert asked and all(kw.get("issuer_key") for kw in asked)    # the key's index, not a scan
+        assert resolve_issuer(store, "acme widgets") == key
+        with pytest.raises(UnknownIssuer, match="matches 3 issuers"):
+            resolve_issuer(store, "Inc")
+        with pytest.raises(UnknownIssuer, match="no issuer in the ledger matches '999999999'"):
+            resolve_issuer(store, "999999999")
+
+
+def test_the_key_of_an_issuer_with_a_cik_is_that_number():
+    """resolve_issuer looks a CIK up by its key: the key ingest gives (ledger.keys.issuer_key)."""
+    from events import Issuer
+    from ledger import ingest
+    from ledger.keys import cik_key, issuer_key
+
+    assert ingest.issuer_key is issuer_key
+    assert issuer_key(Issuer("Meridian Hollow Inc.", "0000777777", "333-1")) == cik_key("777777") == "cik:777777"
+    assert issuer_key(Issuer("Acme Widgets, Inc.", None, "0-31234")) == "name:acme widgets inc|0-31234"

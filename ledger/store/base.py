@@ -3,7 +3,7 @@ reading its filing facts, and resolving a typed event reference. An engine suppl
 ``_write_filing`` (one filing, one transaction, with its own locking and retries)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from events import Event
 from events.envelope import Document, StoredEvent, StreamInfo
@@ -45,3 +45,12 @@ def by_reference(event_id: str, candidates: Callable[[ids.IdRef], Iterable[Mappi
     if len(rows) > 1:
         raise AmbiguousEventId(event_id, [r["event_id"] for r in rows])
     return rows[0] if rows else None
+
+
+def last_seen(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Each pair once, at the place of its last occurrence (``Store.issuer_names``' order)."""
+    last: dict[tuple[str, str], None] = {}
+    for pair in pairs:
+        last.pop(pair, None)
+        last[pair] = None
+    return iter(last)

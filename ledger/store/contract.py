@@ -66,6 +66,12 @@ class Store(Protocol):
                 form: str | None = None, report_date: date | None = None) -> Iterator[StreamInfo]:
         """Streams in recording order; ``form`` matches without regard to case."""
 
+    def issuer_names(self, *, cik: str | None = None, issuer_key: str | None = None) -> Iterator[tuple[str, str]]:
+        """Each (issuer key, issuer name) the streams carry, once, ordered by the last stream that
+        carries it; with ``cik`` (digits), only streams whose CIK is that number, leading zeros
+        aside; with ``issuer_key``, only that key's streams (an index lookup). Finds an issuer
+        (--issuer) without decoding every stream."""
+
     def document(self, raw_sha256: str) -> Document | None:
         """A filing's stored text; ``DamagedDocument`` when its row is not what the store wrote."""
 

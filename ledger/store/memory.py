@@ -12,7 +12,7 @@ from datetime import date
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import DuplicateStream, StoreError
-from ledger.store.base import Appending, by_reference
+from ledger.store.base import Appending, by_reference, last_seen
 from ledger.store.chain import GENESIS
 from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
@@ -114,6 +114,12 @@ class MemoryStore(Appending):
                 and (raw_sha256 is None or i.raw_sha256 == raw_sha256)
                 and (form is None or i.form.upper() == form.upper())
                 and (report_date is None or i.report_date == report_date))
+
+    def issuer_names(self, *, cik: str | None = None, issuer_key: str | None = None) -> Iterator[tuple[str, str]]:
+        self._check_open()
+        return last_seen((i.issuer_key, i.issuer.name) for i in list(self._streams.values())
+                         if (issuer_key is None or i.issuer_key == issuer_key)
+                         and (cik is None or (i.issuer.cik and i.issuer.cik.lstrip("0") == cik.lstrip("0"))))
 
     def document(self, raw_sha256: str) -> Document | None:
         self._check_open()

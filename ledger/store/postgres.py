@@ -32,7 +32,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import (
     AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.base import Appending, by_reference
+from ledger.store.base import Appending, by_reference, last_seen
 from ledger.store.chain import GENESIS
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
@@ -566,6 +566,18 @@ class PostgresStore(Appending):
         with self._errors():
             for r in self._streamed(sql, params):
                 yield to_stream_info(r)
+
+    def issuer_names(self, *, cik: str | None = None, issuer_key: str | None = None) -> Iterator[tuple[str, str]]:
+        params = {"issuer_key": issuer_key, "cik": cik}
+        clauses = {"issuer_key": "s.issuer_key = %(issuer_key)s",
+                   "cik": "s.cik <> '' AND ltrim(s.cik, '0') = ltrim(%(cik)s, '0')"}
+        used = [clauses[name] for name, value in params.items() if value is not None]
+        where = f" WHERE {' AND '.join(used)}" if used else ""
+        # Recording order as in streams(): a stream's first event has the seq its append took.
+        sql = (f"SELECT s.issuer_key, s.issuer_name FROM streams AS s JOIN events AS e ON e.stream = s.stream "
+               f"AND e.version = 1{where} ORDER BY e.seq")
+        with self._errors():
+            yield from last_seen((r["issuer_key"], r["issuer_name"]) for r in self._streamed(sql, params))
 
     def document(self, raw_sha256: str) -> Document | None:
         with self._errors():

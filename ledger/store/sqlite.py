@@ -28,7 +28,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import (
     AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.base import Appending, by_reference
+from ledger.store.base import Appending, by_reference, last_seen
 from ledger.store.chain import CHAINED_COLUMNS, GENESIS
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
@@ -207,7 +207,9 @@ class SQLiteStore(Appending):
             conn = _connect(name, read_only=read_only, timeout=cls.busy_timeout)
         except sqlite3.Error as e:
             raise translate(name, e) from None
-        store = cls(Database(conn), name, read_only=read_only)
+        # No sqlite-utils plugins: loading them scans every installed package's entry points (10-80 ms
+        # at each open), and a ledger's SQL must not change with what else is installed.
+        store = cls(Database(conn, execute_plugins=False), name, read_only=read_only)
         try:
             with store._errors():
                 if read_only:
@@ -460,6 +462,17 @@ class SQLiteStore(Appending):
         with self._errors():
             for r in self._db.query(f"SELECT * FROM streams{where} ORDER BY rowid", params):
                 yield to_stream_info(r)
+
+    def issuer_names(self, *, cik: str | None = None, issuer_key: str | None = None) -> Iterator[tuple[str, str]]:
+        params = {"issuer_key": issuer_key, "cik": cik}
+        clauses = {"issuer_key": "issuer_key = :issuer_key", "cik": "cik <> '' AND ltrim(cik, '0') = ltrim(:cik, '0')"}
+        used = [clauses[name] for name, value in params.items() if value is not None]
+        where = f" WHERE {' AND '.join(used)}" if used else ""
+        # Rows in rowid order, made distinct here: a GROUP BY walks the issuer index and reads the
+        # table at random (70 ms over 20,000 streams, against 4 ms for the plain scan).
+        with self._errors():
+            yield from last_seen(self._db.conn.execute(
+                f"SELECT issuer_key, issuer_name FROM streams{where} ORDER BY rowid", params))
 
     def document(self, raw_sha256: str) -> Document | None:
         with self._errors():

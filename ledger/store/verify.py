@@ -14,7 +14,6 @@ from ledger import ids
 from ledger.store.chain import GENESIS, row_hash
 from ledger.store.contract import Store
 from ledger.store.mapping import DamagedDocument, EventRow
-from ledger.text.normalise import identity as text_identity
 
 
 @attrs.frozen
@@ -117,6 +116,8 @@ def _document_problem(store: Store, filing_payload: str) -> str | None:
     if hashlib.sha256(doc.raw).hexdigest() != named:
         return (f"the stored text of {doc.source_name} changed: its bytes no longer hash to {named[:12]}, "
                 "as its filing event says")
+    # Imported here: every store open imports this module, and the normaliser's patterns are not cheap.
+    from ledger.text.normalise import identity as text_identity
     identity = payload.get("identity") or ""
     if identity.startswith("sha256:") and identity != text_identity(doc.normalised):
         return f"the stored normalised text of {doc.source_name} changed: it no longer hashes to its filing's identity"

@@ -15,7 +15,7 @@ from ledger.errors import AmbiguousEventId, DuplicateStream, StoreError
 from ledger.store import GENESIS, Store, VerifyReport, encode, open_store, verify, verify_against
 from ledger.store.chain import row_hash
 from tests.store.support import (
-    BETA, D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, old_common_issued, one_stream, prov,
+    ACME, BETA, D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, old_common_issued, one_stream, prov,
     stream_id, two_streams, warrant,
 )
 
@@ -185,6 +185,23 @@ def test_streams_filter_on_form_and_date_of_report(store):
     assert [s.stream for s in store.streams(form="8-K/A")] == [amendment]
     assert [s.stream for s in store.streams(issuer_key="0001234567", form="8-K", report_date=D1)] == [S1]
     assert list(store.streams(issuer_key="0001234567", form="8-K", report_date=D3)) == []
+
+
+def test_issuer_names_from_the_streams_columns(store):
+    two_streams(store)
+    renamed = stream_id("renamed")
+    store.append(info(renamed, attrs.evolve(ACME, name="Acme Holdings"), public=D3), [filing(renamed, D3)])
+    later = stream_id("acme again")
+    store.append(info(later, public=D3), [filing(later, D3)])
+    # each pair once, in the order of the last stream that carries it
+    assert list(store.issuer_names()) == [("beta inc|333-99999", "Beta Inc"), ("0001234567", "Acme Holdings"),
+                                          ("0001234567", "Acme Corp")]
+    for cik in ("1234567", "0001234567", "00001234567"):        # a number: leading zeros aside
+        assert list(store.issuer_names(cik=cik)) == [("0001234567", "Acme Holdings"), ("0001234567", "Acme Corp")]
+    assert list(store.issuer_names(cik="123456")) == [] and list(store.issuer_names(cik="0")) == []
+    assert list(store.issuer_names(issuer_key="beta inc|333-99999")) == [("beta inc|333-99999", "Beta Inc")]
+    assert list(store.issuer_names(issuer_key="0001234567", cik="1234567"))[-1] == ("0001234567", "Acme Corp")
+    assert list(store.issuer_names(issuer_key="beta inc|333-99999", cik="1234567")) == []
 
 
 def test_a_stream_without_a_filing_event_has_no_date_of_report(store):
