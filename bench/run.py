@@ -10,7 +10,8 @@ between, then measures every figure of the issue's table through the library's p
 installed ``ledger`` command (start-up included), the references in the same run, interleaved:
 
   append         events/s, one filing per commit: ledger | eventsourcing recorder | sqlite3 executemany
-  replay         all issuers as of --as-of: replay_ledger() and `ledger replay --format json` |
+  replay         all issuers as of --as-of: replay_issuers(rendered=True) + json_chunks (what
+                 `ledger replay --format json` runs) and that command |
                  eventsourcing read + fold | SQL + json.loads + fold (the floor)
   one issuer     p95 of replay_ledger(issuer_key=...) and `ledger replay --issuer CIK` | floor for one issuer
   verify         events/s: ledger.store.verify() and `ledger verify` | SQLite-built content + sha256
@@ -53,7 +54,9 @@ from replay import load, revision  # noqa: E402 - the replay benchmark's machine
 
 from ledger.ingest import extract_file  # noqa: E402
 from ledger.store import open_store, verify  # noqa: E402
-from ledger.views import replay_ledger  # noqa: E402
+from ledger import snapshots  # noqa: E402
+from ledger.projections.report import json_chunks  # noqa: E402
+from ledger.views import replay_issuers, replay_ledger  # noqa: E402
 
 MID = date(2010, 6, 30)   # about half the events of a ledger spread over 1995-2025
 LEDGER = shutil.which("ledger", path=str(Path(sys.executable).parent)) or shutil.which("ledger")
@@ -98,13 +101,14 @@ TARGETS = {
     "rss_replay_json": Target("< 500 MB", below(500.0)),
     "rss_export_cap_table": Target("< 500 MB", below(500.0)),
     "startup": NONE,
+    "snapshots": NONE,
 }
 LABELS = {
     "append": "append, one filing per commit (store.append)",
     "append_vs_plain": "append, one filing per commit (store.append)",
-    "replay_library": "whole-ledger replay as of the date, replay_ledger()",
+    "replay_library": "whole-ledger replay as of the date, replay_issuers() + json_chunks (the library under `replay --format json`)",
     "replay_cli": "whole-ledger replay, `ledger replay --format json` (start-up included)",
-    "replay_library_vs_floor": "whole-ledger replay, replay_ledger()",
+    "replay_library_vs_floor": "whole-ledger replay, replay_issuers() + json_chunks",
     "issuer_p95_library": "one issuer as of the date, p95, replay_ledger(issuer_key=)",
     "issuer_p95_cli": "one issuer as of the date, p95, `ledger replay --issuer` (start-up included)",
     "verify_library": "verify, ledger.store.verify()",
@@ -113,6 +117,7 @@ LABELS = {
     "rss_replay_json": "peak RSS, `ledger replay --format json` as of the last date",
     "rss_export_cap_table": "peak RSS, `ledger export cap-table` as of the last date",
     "startup": "start-up, `ledger --version`",
+    "snapshots": "snapshots of every issuer, built once after the load (ledger.snapshots.refresh; ingest keeps them)",
 }
 
 
@@ -230,6 +235,12 @@ def measure(args, db: Path, work: Path) -> tuple[list[Figure], dict]:
     built = generate.build(db, work, n_events=args.events, n_issuers=args.issuers, seed=args.seed,
                            slices=args.repeat, eventsourcing=es_on, log=log)
     phase("build (ledger and references appended interleaved)")
+    # What `ledger ingest` does after its batch (and `ledger snapshots` on demand): untimed in append.
+    with open_store(db) as store:
+        s, (kept, written) = timed(lambda: snapshots.refresh(store))
+    figures_snap = Figure("snapshots", s, "s", None, None, [s], [])
+    log(f"  snapshots: {written:,} for {kept:,} issuers in {s:.1f} s")
+    phase("snapshots")
     timer = built["timer"]
     rates = {n: [s["events"] / s[n] for s in timer.slices if s[n] > 0] for n in timer.names}
     es_rates = rates.get("eventsourcing", [])
@@ -256,7 +267,8 @@ def measure(args, db: Path, work: Path) -> tuple[list[Figure], dict]:
                 runs["es"].append(s)
                 if es_result != floor_result:
                     raise SystemExit("the eventsourcing fold and the floor's differ: the references are not the same events")
-            runs["lib"].append(timed(lambda: replay_ledger(store, as_of=args.as_of))[0])
+            runs["lib"].append(timed(lambda: sum(map(len, json_chunks(
+                replay_issuers(store, as_of=args.as_of, rendered=True)))))[0])
             runs["cli"].append(cli(["--db", str(db), "replay", "--as-of", as_of, "--format", "json"])[0])
             log(f"  replay round {r + 1}: floor {runs['floor'][-1]:.2f} s, eventsourcing "
                 f"{runs['es'][-1] if es_on else float('nan'):.2f} s, library {runs['lib'][-1]:.2f} s, cli {runs['cli'][-1]:.2f} s")
@@ -338,6 +350,7 @@ def measure(args, db: Path, work: Path) -> tuple[list[Figure], dict]:
     figures.append(Figure("rss_replay_json", med(rj), "MB", "`ledger --version` peak RSS", med(base), rj, base))
     figures.append(Figure("rss_export_cap_table", med(rx), "MB", "`ledger --version` peak RSS", med(base), rx, base))
     figures.append(Figure("startup", med(start), "s", None, None, start, []))
+    figures.append(figures_snap)
     phase("peak RSS")
     if es_on:
         es.close()

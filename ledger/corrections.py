@@ -45,12 +45,16 @@ def retracted_filing(store: Store, retraction: EventRetracted) -> str | None:
     return target.stream if target is not None and isinstance(target.event, FilingRecorded) else None
 
 
-def known_corrections(store: Store, *, known_at: date | None = None) -> Known:
+def known_corrections(store: Store, *, known_at: date | None = None, issuer_key: str | None = None) -> Known:
     """Target event id -> what happened to it, counting only corrections public by ``known_at``.
-    A retracted filing event retracts its whole filing: every event of its stream."""
+    A retracted filing event retracts its whole filing: every event of its stream. With
+    ``issuer_key``, one issuer's only: a correction is recorded under its target's issuer
+    (ledger/record.py), so one issuer's replay need not read every correction in the ledger."""
     out = Known()
     for type_name in (EventRetracted.TYPE, EventCorrected.TYPE):
-        for stored in store.log(types=[type_name]):
+        found = (store.log(types=[type_name]) if issuer_key is None
+                 else sorted(store.read(issuer_key=issuer_key, types=[type_name]), key=lambda e: e.seq))
+        for stored in found:
             if known_at is not None and stored.public_date is not None and stored.public_date > known_at:
                 continue
             e = stored.event

@@ -85,7 +85,7 @@ class ReplayStream:
             details[info.issuer_key] = info.issuer
             if is_amendment(info):
                 amendments.setdefault(info.issuer_key, []).append(info)
-        pending = known_corrections(store, known_at=known_at)
+        pending = known_corrections(store, known_at=known_at, issuer_key=issuer_key)
         moved: dict[str, list[StoredEvent]] = {}
         for m in _visible_moves(store, pending, known_at=known_at, issuer_key=issuer_key):
             moved.setdefault(m.issuer_key, []).append(m)
