@@ -124,8 +124,12 @@ def replay(
 
 
 def dec(value: Decimal | None) -> str | None:
-    # "f" keeps the exact digits and never uses exponent notation.
-    return None if value is None else format(value, "f")
+    # "f" keeps the exact digits and never uses exponent notation; str() writes the same unless it
+    # chose an exponent, and costs a quarter as much.
+    if value is None:
+        return None
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
 
 
 def iso(value: date | None) -> str | None:
@@ -219,11 +223,7 @@ def _int(value: int | bool | None) -> str:
 
 
 def _dec(value: Decimal | None) -> str:
-    # dec()'s digits: str() is the same unless it chose exponent notation, and 4x cheaper than format().
-    if value is None:
-        return "null"
-    text = str(value)
-    return f'"{text}"' if "E" not in text else f'"{value:f}"'
+    return "null" if value is None else f'"{dec(value)}"'
 
 
 def _day(value: date | None) -> str:
