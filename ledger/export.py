@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
-from ledger.projections.report import Replay, dec, iso
+from ledger.projections.report import Replay, dec
 
 if TYPE_CHECKING:
     from ledger.views import ReplayStream
@@ -20,54 +20,46 @@ WARRANT_COLUMNS = (
     "issued_on", "expires_on", "status", "event_ids", "source",
 )
 
+# Rows are tuples handed to csv.writer.writerows in one call: the writer itself writes None as an
+# empty cell and str() of anything else (ints, dates as ISO, StrEnum members as their values), so a
+# cell needs no conversion of its own unless the text differs: decimals as dec() writes them, the
+# lists joined, the holders' description in place of no names.
 
-def _joined(values) -> str:
-    return "; ".join(values)
 
-
-def _holders(names: tuple[str, ...], description: str | None) -> str:
+def _holders(names: tuple[str, ...], description: str | None) -> str | None:
     # With no names, the filing's description ("two institutional investors") beats a blank cell.
-    return _joined(names) if names else (description or "")
+    return "; ".join(names) if names else description
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _first(sources: tuple[str, ...]) -> str:
-    return sources[0] if sources else ""
-
-
-def cap_table_rows(result: Replay | ReplayStream) -> Iterator[tuple[str, ...]]:
+def cap_table_rows(result: Replay | ReplayStream) -> Iterator[tuple]:
     for report in result.issuers:
+        name = report.issuer.name
         for h in report.holdings:
             yield (
-                report.issuer.name, h.security_class, _holders(h.holders, h.holders_description),
-                _cell(h.shares), _cell(dec(h.stated_amount)), _cell(dec(h.price)), _cell(dec(h.conversion_price)),
-                _cell(h.conversion_share_cap), h.consideration_kind.value, iso(h.date),
-                _joined(h.event_ids), _first(h.sources),
+                name, h.security_class, _holders(h.holders, h.holders_description), h.shares,
+                dec(h.stated_amount), dec(h.price), dec(h.conversion_price), h.conversion_share_cap,
+                h.consideration_kind, h.date, "; ".join(h.event_ids), h.sources[0] if h.sources else None,
             )
 
 
-def warrant_rows(result: Replay | ReplayStream) -> Iterator[tuple[str, ...]]:
+def warrant_rows(result: Replay | ReplayStream) -> Iterator[tuple]:
     for report in result.issuers:
+        name = report.issuer.name
         for w in report.warrants:
             yield (
-                report.issuer.name, w.tranche, w.kind.value, _holders(w.holders, w.holders_description),
-                _cell(w.shares), w.quantity_basis.value, _cell(dec(w.exercise_price)), iso(w.issued_on),
-                _cell(iso(w.expires_on)), w.status.value, _joined(w.event_ids), _first(w.sources),
+                name, w.tranche, w.kind, _holders(w.holders, w.holders_description), w.shares, w.quantity_basis,
+                dec(w.exercise_price), w.issued_on, w.expires_on, w.status, "; ".join(w.event_ids),
+                w.sources[0] if w.sources else None,
             )
 
 
 def write_cap_table_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
     writer = csv.writer(fh)
     writer.writerow(CAP_TABLE_COLUMNS)
-    for row in cap_table_rows(result):
-        writer.writerow(row)
+    writer.writerows(cap_table_rows(result))
 
 
 def write_warrants_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
     writer = csv.writer(fh)
     writer.writerow(WARRANT_COLUMNS)
-    for row in warrant_rows(result):
-        writer.writerow(row)
+    writer.writerows(warrant_rows(result))

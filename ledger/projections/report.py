@@ -1,7 +1,7 @@
 """The per-issuer report of one replay, and its JSON contract (scripts rely on its exact shape)."""
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring_ascii
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -124,8 +124,12 @@ def replay(
 
 
 def dec(value: Decimal | None) -> str | None:
-    # "f" keeps the exact digits and never uses exponent notation.
-    return None if value is None else format(value, "f")
+    # "f" keeps the exact digits and never uses exponent notation; str() writes the same unless it
+    # chose an exponent, and costs a quarter as much.
+    if value is None:
+        return None
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
 
 
 def iso(value: date | None) -> str | None:
@@ -195,22 +199,125 @@ def to_json_contract(result: Replay) -> dict:
     }
 
 
-def _nested(value, indent: str) -> str:
-    # json.dumps(indent=2) of a value nested in a container: its lines after the first shifted right.
-    # Safe to do on the text, as JSON strings carry no raw line breaks.
-    return json.dumps(value, indent=2).replace("\n", "\n" + indent)
+# The contract written straight to text, as json.dumps(indent=2) writes the dicts above: with an
+# indent, CPython's json runs its pure-Python encoder (40 us a row), where this costs a few calls
+# a row. Strings go through the C function json.dumps itself uses (ensure_ascii); the enums are
+# StrEnums, so a member is its value; decimals and dates are ASCII digits, signs, points and
+# letters, quoted as they are. tests/test_json_text.py holds the two byte-identical.
+_str = encode_basestring_ascii
+
+
+def _opt(value: str | None) -> str:
+    return "null" if value is None else _str(value)
+
+
+def _int(value: int | bool | None) -> str:
+    # json.dumps's order: the constants first, then int.__repr__ (an int subclass prints as a number).
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return int.__repr__(value)
+
+
+def _dec(value: Decimal | None) -> str:
+    return "null" if value is None else f'"{dec(value)}"'
+
+
+def _day(value: date | None) -> str:
+    return "null" if value is None else f'"{value.isoformat()}"'
+
+
+_I, _K, _L = "\n            ", "\n          ", "\n        "    # line breaks before: list items, row keys, rows
+
+
+def _items(values: Sequence[str], pad: str = _I) -> str:
+    """A list of strings whose items stand at ``pad`` (a line break and the indent)."""
+    if len(values) == 1:     # the usual case: one event, one source
+        return f"[{pad}{_str(values[0])}{pad[:-2]}]"
+    if not values:
+        return "[]"
+    return "[" + pad + ("," + pad).join(map(_str, values)) + pad[:-2] + "]"
+
+
+def _holding_text(h: Holding) -> str:
+    return (
+        f'{{{_K}"class": {_str(h.security_class)},{_K}"holders": {_items(h.holders)},'
+        f'{_K}"holders_description": {_opt(h.holders_description)},{_K}"shares": {_int(h.shares)},'
+        f'{_K}"stated_amount": {_dec(h.stated_amount)},{_K}"price": {_dec(h.price)},'
+        f'{_K}"conversion_price": {_dec(h.conversion_price)},{_K}"conversion_share_cap": {_int(h.conversion_share_cap)},'
+        f'{_K}"consideration_kind": {_str(h.consideration_kind)},{_K}"date": {_day(h.date)},'
+        f'{_K}"event_ids": {_items(h.event_ids)},{_K}"sources": {_items(h.sources)}{_L}}}'
+    )
+
+
+def _warrant_text(w: WarrantRow) -> str:
+    return (
+        f'{{{_K}"tranche": {_str(w.tranche)},{_K}"kind": {_str(w.kind)},{_K}"holders": {_items(w.holders)},'
+        f'{_K}"holders_description": {_opt(w.holders_description)},{_K}"shares": {_int(w.shares)},'
+        f'{_K}"quantity_basis": {_str(w.quantity_basis)},{_K}"exercise_price": {_dec(w.exercise_price)},'
+        f'{_K}"issued_on": {_day(w.issued_on)},{_K}"expires_on": {_day(w.expires_on)},{_K}"status": {_str(w.status)},'
+        f'{_K}"event_ids": {_items(w.event_ids)},{_K}"sources": {_items(w.sources)}{_L}}}'
+    )
+
+
+def _note_text(n: NoteRow) -> str:
+    return (
+        f'{{{_K}"security": {_str(n.security)},{_K}"holders": {_items(n.holders)},'
+        f'{_K}"holders_description": {_opt(n.holders_description)},{_K}"principal": {_dec(n.principal)},'
+        f'{_K}"interest_rate": {_dec(n.interest_rate)},{_K}"conversion_price": {_dec(n.conversion_price)},'
+        f'{_K}"conversion_formula": {_opt(n.conversion_formula)},{_K}"issued_on": {_day(n.issued_on)},'
+        f'{_K}"maturity": {_day(n.maturity)},{_K}"status": {_str(n.status)},'
+        f'{_K}"event_ids": {_items(n.event_ids)},{_K}"sources": {_items(n.sources)}{_L}}}'
+    )
+
+
+def _rows(rows: Sequence, text) -> Iterator[str]:
+    # Yielded, not joined to the issuer's text: each copy of a large string costs page faults.
+    if not rows:
+        yield "[]"
+        return
+    yield "[" + _L
+    yield ("," + _L).join(map(text, rows))
+    yield "\n      ]"
+
+
+def issuer_chunks(r: IssuerReport) -> Iterator[str]:
+    """``json.dumps(issuer_json(r), indent=2)`` as it stands in the issuers list (nested 4 deep), in pieces."""
+    i, t, k = r.issuer, r.totals, _L
+    yield (
+        f'{{\n      "issuer": {{{k}"name": {_str(i.name)},{k}"cik": {_opt(i.cik)},{k}"file_number": {_opt(i.file_number)}'
+        f'\n      }},\n      "totals": {{{k}"common_shares": {_int(t.common_shares)},'
+        f'{k}"warrant_shares_outstanding": {_int(t.warrant_shares_outstanding)},'
+        f'{k}"undetermined_warrant_tranches": {_int(t.undetermined_warrant_tranches)},'
+        f'{k}"contingent_warrant_tranches": {_int(t.contingent_warrant_tranches)},'
+        f'{k}"capital_raised": {_dec(t.capital_raised)},{k}"undisclosed_consideration": {_int(t.undisclosed_consideration)},'
+        f'{k}"fees_paid_cash": {_dec(t.fees_paid_cash)},{k}"undisclosed_cash_fees": {_int(t.undisclosed_cash_fees)},'
+        f'{k}"fees_approximate": {_int(t.fees_approximate)}\n      }},\n      "holdings": '
+    )
+    yield from _rows(r.holdings, _holding_text)
+    yield ',\n      "warrants": '
+    yield from _rows(r.warrants, _warrant_text)
+    yield ',\n      "notes": '
+    yield from _rows(r.notes, _note_text)
+    yield "\n    }"
 
 
 def json_chunks(result) -> Iterator[str]:
     """``json.dumps(to_json_contract(result), indent=2)`` and a line break, the same bytes, written one issuer
     at a time: ``result.issuers`` may be an iterator, and ``result.warnings`` is read only after it
     is spent (a streamed replay knows its warnings at the end)."""
-    yield f'{{\n  "as_of": {json.dumps(iso(result.as_of))},\n  "known_at": {json.dumps(iso(result.known_at))},\n'
+    yield f'{{\n  "as_of": {_day(result.as_of)},\n  "known_at": {_day(result.known_at)},\n'
     yield '  "issuers": ['
     first = True
     for r in result.issuers:
-        text = r if isinstance(r, str) else _nested(issuer_json(r), "    ")   # str: written by a snapshot's fold
-        yield ("\n    " if first else ",\n    ") + text
+        yield "\n    " if first else ",\n    "
+        if isinstance(r, str):      # already written, by a snapshot's fold (ledger/projections/state.py)
+            yield r
+        else:
+            yield from issuer_chunks(r)
         first = False
     yield "]" if first else "\n  ]"
-    yield f',\n  "warnings": {_nested(list(result.warnings), "  ")}\n}}\n'
+    yield ',\n  "warnings": ' + _items(result.warnings, "\n    ") + "\n}\n"

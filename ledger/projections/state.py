@@ -18,18 +18,19 @@ from datetime import date
 from decimal import Decimal
 from operator import itemgetter
 
+import attrs
+
 from events import ConsiderationKind, Issuer, QuantityBasis, WarrantKind
 from ledger.projections.captable import Holding
 from ledger.projections.notes import MATURED, NoteRow
 from ledger.projections.report import (
-    ReportFold, holding_json, note_json, totals_json, warrant_json,
+    IssuerReport, ReportFold, _holding_text, _note_text, _warrant_text, issuer_chunks,
 )
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus, status_on
 
 FORMAT = 1   # bump when the tuples below change: a snapshot of another format is not used
 
-_ITEM = "\n" + " " * 8         # a row's lines inside the issuer object of `replay --format json`
 _STATUS = "\x00status\x00"     # stands for the status while a row's text is cut in two
 _CUT = json.dumps(_STATUS)
 
@@ -103,26 +104,26 @@ def _to_money(t: tuple) -> Totals:
 
 
 # -- row text ---------------------------------------------------------------------------------
-
-def _text(row: dict) -> str:
-    return json.dumps(row, indent=2).replace("\n", _ITEM)
-
+# The rows' text is report.py's own writer's: the same bytes as the replay contract.
 
 def holding_text(h: Holding) -> str:
-    return _text(holding_json(h))
+    return _holding_text(h)
 
 
-def _cut(row: dict) -> tuple[str, str]:
-    before, after = _text(row | {"status": _STATUS}).split(_CUT)
+def _cut(text: str) -> tuple[str, str]:
+    before, after = text.split(_CUT)
     return before, after
 
 
 def tranche_text(t: Tranche) -> tuple[str, str]:
-    return _cut(warrant_json(t.row(date.min)))
+    return _cut(_warrant_text(attrs.evolve(t.row(date.min), status=_STATUS)))
 
 
 def note_text(n: NoteRow) -> tuple[str, str]:
-    return _cut(note_json(n))
+    return _cut(_note_text(attrs.evolve(n, status=_STATUS)))
+
+
+_QUOTED = {s.value: json.dumps(s.value) for s in WarrantStatus} | {MATURED: json.dumps(MATURED)}
 
 
 def tranche_status(t: tuple, as_of: str) -> str:
@@ -326,7 +327,7 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
 def _array(texts: list[str]) -> str:
     if not texts:
         return "[]"
-    return "[" + _ITEM + ("," + _ITEM).join(texts) + "\n      ]"
+    return "[\n        " + ",\n        ".join(texts) + "\n      ]"
 
 
 def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str, Totals]:
@@ -356,7 +357,7 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
             d = _tranche(v)
             before, after = tranche_text(v)
         status = tranche_status(d, day)
-        tranches.append((d[7], before + json.dumps(status) + after))
+        tranches.append((d[7], before + _QUOTED[status] + after))
         if status == "contingent":
             contingent += 1
         elif status == "outstanding":
@@ -369,16 +370,12 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     for n in fold.notes._rows.get(issuer_key, ()):
         before, after = note_text(n)
         status = MATURED if n.maturity is not None and as_of >= n.maturity else n.status
-        notes.append(before + json.dumps(status) + after)
+        notes.append(before + (_QUOTED.get(status) or json.dumps(status)) + after)
     money = fold.money._by_issuer[issuer_key]
     totals = Totals(common, outstanding, undetermined, contingent, money.capital_raised,
                     money.undisclosed_consideration, money.fees_paid_cash, money.undisclosed_cash_fees,
                     money.fees_approximate, money.warnings)
-    head = json.dumps({"name": issuer.name, "cik": issuer.cik, "file_number": issuer.file_number},
-                      indent=2).replace("\n", "\n      ")
-    money_text = json.dumps(totals_json(totals), indent=2).replace("\n", "\n      ")
-    text = (f'{{\n      "issuer": {head},\n      "totals": {money_text},\n'
-            f'      "holdings": {_array([t for _, t in lots])},\n'
-            f'      "warrants": {_array([t for _, t in tranches])},\n'
-            f'      "notes": {_array(notes)}\n    }}')
+    head = next(issuer_chunks(IssuerReport(issuer, issuer_key, (), (), totals)))   # its text up to the rows
+    text = (f'{head}{_array([t for _, t in lots])},\n      "warrants": {_array([t for _, t in tranches])},'
+            f'\n      "notes": {_array(notes)}\n    }}')
     return text, totals
