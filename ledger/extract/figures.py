@@ -48,10 +48,11 @@ _MONTHS["sept"] = 9
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 # Possessive white space: a long run of spaces after a month cannot be re-split on failure.
+# The lookahead (a digit or a month's first letter) turns other positions away before the branches are tried.
 _DATE_RE = re.compile(
-    rf"\b(?P<m1>{_MONTH})\s++(?P<d1>\d{{1,2}}){_ORD}\b\s*+,?\s*+(?P<y1>\d{{4}})(?!\d)"
+    rf"(?=[\dadfjmnos])(?:\b(?P<m1>{_MONTH})\s++(?P<d1>\d{{1,2}}){_ORD}\b\s*+,?\s*+(?P<y1>\d{{4}})(?!\d)"
     rf"|\b(?P<d2>\d{{1,2}}){_ORD}\s++(?:day\s++of\s++|of\s++)?(?P<m2>{_MONTH}),?\s*+(?P<y2>\d{{4}})(?!\d)"
-    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])",
+    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-]))",
     re.I)
 
 

@@ -12,7 +12,10 @@ MONTHS["sept"] = 9
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,\s*\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTH},?\s+\d{{4}})"
-DATE_RE = re.compile(DATE, re.I)
+# Every date starts with a digit or the first letter of a month: the lookahead turns away other
+# positions at once, where the bare pattern would try both branches (the same matches, half the time).
+FIRST_OF_DATE = r"(?=[\dadfjmnos])"
+DATE_RE = re.compile(FIRST_OF_DATE + DATE, re.I)
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SCALE = r"(?:\s+(?P<scale>million|billion|thousand))?"
