@@ -83,7 +83,7 @@ RECAP = AnyOf(re.compile(
 # A recap that says the deal closed or sold still reports it.
 _DONE_NOW = gated(re.compile(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", re.I))
 # A sale for something other than cash.
-ACQUISITION = gated(re.compile(
+ACQUISITION = AnyOf(re.compile(
     r"\b(?:acquisition|acquire[sd]?|acquiring|merger|merge[sd]?|purchase\s+of\s+(?:all|substantially\s+all)|business\s+combination|"
     r"share\s+exchange\s+agreement|in\s+exchange\s+for\s+all|contribution\s+agreement|contributed|as\s+(?:purchase\s+|merger\s+)?consideration\s+for\s+the\s+"
     r"(?:acquisition|purchase|assets|business))\b", re.I))
@@ -112,7 +112,7 @@ CLOSING_DATE = re.compile(
     r"\b(?:clos(?:ed|ing|e)|settle(?:d|ment)?|complet(?:ed|ion)|consummat(?:ed|ion)|delivered|issued|funded|effective)\b"
     r"(?:(?!\bexpir|\bterminat|\buntil\b|\bthrough\b|\bmatur)[^.;]){0,80}?\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
 EXPECTED = gated(re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I))
-FEE_WORDS = gated(re.compile(
+FEE_WORDS = AnyOf(re.compile(
     r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
     r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|cash\s+fee|fees\s+and\s+expenses|finder|broker\s+warrants|"
     r"agent['’]?s?\s+warrants|compensation\s+warrants|(?:underwriter|representative|placement\s+agent)['’]?s?\s+warrants|"
@@ -278,7 +278,7 @@ def _kind_of_consideration(text: str, has_money: bool) -> str:
         return "exchange"
     if SERVICES.search(text):
         return "services"
-    if ACQUISITION.search(text) and not re.search(r"\b(?:private\s+placement|public\s+offering|registered\s+direct|gross\s+proceeds|"
+    if ACQUISITION.found_in(text) and not re.search(r"\b(?:private\s+placement|public\s+offering|registered\s+direct|gross\s+proceeds|"
                                                    r"per\s+share\s+in\s+cash|cash\s+purchase\s+price)\b", text, re.I):
         return "acquisition"
     if has_money or CASH_WORDS.search(text):
@@ -336,7 +336,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
     if not _DONE_NOW.search(text) and RECAP.found_in(text) or REPORTED_BEFORE.search(text):
         return out
     when, expected = _sentence_date(text, m)
-    fee_sentence = bool(FEE_WORDS.search(text)) and bool(re.search(
+    fee_sentence = FEE_WORDS.found_in(text) and bool(re.search(
         r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", text, re.I))
     counted = [sec for sec in m.securities if not (sec.count is not None and sec.count.words and sec.count.value <= 10) and (sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
                and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED))]

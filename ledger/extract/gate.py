@@ -181,12 +181,17 @@ def _split(source: str) -> list[str]:
 
 
 def _alternatives(source: str) -> list[str]:
-    """The alternatives, with one written ``\\b(?:A|B|...)`` spread out to ``\\bA``, ``\\bB``, ..."""
+    """The alternatives, with a group of them written ``P(?:A|B|...)S`` spread out to ``P(?:A)S``,
+    ``P(?:B)S``, ... where P is nothing or ``\\b`` and S does not repeat the group."""
     out = []
     for part in _split(source):
-        closing = [i for i, c, depth in _structure(part) if c == ")" and depth == 1]
-        if part.startswith("\\b(?:") and closing and closing[0] == len(part) - 1:
-            out += ["\\b" + alt for alt in _alternatives(part[5:-1])]
+        head = "\\b" if part.startswith("\\b(?:") else "" if part.startswith("(?:") else None
+        opened = len(head) if head is not None else -1
+        closing = [i for i, c, depth in _structure(part) if c == ")" and depth == 1] if head is not None else []
+        tail = part[closing[0] + 1:] if closing else ""
+        if closing and not tail.startswith(("*", "+", "?", "{")) and len(_split(part[opened + 3:closing[0]])) > 1:
+            inner = part[opened + 3:closing[0]]
+            out += [f"{head}(?:{alt}){tail}" for alt in _alternatives(inner)]
         else:
             out.append(part)
     return out
@@ -195,8 +200,8 @@ def _alternatives(source: str) -> list[str]:
 class AnyOf:
     """Whether `pattern` matches anywhere in a text, answered alternative by alternative, each
     behind its own word test. A text holds a match of ``A|B`` where it holds one of ``A`` or of
-    ``B`` (and one of ``\\b(?:A|B)`` where it holds one of ``\\bA`` or ``\\bB``), so ``found_in`` is
-    ``bool(pattern.search(text))``; only the alternatives whose words are there run."""
+    ``B`` (and one of ``P(?:A|B)S`` where it holds one of ``P(?:A)S`` or ``P(?:B)S``), so
+    ``found_in`` is ``bool(pattern.search(text))``; only the alternatives whose words are there run."""
 
     __slots__ = ("pattern", "parts")
 

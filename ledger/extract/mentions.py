@@ -125,7 +125,7 @@ _NOUN = re.compile(
     rf"|(?P<right>rights)\b)",
     re.I)
 # A security named without a count: "the Series B Warrants have an exercise price of ...".
-_NAMED = gated(re.compile(
+_NAMED_SOURCE = (
     rf"(?P<pfw>\b(?i:pre-?funded|prefunded)\s+(?i:common\s+)?(?i:warrants?))\b"
     rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|"
     rf"(?:(?!(?:Each|The|Such|These|Those|All|Any|No|Its|Our|Their|Every|Per|A|An)\b)[A-Z][a-z]+(?:['’]s)?\s+)?)(?:[Ww]arrants?))\b"
@@ -133,7 +133,10 @@ _NAMED = gated(re.compile(
     rf"(?!\s+(?:Purchase|Subscription|Exchange)\s+Agreement)"
     rf"|(?P<unit>\b[Uu]nits)\b"
     rf"|(?P<note>\b(?:[\d.]+%\s+)?(?:(?:Senior|Secured|Unsecured|Subordinated|Original\s+Issue\s+Discount|Amortizing)\s+){{0,3}}"
-    rf"[Cc]onvertible\s+(?:(?:Promissory|Senior|Secured|Subordinated)\s+)*(?:[Nn]otes?|[Dd]ebentures?))\b"))
+    rf"[Cc]onvertible\s+(?:(?:Promissory|Senior|Secured|Subordinated)\s+)*(?:[Nn]otes?|[Dd]ebentures?))\b")
+# Every match starts with a capital, p, w, u or c, a digit or a point (read off each branch): the
+# lookahead turns the other positions away before the branches are tried (tests/test_gate.py).
+_NAMED = gated(re.compile(r"(?=[A-Zpwuc\d.])(?:" + _NAMED_SOURCE + ")"))
 # What a warrant is for, after the word and an aside: "warrants, which expire in five years, to purchase".
 _FOR = re.compile(
     r"(?:[^.;$]{0,160}?)\b(?:to\s+(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|for\s+the\s+purchase\s+of|"
