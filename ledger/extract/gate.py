@@ -20,7 +20,6 @@ empty) is passed over, and a pattern with no needles at all is never gated.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import re._constants as C
@@ -111,9 +110,18 @@ def needles(pattern: re.Pattern) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(w for w in c if not any(v != w and v in w for v in c)) for c in _needs(list(tree)))
 
 
-@functools.lru_cache(maxsize=1024)
+_last: tuple[str, str] = ("", "")     # the text folded last, and its folding: one pair, replaced whole
+
+
 def _fold(text: str) -> str:
-    return folded(text)
+    """folded(text), kept for the next gate: a sentence meets many gates in a row."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    low = folded(text)
+    _last = (text, low)
+    return low
 
 
 class Gated:
