@@ -14,9 +14,13 @@ Why the needles are necessary, element by element of the parse tree: a run of li
 must appear as it is (folded; only ASCII, so that folding maps every character the pattern accepts
 to the one it names, which tests/test_gate.py checks over all of Unicode); a group or a repeat of at
 least once needs what its content needs; an alternation needs one of what its branches need; a
-sequence needs what any one of its elements needs (the one with the longest words is taken). An
+sequence needs what each of its elements needs (up to three such clauses are kept, all tested). An
 element with no word it must hold (a class, an optional part, a look-around, a branch that can be
 empty) is passed over, and a pattern with no needles at all is never gated.
+
+``AnyOf(pattern)`` is for a pattern only asked whether it matches: its alternatives (a group of them
+spread out, ``P(?:A|B)S`` to ``P(?:A)S`` and ``P(?:B)S``) each run behind their own word test.
+tests/test_gate.py checks all of this; bench/check_gates.py runs the same checks over other filings.
 """
 from __future__ import annotations
 
