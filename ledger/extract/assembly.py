@@ -17,6 +17,7 @@ import attrs
 
 from events import Basis, QuantityBasis, RightKind, WarrantKind
 from ledger.extract import patterns as P
+from ledger.extract.gate import gated
 from ledger.extract.drafts import (
     DEAL, REFERENCE, SAME_SENTENCE, STATED, AnyDraft, FeeDraft, NoteDraft, PreferredDraft, RightDraft, SharesDraft,
     WarrantDraft,
@@ -1004,7 +1005,7 @@ def _whole(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
-_LEAD = re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{P.DATE})", re.I)
+_LEAD = gated(re.compile(rf"(?:^|\b(?:On|on|Effective|effective|As\s+of|as\s+of)\s+)(?P<date>{P.DATE})", re.I))
 
 
 def _lead_date(text: str) -> tuple[date | None, bool]:

@@ -20,6 +20,8 @@ from decimal import Decimal
 
 import attrs
 
+from ledger.extract.values import FIRST_OF_DATE, _MONTH_TREE
+
 
 @attrs.frozen
 class Figure:
@@ -48,11 +50,13 @@ _MONTHS["sept"] = 9
 _MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 # Possessive white space: a long run of spaces after a month cannot be re-split on failure.
-_DATE_RE = re.compile(
+_DATE_SOURCE = (
     rf"\b(?P<m1>{_MONTH})\s++(?P<d1>\d{{1,2}}){_ORD}\b\s*+,?\s*+(?P<y1>\d{{4}})(?!\d)"
     rf"|\b(?P<d2>\d{{1,2}}){_ORD}\s++(?:day\s++of\s++|of\s++)?(?P<m2>{_MONTH}),?\s*+(?P<y2>\d{{4}})(?!\d)"
-    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])",
-    re.I)
+    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])")
+# The same matches, found faster (tests/test_gate.py): a lookahead (a digit or a month's first letter)
+# turns other positions away before the branches are tried, and the months are a tree of their letters.
+_DATE_RE = re.compile(FIRST_OF_DATE + "(?:" + _DATE_SOURCE.replace(_MONTH, _MONTH_TREE.removesuffix(r"\.?") + r"\b\.?") + ")", re.I)
 
 
 def _date_matches(text: str):

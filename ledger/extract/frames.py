@@ -9,6 +9,7 @@ shares of the target" is an issuance, "N shares issuable upon exercise" is not.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,11 +17,13 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract import patterns as P
+from ledger.extract.gate import AnyOf, gated
 from ledger.extract.values import parse_date, word_number
 from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
 from ledger.text.normalise import Sentence
 
 # --- the verbs of a sale, and the contexts in which a count is not one -----------------------
+# (Not gated: nearly every sentence read here has one of their words, and the test costs more than it saves.)
 SALE_VERB = re.compile(
     r"\b(?:sold|sell|sells|selling|sale|offer|offers|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
     r"pricing|purchased|purchase|subscribed|subscription|subscriptions|closed|closing|closes|completed|completes|complete|"
@@ -62,10 +65,11 @@ NOT_SOLD_AFTER = re.compile(
     re.I)
 SELLING = re.compile(r"[^.;]{0,50}?\b(?:by\s+(?:the\s+|certain\s+(?:of\s+)?)?(?:[\w'’]+\s+){0,2}?(?:selling|existing)\s+(?:stock|share|security)holders)", re.I)
 # Whole sentences that recap, plan or describe, and state no sale of this filing.
-REPORTED_BEFORE = re.compile(
+REPORTED_BEFORE = gated(re.compile(
     r"\bas\s+(?:previously\s+)?(?:reported|disclosed|described)\s+(?:in|on)\s+(?:the\s+|its\s+|our\s+)?(?:Company['’]s\s+)?"
-    r"(?:Current\s+Report|Form\s+8-K|Quarterly\s+Report|Annual\s+Report|Form\s+10-[QK]|prior|previous|earlier)", re.I)
-RECAP = re.compile(
+    r"(?:Current\s+Report|Form\s+8-K|Quarterly\s+Report|Annual\s+Report|Form\s+10-[QK]|prior|previous|earlier)", re.I))
+# Asked only whether it matches: each alternative runs behind its own word test.
+RECAP = AnyOf(re.compile(
     r"^(?:/\d+/\s*|\(\d+\)\s*)?(?:Does|Do)\s+not\s+include|\bReference\s+is\s+made\s+to\b|"
     r"\bamend\w*\s+(?:of\s+)?(?:the\s+)?(?:exercise\s*(?:price|term)|expiry|expiration)|"
     r"\bamend\w*\s+(?:of\s+)?(?:the\s+)?terms?\s+of\s+(?:the\s+|its\s+|certain\s+)?(?:outstanding\s+|existing\s+)?(?:\w+\s+){0,3}?(?:warrants|options|notes|debentures)\b|\bproportional(?:ly)?\s+adjust|\b(?:may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|issue|sell)|from\s+time\s+to\s+time|at[- ]the[- ]market|shelf\s+registration|"
@@ -76,42 +80,44 @@ RECAP = re.compile(
     r"authori[sz]ed\s+(?:capital|share\s+capital)|capitali[sz]ation\s+table|pro\s+forma|"
     r"there\s+(?:were|are)\s+[\d,]+\s+shares|shares\s+(?:issued\s+and\s+)?outstanding\s+(?:as\s+of|at|after|following)|"
     r"(?:will|would)\s+have\s+[\d,.]+\s+(?:million\s+)?shares\s+outstanding|for\s+the\s+(?:three|six|nine|twelve)\s+months\s+ended|"
-    r"(?:during|in)\s+(?:fiscal|the\s+(?:fiscal\s+)?(?:year|quarter))\s)", re.I)
+    r"(?:during|in)\s+(?:fiscal|the\s+(?:fiscal\s+)?(?:year|quarter))\s)", re.I))
+# A recap that says the deal closed or sold still reports it.
+_DONE_NOW = gated(re.compile(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", re.I))
 # A sale for something other than cash.
-ACQUISITION = re.compile(
+ACQUISITION = AnyOf(re.compile(
     r"\b(?:acquisition|acquire[sd]?|acquiring|merger|merge[sd]?|purchase\s+of\s+(?:all|substantially\s+all)|business\s+combination|"
     r"share\s+exchange\s+agreement|in\s+exchange\s+for\s+all|contribution\s+agreement|contributed|as\s+(?:purchase\s+|merger\s+)?consideration\s+for\s+the\s+"
-    r"(?:acquisition|purchase|assets|business))\b", re.I)
-EXCHANGE = re.compile(
+    r"(?:acquisition|purchase|assets|business))\b", re.I))
+EXCHANGE = gated(re.compile(
     r"\b(?:in\s+(?:exchange|satisfaction|settlement|consideration)\s+(?:for|of)\s+(?:the\s+|an?\s+)?(?:cancellation\s+of\s+|"
     r"settlement\s+of\s+|conversion\s+of\s+|extinguishment\s+of\s+|repayment\s+of\s+)?(?:\$[\d,.]+\s+(?:million\s+)?(?:of|in)\s+)?"
     r"(?:outstanding\s+|certain\s+|accrued\s+|its\s+|the\s+)*(?:debt|indebtedness|loans?|notes?|debentures?|principal|interest|"
     r"amounts?\s+(?:owed|due|owing)|accounts\s+payable|liabilit(?:y|ies)|obligations?|claims?|payables?|salary|fees\s+owed|wages)|"
     r"shares[- ]for[- ]debt|debt\s+(?:settlement|conversion|exchange)|settle(?:ment\s+of)?\s+(?:outstanding\s+)?(?:debt|indebtedness|"
     r"amounts?\s+owed)|exchange\s+agreements?\s+with\s+(?:certain\s+)?(?:holders|noteholders|lenders)|recapitali[sz]ation|"
-    r"deemed\s+price)\b", re.I)
-SERVICES = re.compile(
+    r"deemed\s+price)\b", re.I))
+SERVICES = gated(re.compile(
     r"\b(?:for|in\s+consideration\s+(?:of|for)|as\s+compensation\s+for|in\s+exchange\s+for)\s+(?:(?:advisory|consulting|"
-    r"investor\s+relations|marketing|legal|professional|financial\s+advisory)\s+)?services\b|\bfinder['’]?s?\s+fee\s+shares\b", re.I)
-CASH_WORDS = re.compile(
+    r"investor\s+relations|marketing|legal|professional|financial\s+advisory)\s+)?services\b|\bfinder['’]?s?\s+fee\s+shares\b", re.I))
+CASH_WORDS = gated(re.compile(
     r"\b(?:private\s+placement|public\s+offering|registered\s+direct|offering|financing|subscription|proceeds|cash|"
-    r"purchase\s+price|per\s+share|per\s+unit|investors?|purchasers?|underwrit\w+|placement\s+agent|PIPE)\b", re.I)
-OVER_ALLOTMENT = re.compile(
+    r"purchase\s+price|per\s+share|per\s+unit|investors?|purchasers?|underwrit\w+|placement\s+agent|PIPE)\b", re.I))
+OVER_ALLOTMENT = gated(re.compile(
     r"\b(?:over-?allotment|option\s+to\s+purchase\s+(?:up\s+to\s+)?(?:an\s+)?additional|additional\s+option|green\s*shoe|"
-    r"(?:\d+|thirty|forty-five|fifteen)[- ]day\s+option)\b", re.I)
-OPTION_EXERCISED = re.compile(
+    r"(?:\d+|thirty|forty-five|fifteen)[- ]day\s+option)\b", re.I))
+OPTION_EXERCISED = gated(re.compile(
     r"\b(?:exercised?\s+(?:in\s+full|in\s+part|partially|their|its|the)|full\s+exercise|partial\s+exercise|exercise\s+in\s+full|"
-    r"(?:including|includes|which\s+includes?)\s+[^.;]{0,60}(?:over-?allotment|option))", re.I)
+    r"(?:including|includes|which\s+includes?)\s+[^.;]{0,60}(?:over-?allotment|option))", re.I))
 EXPIRES_ON = re.compile(r"\b(?:expir\w*|terminat\w*)\s+(?:on\s+|at\s+[^.;]{0,30}?\bon\s+)?$|\b(?:through|until)\s+(?:and\s+including\s+)?$", re.I)
 CLOSING_DATE = re.compile(
     r"\b(?:clos(?:ed|ing|e)|settle(?:d|ment)?|complet(?:ed|ion)|consummat(?:ed|ion)|delivered|issued|funded|effective)\b"
     r"(?:(?!\bexpir|\bterminat|\buntil\b|\bthrough\b|\bmatur)[^.;]){0,80}?\b(?:on|or\s+about|as\s+of|effective)\s+$", re.I)
-EXPECTED = re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I)
-FEE_WORDS = re.compile(
+EXPECTED = gated(re.compile(r"\bexpected\s+to\s+(?:close|settle|occur)|\banticipated\s+to\s+close|\bwill\s+close|\bis\s+scheduled\s+to\s+close", re.I))
+FEE_WORDS = AnyOf(re.compile(
     r"\b(?:finder['’]?s?\s+fees?|placement\s+(?:agent\s+)?fees?|placement\s+agent|underwriting\s+(?:discounts?|fees?|commissions?)|"
     r"commissions?|due\s+diligence\s+fee|advisory\s+fees?|cash\s+fee|fees\s+and\s+expenses|finder|broker\s+warrants|"
     r"agent['’]?s?\s+warrants|compensation\s+warrants|(?:underwriter|representative|placement\s+agent)['’]?s?\s+warrants|"
-    r"(?:a|the)\s+fee\s+(?:of|equal\s+to))\b", re.I)
+    r"(?:a|the)\s+fee\s+(?:of|equal\s+to))\b", re.I))
 AGENT_ROLE = (
     (re.compile(r"finder", re.I), "finder"),
     (re.compile(r"placement|agent|broker", re.I), "placement_agent"),
@@ -231,6 +237,7 @@ def _term(text: str, head: str = "") -> tuple[Decimal | None, int | None]:
     return None, None
 
 
+@functools.lru_cache(maxsize=256)       # _term and _term_offset ask it of the same text
 def _term_match(text: str) -> re.Match | None:
     """The first statement of how long a warrant lasts, not of when it starts."""
     starts = P.TERM_STARTS.search(text)
@@ -272,7 +279,7 @@ def _kind_of_consideration(text: str, has_money: bool) -> str:
         return "exchange"
     if SERVICES.search(text):
         return "services"
-    if ACQUISITION.search(text) and not re.search(r"\b(?:private\s+placement|public\s+offering|registered\s+direct|gross\s+proceeds|"
+    if ACQUISITION.found_in(text) and not re.search(r"\b(?:private\s+placement|public\s+offering|registered\s+direct|gross\s+proceeds|"
                                                    r"per\s+share\s+in\s+cash|cash\s+purchase\s+price)\b", text, re.I):
         return "acquisition"
     if has_money or CASH_WORDS.search(text):
@@ -327,11 +334,10 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
     out: list[Frame] = []
     if not (m.figures or m.securities or m.dates):
         return out          # no figure, security or date: nothing to bind (and most sentences are such)
-    if RECAP.search(text) and not re.search(r"\b(?:closed|closing|priced|pricing|completed|sold)\b", text, re.I) \
-            or REPORTED_BEFORE.search(text):
+    if not _DONE_NOW.search(text) and RECAP.found_in(text) or REPORTED_BEFORE.search(text):
         return out
     when, expected = _sentence_date(text, m)
-    fee_sentence = bool(FEE_WORDS.search(text)) and bool(re.search(
+    fee_sentence = FEE_WORDS.found_in(text) and bool(re.search(
         r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", text, re.I))
     counted = [sec for sec in m.securities if not (sec.count is not None and sec.count.words and sec.count.value <= 10) and (sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
                and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED))]
@@ -494,10 +500,10 @@ def _fee_role(text: str) -> str:
     return "other"
 
 
-_UNIT_MAKEUP = re.compile(
+_UNIT_MAKEUP = gated(re.compile(
     r"\b(?:each|every|per)\s+(?:such\s+)?(?:unit|Unit)\b[^.;]{0,40}?\b(?:consist(?:s|ing)?\s+of|is\s+(?:made\s+up|composed|comprised)\s+of|"
     r"comprises?|comprising|includes?|including|contains?|containing|is\s+comprised\s+of|will\s+consist\s+of|consisted\s+of)\s+"
-    r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|containing|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I)
+    r"|\bunits?\b[^.;]{0,30}?\b(?:each\s+)?(?:consisting\s+of|comprised\s+of|comprising|containing|each\s+of\s+which\s+(?:consists|is\s+comprised)\s+of)\s+", re.I))
 _PART = re.compile(
     r"(?:\(\w{1,3}\)\s*)?(?P<n>one|a|an|two|three|four|five|\d+(?:\.\d+)?|one-half|one\s+half|half\s+(?:of\s+)?(?:a|one)|one-third|one-quarter|"
     r"three-quarters|one-fourth|two-thirds|one-tenth)(?:\s*\(\d+\)\s*|\s+)(?:of\s+(?:a|one)\s+)?"
@@ -661,11 +667,11 @@ _PAYEE_DESC = re.compile(
     r"\bto\s+(?P<d>(?:an?|the)\s+(?:unrelated\s+|unaffiliated\s+|independent\s+)?(?:third[- ]party(?:\s+finder)?|finder|placement\s+agent|"
     r"financial\s+advis[oe]r|broker-dealer|underwriters?)s?)\b", re.I)
 _PERCENT_OF_PROCEEDS = re.compile(r"\bof\s+the\s+(?:aggregate\s+)?(?:gross\s+)?(?:proceeds|purchase\s+price|amount\s+raised|funds\s+raised)", re.I)
-NO_FEE = re.compile(
+NO_FEE = gated(re.compile(
     r"\bno\s+(?:underwriters?|placement\s+agents?|finders?|brokers?|broker-dealers?|commissions?|fees?|"
     r"underwriting\s+(?:discounts?|commissions?))\b|\bwithout\s+(?:the\s+(?:use|assistance)\s+of\s+)?(?:an?\s+)?"
     r"(?:underwriter|placement\s+agent|finder|broker)|\b(?:not|neither)\s+(?:pay|paid|incur|incurred)\s+(?:any\s+)?"
-    r"(?:commissions?|fees?)", re.I)
+    r"(?:commissions?|fees?)", re.I))
 
 
 def _fee(s: Sentence, m: Mentions, order: int) -> Fee | None:

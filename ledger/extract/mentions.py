@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract.figures import DateMention, Figure, dates, figures
+from ledger.extract.gate import gated
 
 Q = r"[\"“”']"
 
@@ -124,7 +125,7 @@ _NOUN = re.compile(
     rf"|(?P<right>rights)\b)",
     re.I)
 # A security named without a count: "the Series B Warrants have an exercise price of ...".
-_NAMED = re.compile(
+_NAMED_SOURCE = (
     rf"(?P<pfw>\b(?i:pre-?funded|prefunded)\s+(?i:common\s+)?(?i:warrants?))\b"
     rf"|(?P<warrant>\b(?:(?:Series|Class|Tranche)\s+(?P<wseries>[A-Z0-9]{{1,3}})\s+|"
     rf"(?:(?!(?:Each|The|Such|These|Those|All|Any|No|Its|Our|Their|Every|Per|A|An)\b)[A-Z][a-z]+(?:['’]s)?\s+)?)(?:[Ww]arrants?))\b"
@@ -133,6 +134,9 @@ _NAMED = re.compile(
     rf"|(?P<unit>\b[Uu]nits)\b"
     rf"|(?P<note>\b(?:[\d.]+%\s+)?(?:(?:Senior|Secured|Unsecured|Subordinated|Original\s+Issue\s+Discount|Amortizing)\s+){{0,3}}"
     rf"[Cc]onvertible\s+(?:(?:Promissory|Senior|Secured|Subordinated)\s+)*(?:[Nn]otes?|[Dd]ebentures?))\b")
+# Every match starts with a capital, p, w, u or c, a digit or a point (read off each branch): the
+# lookahead turns the other positions away before the branches are tried (tests/test_gate.py).
+_NAMED = gated(re.compile(r"(?=[A-Zpwuc\d.])(?:" + _NAMED_SOURCE + ")"))
 # What a warrant is for, after the word and an aside: "warrants, which expire in five years, to purchase".
 _FOR = re.compile(
     r"(?:[^.;$]{0,160}?)\b(?:to\s+(?:purchase|acquire|buy|subscribe\s+for)|exercisable\s+(?:for|into)|for\s+the\s+purchase\s+of|"
@@ -346,7 +350,7 @@ _AT_PRICE = re.compile(r"\b(?:at|@)\s+(?:a\s+(?:purchase\s+|offering\s+|issue\s+
                        r"(?:to\s+the\s+public\s+)?(?:of|equal\s+to|is|was|will\s+be)?\s*$|\bpriced\s+at\s*$", re.I)
 
 
-_OR_FEE = re.compile(r"\b(?:fee|commission|discount)s?\b[^$;]{0,60}\bor\s*$", re.I)   # "a fee of 8.0% of the gross proceeds, or $800,000"
+_OR_FEE = gated(re.compile(r"\b(?:fee|commission|discount)s?\b[^$;]{0,60}\bor\s*$", re.I))   # "a fee of 8.0% of the gross proceeds, or $800,000"
 
 
 def money_role(text: str, fig: Figure, previous_end: int) -> Role:

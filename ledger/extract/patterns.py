@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ledger.extract.gate import gated
 from ledger.extract.values import DATE, NUMBER, WORD_NUMBER
 
 Q = r"[\"“”']"          # straight or curly quotes around defined terms
@@ -74,15 +75,15 @@ TERM_BEFORE = re.compile(rf"\b(?P<n>{WORD_NUMBER}|\d+)(?P<half>\s+and\s+one-half
 # "from the date of issuance": the moment a term or its start is counted from.
 _AFTER_ISSUE = (r"(?:after|from|following)\s+(?:the\s+|their\s+|its\s+)?(?:date\s+of\s+)?(?:original\s+)?"
                 r"(?:issuance|issue|closing|grant)")
-TERM_AFTER = re.compile(
+TERM_AFTER = gated(re.compile(
     rf"(?:for\s+a\s+(?:period|term)\s+of|term\s+of|exercisable\s+for|expir\w*(?:\s+on\s+the)?|within)\s+"
     rf"(?P<n>{WORD_NUMBER}|\d+(?:\.\d+)?)(?:\s+\(\d+\))?(?P<half>\s+and\s+one-half)?\s+(?P<unit>years?|months?)"
     rf"|(?P<n2>{WORD_NUMBER}|\d+(?:\.\d+)?)(?P<half2>\s+and\s+one-half)?\s+(?P<unit2>years?|months?)\s+{_AFTER_ISSUE}",
-    re.I)
+    re.I))
 # "exercisable for three years commencing six months after issuance": the term starts later.
-TERM_STARTS = re.compile(
+TERM_STARTS = gated(re.compile(
     rf"\b(?:commencing|beginning|starting|exercisable|become\s+exercisable)\s+(?P<n>{WORD_NUMBER}|\d+)\s+(?P<unit>months?|years?)\s+"
-    rf"{_AFTER_ISSUE}", re.I)
+    rf"{_AFTER_ISSUE}", re.I))
 # What follows a term that runs from issue: "five years| from the date of issuance".
 FROM_ISSUE = re.compile(rf"\s+{_AFTER_ISSUE}", re.I)
 
@@ -91,12 +92,12 @@ AGREEMENT = re.compile(
     r"(?:\s*\([^)]*\))?(?:\s+with\s+(?P<with>(?:an?\s+|one\s+|two\s+|three\s+|four\s+|five\s+|several\s+|certain\s+|[\w-]+\s+)?"
     r"(?:[\w-]+\s+){0,3}?(?:investors?|institutions?|purchasers?|buyers?|funds?|shareholders?|stockholders?))\b)?",
     re.I)
-CLOSED_ON = re.compile(
+CLOSED_ON = gated(re.compile(
     rf"\b(?:closed|closing(?:\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:transaction|offering|placement|financing|sale)s?)?"
     rf"\s+(?:occurred|took\s+place|was\s+(?:completed|consummated|held))|was\s+completed|completed)\s+on\s+(?P<date>{DATE})"
     rf"|\bOn\s+(?P<date2>{DATE}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:closed|was\s+(?:completed|consummated))\b"
     rf"|\bclosed\s+and\s+[^.]{{0,80}}?\bdelivered\s+on\s+(?P<date3>{DATE})",
-    re.I)
+    re.I))
 AGREED_TO_SELL = re.compile(r"\bagreed\s+to\s+(?:offer\s+and\s+)?(?:issue|sell)\b|\bentered\s+into\b", re.I)
 ISSUED_OR_SOLD = re.compile(r"\b(?:issued|sold)\b", re.I)
 SAME_TERMS = re.compile(r"\bon\s+the\s+same\s+terms\b|\bsame\s+terms\s+as\b", re.I)

@@ -14,6 +14,7 @@ MAX_AMOUNT; an impossible date that nothing is read from.
 """
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from decimal import Decimal
@@ -39,16 +40,21 @@ _NEGATIVE = re.compile(r"(?:(?<![\w.,)\]/-])[-\u2212]\s?\$?\s?|\$\s?[-\u2212]\s?
 _CLOSED_ON = re.compile(rf"\b(?:closed|closing|completed|consummated)\b[^.]{{0,80}}?{DATE_RE.pattern}", re.I)
 
 
+@functools.cache
+def _names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls))
+
+
 def _figures(obj, prefix: str = ""):
     """(field name, value) of every number in an event, nested records included."""
-    for field in attrs.fields(type(obj)):
-        value = getattr(obj, field.name)
+    for name in _names(type(obj)):
+        value = getattr(obj, name)
         if isinstance(value, bool):
             continue
         if isinstance(value, (int, Decimal)):
-            yield prefix + field.name, value
+            yield prefix + name, value
         elif attrs.has(type(value)):
-            yield from _figures(value, f"{prefix}{field.name}.")
+            yield from _figures(value, f"{prefix}{name}.")
 
 
 def _where(event: Event) -> str:
@@ -106,6 +112,8 @@ def _check_figures(event: Event, path, warnings: list[str]) -> None:
     # event is built. What is left is a sign the reader dropped, and the implausible.
     figures = list(_figures(event))
     for q in event.provenance.quotes:
+        if "-" not in q.text and "\u2212" not in q.text:
+            continue          # every match of _NEGATIVE holds one of the two signs
         for m in _NEGATIVE.finditer(q.text):
             value = Decimal(m["n"].replace(",", ""))
             named = next((name for name, figure in figures if figure == value and value), None)

@@ -12,7 +12,14 @@ MONTHS["sept"] = 9
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,\s*\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?{_MONTH},?\s+\d{{4}})"
-DATE_RE = re.compile(DATE, re.I)
+# DATE, for scanning whole texts: every date starts with a digit or the first letter of a month, and
+# the lookahead turns other positions away at once; the months as a tree of their letters, longer
+# before shorter under each prefix as in _MONTH, so the same match is found (tests/test_gate.py).
+FIRST_OF_DATE = r"(?=[\dadfjmnos])"
+_MONTH_TREE = (r"(?:j(?:an(?:uary)?|u(?:ne?|ly?))|feb(?:ruary)?|ma(?:r(?:ch)?|y)|a(?:pr(?:il)?|ug(?:ust)?)|"
+               r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+DATE_RE = re.compile(FIRST_OF_DATE + DATE.replace(_MONTH, _MONTH_TREE), re.I)
+assert DATE_RE.pattern.count(_MONTH_TREE) == 2
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SCALE = r"(?:\s+(?P<scale>million|billion|thousand))?"
