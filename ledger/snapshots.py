@@ -128,7 +128,7 @@ def _content(s: Snapshot) -> tuple:
 def usable(store: Store, issuer_key: str, *, as_of: date, known_at: date | None,
            amendment_streams: set[str]) -> list[Snapshot]:
     """The deltas to load (oldest first) for a replay of the issuer as of ``as_of``; [] for none."""
-    snaps = [s for s in store.snapshots(issuer_key) if s.as_of <= as_of]
+    snaps = store.snapshots(issuer_key, as_of=as_of)
     if not snaps:
         return []
     first = snaps[0]

@@ -149,3 +149,43 @@ def test_an_event_moved_before_the_snapshot_by_a_correction_is_counted_once():
     assert first.as_of == date(1999, 1, 4)      # the moved event opens the issuer's history
     assert snapshot_replay_json(store, as_of, None) == full_replay_json(store, as_of, None)
     assert snapshot_replay_json(store, date(1999, 6, 1), None) == full_replay_json(store, date(1999, 6, 1), None)
+
+
+def test_the_cli_keeps_snapshots_on_ingest_and_checks_them(tmp_path):
+    """`ledger ingest` leaves snapshots for the issuers it wrote to; `ledger snapshots --check`
+    agrees with them, and fails (exit 1, one line) once one is changed by hand."""
+    from pathlib import Path
+    from typer.testing import CliRunner
+    from cli.app import app
+    db = tmp_path / "l.db"
+    filings = sorted((Path(__file__).resolve().parent.parent / "examples" / "filings").glob("*.txt"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", str(db), "ingest", "--jobs", "1", *map(str, filings)])
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        [key] = {i.issuer_key for i in store.streams()}
+        kept = store.snapshots(key)
+        assert kept and kept[0].covers_seq == store.head()[0]
+        expected = full_replay_json(store, date(2000, 6, 30), None)
+    result = runner.invoke(app, ["--db", str(db), "replay", "--as-of", "2000-06-30", "--format", "json"])
+    assert result.exit_code == 0 and result.stdout == expected
+    assert '"common_shares": 1865918' in result.stdout
+    result = runner.invoke(app, ["--db", str(db), "snapshots", "--check"])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    blob = conn.execute("SELECT state FROM snapshots ORDER BY as_of LIMIT 1").fetchone()[0]
+    import marshal
+    import zlib
+    state = list(marshal.loads(zlib.decompress(blob)))
+    state[4] = ("1", *state[4][1:])          # capital raised, changed by hand
+    conn.execute("UPDATE snapshots SET state = ? WHERE as_of = (SELECT min(as_of) FROM snapshots)",
+                 (zlib.compress(marshal.dumps(tuple(state))),))
+    conn.commit()
+    conn.close()
+    result = runner.invoke(app, ["--db", str(db), "snapshots", "--check"])
+    assert result.exit_code == 1
+    assert "snapshots differ from the events for 1 issuer(s)" in result.stderr
+    result = runner.invoke(app, ["--db", str(db), "snapshots"])
+    assert result.exit_code == 0 and "kept for 1 issuer(s)" in result.stderr
+    result = runner.invoke(app, ["--db", str(db), "snapshots", "--check"])
+    assert result.exit_code == 0

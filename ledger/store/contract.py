@@ -93,8 +93,9 @@ class Store(Protocol):
         """Replace the issuer's snapshots with these, the fold of its events up to ``covers_seq``,
         in one transaction; False (nothing written) if the issuer has a later event by then."""
 
-    def snapshots(self, issuer_key: str) -> list[Snapshot]:
-        """The issuer's snapshots, by date; none when the ledger has never kept any."""
+    def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
+        """The issuer's snapshots dated on or before ``as_of`` (all when None), by date; none when
+        the ledger has never kept any."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -96,9 +96,9 @@ class MemoryStore(Appending):
             self._snapshots[issuer_key] = sorted(snapshots, key=lambda x: x.as_of)
             return True
 
-    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+    def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
         self._check_open()
-        return list(self._snapshots.get(issuer_key, ()))
+        return [s for s in self._snapshots.get(issuer_key, ()) if as_of is None or s.as_of <= as_of]
 
     def event(self, event_id: str) -> StoredEvent | None:
         self._check_open()

@@ -475,9 +475,10 @@ class PostgresStore(Appending):
                                 "%(undated)s, %(state)s)", [snapshot_sql.to_row(x) for x in snapshots])
             return True
 
-    def snapshots(self, issuer_key: str) -> list[Snapshot]:
-        rows = self._streamed("SELECT * FROM snapshots WHERE issuer_key = %(k)s ORDER BY as_of",
-                              {"k": issuer_key}) if self._has_snapshots() else ()
+    def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
+        rows = self._streamed("SELECT * FROM snapshots WHERE issuer_key = %(k)s AND as_of <= %(d)s ORDER BY as_of",
+                              {"k": issuer_key, "d": "9999-12-31" if as_of is None else as_of.isoformat()}
+                              ) if self._has_snapshots() else ()
         return [snapshot_sql.from_row(r) for r in rows]
 
     def _has_snapshots(self) -> bool:

@@ -409,12 +409,13 @@ class SQLiteStore(Appending):
             for row in self._db.query(sql, params):  # streamed from the cursor
                 yield to_stored(row)
 
-    def snapshots(self, issuer_key: str) -> list[Snapshot]:
+    def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
         with self._errors():
             if "snapshots" not in self._tables():
                 return []
             return [snapshot_sql.from_row(r) for r in self._db.query(
-                "SELECT * FROM snapshots WHERE issuer_key = :k ORDER BY as_of", {"k": issuer_key})]
+                "SELECT * FROM snapshots WHERE issuer_key = :k AND as_of <= :d ORDER BY as_of",
+                {"k": issuer_key, "d": "9999-12-31" if as_of is None else as_of.isoformat()})]
 
     def event(self, event_id: str) -> StoredEvent | None:
         with self._errors():

@@ -132,6 +132,38 @@ def test_read_filters_by_issuer_stream_and_type(store):
     assert [s.seq for s in store.read(types=["fee_paid"], issuer_key="0001234567")] == []
 
 
+def test_read_after_a_date_and_after_a_seq_leave_the_bound_out(store):
+    """A snapshot's tail: ``after`` (a date) and ``after_seq`` exclude their own day and seq."""
+    two_streams(store)
+    every = list(store.read())
+    day = every[0].effective_date
+    assert [s.seq for s in store.read(after=day)] == [s.seq for s in every if s.effective_date > day]
+    assert [s.seq for s in store.read(after_seq=4)] == [s.seq for s in every if s.seq > 4]
+    assert [s.seq for s in store.read(issuer_key="0001234567", after_seq=1)] == [2, 3]
+
+
+def test_snapshots_are_kept_whole_and_refused_once_the_issuer_has_moved_on(store):
+    from ledger.store.snapshots import Snapshot
+    assert store.snapshots("0001234567") == []          # a ledger that never kept any
+    two_streams(store)
+    snaps = [Snapshot("0001234567", D1, 3, 2, D2, False, b"\x00one"),
+             Snapshot("0001234567", D2, 3, 3, D2, True, bytes(range(256)))]
+    assert store.put_snapshots("0001234567", 3, snaps) is True
+    assert store.snapshots("0001234567") == snaps           # by date, bytes as given
+    assert store.snapshots("0001234567", as_of=D2 - timedelta(days=1)) == snaps[:1]
+    assert store.snapshots("0001234567", as_of=D2) == snaps   # inclusive
+    assert store.snapshots("beta inc|333-99999") == []
+    # Replaced whole: the old set goes.
+    assert store.put_snapshots("0001234567", 6, snaps[:1]) is True
+    assert store.snapshots("0001234567") == snaps[:1]
+    # Another issuer's later events do not matter; the issuer's own do.
+    assert store.put_snapshots("beta inc|333-99999", 3, snaps) is False
+    assert store.snapshots("beta inc|333-99999") == []
+    one_stream(store, stream_id("filing three"))
+    assert store.put_snapshots("0001234567", 6, snaps) is False
+    assert store.snapshots("0001234567") == snaps[:1]
+
+
 def test_log_after_seq_stream_and_type(store):
     two_streams(store)
     assert [s.seq for s in store.log(after_seq=4)] == [5, 6]
