@@ -169,7 +169,7 @@ def decode_event(seq, event_id, type_name, schema_version, payload) -> Event:
     as the codec writes it) to cattrs, so errors are the codec's own."""
     try:
         return fastdecode.from_json(type_name, schema_version, payload)
-    except (ValueError, KeyError, TypeError, cattrs.BaseValidationError) as e:
+    except (ValueError, KeyError, TypeError, cattrs.errors.CattrsError) as e:   # an extra key is a CattrsError
         reason = e.args[0] if isinstance(e, KeyError) and e.args else e
         raise UnreadableEvent(f"cannot read seq {seq} ({event_id}, {type_name} "
                               f"v{schema_version}): {reason}") from e
