@@ -227,6 +227,23 @@ class _Generator:
         return out
 
 
+def plain_maker(cls: type) -> Callable[..., object]:
+    """``cls(**fields)`` for an attrs record with no converter, validator, default or init step
+    (events.envelope.StoredEvent): the same object, its slots set through their descriptors."""
+    fields = attrs.fields(cls)
+    plain = all(a.init and a.alias == a.name and a.converter is None and a.validator is None
+                and a.default is attrs.NOTHING for a in fields)
+    if not plain or hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        return cls
+    gen = _Generator()
+    names = ", ".join(a.name for a in fields)
+    lines = [f"def make(*, {names}):", f"    o = _new({gen.name('_cls', cls)})"]
+    lines += [f"    {gen._setter(cls, a.name)}(o, {a.name})" for a in fields]
+    scope = dict(gen.names)
+    exec(compile("\n".join(lines + ["    return o"]), f"<events.fastdecode {cls.__name__}>", "exec"), scope)  # noqa: S102
+    return scope["make"]
+
+
 class _Reject(Exception):
     """The payload is not one the fast path can prove it reads as cattrs does."""
 
@@ -262,7 +279,13 @@ def from_json(type_name: str, schema_version: int, text: str) -> object:
             raise ValueError(text)
     except Exception:   # noqa: BLE001 - json.loads decides (whitespace around, not JSON, not text)
         payload = json.loads(text)
-    return from_payload(type_name, schema_version, payload)
+    known = _BY_TYPE.get(type_name)   # from_payload, inline: this runs once per event read
+    if known is not None and schema_version == known[0]:
+        try:
+            return known[1](payload)
+        except Exception:   # noqa: BLE001 - whatever the fast path refuses, cattrs decides
+            pass
+    return codec.from_payload(type_name, schema_version, payload)
 
 
 def from_payload(type_name: str, schema_version: int, payload) -> object:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from events import ALL_EVENTS, CommonIssued, StockSplit, codec, fastdecode, rules, to_json
+from events.envelope import StoredEvent
 from events.provenance import Quote
 from ledger.store import open_store
 from ledger.store.mapping import COLUMNS, UnreadableEvent, decode, decode_event, to_stored
@@ -327,3 +328,11 @@ def test_a_missing_field_in_a_row_is_named():
     del payload["provenance"]
     with pytest.raises(UnreadableEvent, match="provenance"):
         decode_event(7, "e7", CommonIssued.TYPE, 2, json.dumps(payload))
+
+
+def test_a_stored_event_is_made_as_its_class_makes_it(ledger):
+    with open_store(ledger, read_only=True) as store:
+        stored = next(iter(store.log()))
+    columns = {f.name: getattr(stored, f.name) for f in attrs.fields(StoredEvent)}
+    assert same(StoredEvent(**columns), stored)
+    assert fastdecode.plain_maker(Quote) is Quote   # a record with a rule is left to its own __init__

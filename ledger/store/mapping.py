@@ -179,12 +179,15 @@ def to_stored(row: Mapping) -> StoredEvent:
     return stored_of(tuple(row[name] for name in COLUMNS))
 
 
+_stored_event = fastdecode.plain_maker(StoredEvent)   # StoredEvent(**columns), a little cheaper
+
+
 def stored_of(values: Sequence) -> StoredEvent:
     """A StoredEvent from a row's columns in COLUMNS order: a cursor's tuple, so the read path
     builds no dict per row."""
     (seq, event_id, stream, version, issuer_key, type_name, schema_version, effective_date, public_date,
      recorded_at, payload, quote, prev_hash, hash_) = values
-    return StoredEvent(
+    return _stored_event(
         seq=seq, event_id=event_id, stream=stream, version=version, issuer_key=issuer_key, type=type_name,
         schema_version=schema_version, effective_date=date.fromisoformat(effective_date),
         public_date=to_date(public_date), recorded_at=recorded_at, quote=quote, prev_hash=prev_hash,
