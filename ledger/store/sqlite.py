@@ -35,6 +35,7 @@ from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
+from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
 from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 
@@ -405,9 +406,9 @@ class SQLiteStore(Appending):
         return next(self._db.query(sql, params), None)
 
     def _stored_rows(self, sql: str, params: dict) -> Iterator[StoredEvent]:
+        """Streamed from the cursor as tuples in EVENT_COLUMNS order (mapping.COLUMNS): no dict per row."""
         with self._errors():
-            for row in self._db.query(sql, params):  # streamed from the cursor
-                yield to_stored(row)
+            yield from map(stored_of, self._db.conn.execute(sql, params))
 
     def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
         with self._errors():
