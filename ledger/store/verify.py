@@ -75,6 +75,7 @@ def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | N
     checked, documents, prev_seq, prev_hash, watched = 0, 0, 0, GENESIS, None
     versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
     legacy = store.legacy_ids_through
+    v2_from = store.chain_v2_from
     sha256 = hashlib.sha256
     for link in store.chain():
         seq, stream, version = link.seq, link.stream, link.version
@@ -86,7 +87,7 @@ def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | N
                 problem = None       # the common case, checked without reading the whole row
             else:                    # a problem, or a row to look at closely: read it as stored
                 row = next(store.rows(after_seq=seq - 1))
-                problem = row_problem(row, prev_seq, prev_hash, versions.get(stream, 0), legacy)
+                problem = row_problem(row, prev_seq, prev_hash, versions.get(stream, 0), legacy, v2_from)
             if problem is None and link.filing_payload is not None:
                 problem = _document_problem(store, link.filing_payload)
                 documents += problem is None
@@ -124,13 +125,13 @@ def _document_problem(store: Store, filing_payload: str) -> str | None:
 
 
 def row_problem(row: EventRow, prev_seq: int, prev_hash: str, last_version: int,
-                legacy_ids_through: int) -> str | None:
+                legacy_ids_through: int, v2_from: int) -> str | None:
     seq, stream, version = row.seq, row.stream, row.version
     if seq != prev_seq + 1:
         return f"row missing before seq {seq}"
     if row.prev_hash != prev_hash:
         return f"prev_hash does not match the hash of seq {prev_seq}"
-    if row_hash(prev_hash, row) != row.hash:
+    if row_hash(prev_hash, row, v2_from) != row.hash:
         return "row content changed: hash mismatch"
     if version != last_version + 1:
         return f"stream {stream} version {version} follows {last_version}"
