@@ -13,7 +13,7 @@ from events.envelope import Document
 from ledger.errors import AppendOnlyViolation, LedgerNotFound, StoreError
 from ledger.store import GENESIS, VerifyReport, open_store, verify
 from ledger.store.chain import row_hash
-from ledger.store.sqlite import read_sql
+from ledger.store.sqlite import SQLiteStore, read_sql
 from tests.store.support import D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, one_stream, stream_id, two_streams, warrant
 
 
@@ -366,3 +366,23 @@ def test_a_row_whose_sql_content_differs_is_judged_on_its_python_content(store, 
     monkeypatch.setattr(ledger.store.sqlite, "CHAIN_SQL", ledger.store.sqlite.CHAIN_SQL.replace(
         "json_object(", "json_object('extra', 1, ", 1))
     assert verify(store) == VerifyReport(ok=True, checked=6, documents=2)
+
+
+def test_a_filing_refused_midway_in_a_batch_is_rolled_back_alone(store, monkeypatch):
+    """Its rows are in when the failure comes: the savepoint takes them out, the others stay whole."""
+    real, calls = SQLiteStore._insert, []
+
+    def failing(self, info, document, recorded_at, rows):
+        calls.append(info.stream)
+        real(self, info, document, recorded_at, rows)
+        if len(calls) == 2:
+            raise sqlite3.IntegrityError("refused after its rows went in")
+
+    monkeypatch.setattr(SQLiteStore, "_insert", failing)
+    s3 = stream_id("filing three")
+    results = store.append_many([(info(S1), [filing(S1, D1), common(S1, D1)], DOC, None),
+                                 (info(S2), [filing(S2, D2), fee(S2, D2), warrant(S2, D2)], None, None),
+                                 (info(s3), [filing(s3, D3)], None, None)])
+    assert isinstance(results[1], StoreError)   # a ledger error, never the raw driver one
+    assert [len(results[0]), len(results[2])] == [2, 1] and [s.seq for s in results[2]] == [3]
+    assert [i.stream for i in store.streams()] == [S1, s3] and store.count() == 3 and verify(store).ok
