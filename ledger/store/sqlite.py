@@ -75,11 +75,14 @@ _V2_TYPES = " AND ".join(
     else f"typeof({name}) IN ('text', 'null')" if name in NULLABLE
     else f"typeof({name}) = 'text'"
     for name in CHAINED_COLUMNS)
+# One printf, not a chain of ||: each || copies the text built so far (the payload included), and
+# this is most of what verify costs.
+_V2_FORMAT = "".join("%s" if name in NULLABLE else "%d:%s" for name in CHAINED_COLUMNS)
 _V2_CONTENT = (
-    f"CASE WHEN {_V2_TYPES} THEN "
-    + " || ".join(f"CASE WHEN {name} IS NULL THEN '-' ELSE length({name}) || ':' || {name} END" if name in NULLABLE
-                  else f"length({name}) || ':' || {name}" for name in CHAINED_COLUMNS)
-    + " END"
+    f"CASE WHEN {_V2_TYPES} THEN printf('{_V2_FORMAT}', "
+    + ", ".join(f"CASE WHEN {name} IS NULL THEN '-' ELSE length({name}) || ':' || {name} END" if name in NULLABLE
+                else f"length({name}), {name}" for name in CHAINED_COLUMNS)
+    + ") END"
 )
 CHAIN_SQL = (
     "SELECT seq, event_id, stream, version, prev_hash, hash, "
