@@ -12,7 +12,7 @@ payload JSON byte for byte), so none depends on the ledger's schema or its inter
   event a ``StoredEvent`` whose state is a JSON envelope of the row's columns and its payload.
 - the floor: plain SQL over ``Plain``'s table, ``json.loads`` of each payload and ``fold``.
 - the verify reference: ``Plain``'s table, SQLite building each row's chain v2 content with one
-  ``json_object`` and Python chaining sha256 over it.
+  ``printf`` and Python chaining sha256 over it.
 
 ``fold`` is the same for every reference: per issuer, common shares and consideration, warrant
 shares per tranche, cash fees, with retractions and corrections (shares, effective date) applied.
