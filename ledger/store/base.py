@@ -57,7 +57,7 @@ class Appending:
         is raised, with nothing of the batch written."""
         results: list = [None] * len(filings)
         prepared = []
-        for i, (info, events, document, recorded_at) in enumerate(filings):
+        for i, (info, events, document, recorded_at) in enumerate(NewFiling(*f) for f in filings):
             try:
                 ensure_events(info, events)
                 encoded = [encode(e) for e in events]
