@@ -11,8 +11,8 @@ payload JSON byte for byte), so none depends on the ledger's schema or its inter
   ``insert_events`` call, i.e. one transaction, per filing; the library puts the file in WAL), each
   event a ``StoredEvent`` whose state is a JSON envelope of the row's columns and its payload.
 - the floor: plain SQL over ``Plain``'s table, ``json.loads`` of each payload and ``fold``.
-- the verify reference: ``Plain``'s table, SQLite building each row's canonical content with
-  ``json_object`` and Python chaining sha256 over it.
+- the verify reference: ``Plain``'s table, SQLite building each row's chain v2 content with one
+  ``printf`` and Python chaining sha256 over it.
 
 ``fold`` is the same for every reference: per issuer, common shares and consideration, warrant
 shares per tranche, cash fees, with retractions and corrections (shares, effective date) applied.
@@ -56,7 +56,14 @@ INSERT_DOCUMENT = ("INSERT OR IGNORE INTO documents (raw_sha256, source_name, ra
 SELECT = "SELECT event_id, issuer_key, type, effective_date, payload FROM events"
 ALL_AS_OF = SELECT + " WHERE effective_date <= :as_of ORDER BY effective_date, seq"
 ISSUER_AS_OF = SELECT + " WHERE issuer_key = :issuer_key AND effective_date <= :as_of ORDER BY effective_date, seq"
-CONTENT = ("SELECT json_object(" + ", ".join(f"'{c}', {c}" for c in CHAINED) + "), hash FROM events ORDER BY seq")
+# The ledger's chain v2 content (ledger/store/chain.py): each chained column as <length>:<text>, in
+# the ledger's column order, NULL as '-'; one printf per row. (A ledger made at schema 4 is v2 throughout.)
+ORDERED = ("seq", "event_id", "stream", "version", "issuer_key", "type", "schema_version", "effective_date",
+           "public_date", "recorded_at", "payload", "quote")
+CONTENT = ("SELECT printf('" + "".join("%s" if c == "public_date" else "%d:%s" for c in ORDERED) + "', "
+           + ", ".join(f"CASE WHEN {c} IS NULL THEN '-' ELSE length({c}) || ':' || {c} END" if c == "public_date"
+                       else f"length({c}), {c}" for c in ORDERED)
+           + "), hash FROM events ORDER BY seq")
 
 
 def row_dict(row) -> dict:
@@ -203,9 +210,9 @@ def floor(path: Path, as_of: str, issuer_key: str | None = None) -> dict:
 
 
 def verify_reference(path: Path) -> tuple[int, int]:
-    """The chain re-hashed: SQLite builds each row's sorted-key JSON content, Python chains sha256
-    and compares each with the stored hash. Returns (rows checked, rows whose hash differs): 0 when
-    SQLite's JSON is byte for byte the ledger's canonical JSON, so this is a whole verify."""
+    """The chain re-hashed: SQLite builds each row's chain content, Python chains sha256 and
+    compares each with the stored hash. Returns (rows checked, rows whose hash differs): 0 when
+    SQLite's text is byte for byte the ledger's content, so this is a whole verify."""
     conn = sqlite3.connect(path)
     try:
         prev, n, bad, sha = GENESIS, 0, 0, hashlib.sha256

@@ -44,12 +44,15 @@ def ingest(
         "--jobs", "-j", min=1, show_default=False,
         help="Worker processes that read and extract the filings (default: the number of cores, or 1 "
              "for a batch under 1 MB). Appends stay in input order, as with 1, which runs in this process.")] = None,
+    batch: Annotated[int, typer.Option(
+        "--batch", min=1, help="Filings committed per transaction (each filing is still wholly in the "
+                               "ledger or not at all after a crash); 1 commits each alone.")] = 64,
 ) -> None:
-    """Append filings to the ledger, one transaction each. Already-ingested filings are skipped."""
+    """Append filings to the ledger, each wholly or not at all. Already-ingested filings are skipped."""
     if explain and not dry_run:
         raise UsageError("--explain works only with --dry-run", ctx=ctx)
     # Here, not at the top: the extractor is a third of start-up, which other commands need not pay.
-    from ledger.ingest import Summary, expand
+    from ledger.ingest import Batching, Summary, expand
     from ledger.ingest import ingest as ingest_files
 
     skipped: list[Skipped] = []
@@ -62,7 +65,8 @@ def ingest(
             Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))
         appended: list[str] = []
-        for outcome in ingest_files(store, files, dry_run=dry_run, explain=explain, jobs=jobs):
+        for outcome in ingest_files(store, files, dry_run=dry_run, explain=explain, jobs=jobs,
+                                    batching=Batching(filings=batch)):
             progress.advance(task)
             summary.add(outcome)
             if outcome.status == "appended" and outcome.stream:

@@ -1,4 +1,5 @@
-"""Files to streams: read, extract, append. One filing is one transaction.
+"""Files to streams: read, extract, append. A filing is wholly in the ledger or not at all; a batch
+ingest commits several filings per transaction (``Batching``).
 
 Problems are collected as values (one Outcome a file), never raised mid-batch: the caller, the
 CLI, decides what to print and which exit code they mean.
@@ -119,15 +120,56 @@ def known_bytes(store: Store, path: Path) -> Outcome | None:
     return Outcome(str(path), "duplicate", earlier.stream) if earlier is not None else None
 
 
-def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) -> Outcome:
-    """Append one extracted filing: one transaction, in the process that holds the store. Without a
-    store (a dry run) only the Outcome is built."""
+@attrs.frozen
+class Ready:
+    """A filing that passed every check and waits for its append (alone, or in a batch)."""
+
+    extracted: Extracted
+    info: StreamInfo
+    events: tuple[Event, ...]
+    document: Document
+
+    def appended(self, stored: list) -> Outcome:
+        return Outcome(self.extracted.path, "appended", self.info.stream, self.events, len(stored),
+                       self.extracted.warnings)
+
+    def failed(self, e: Exception) -> Outcome:
+        if isinstance(e, DuplicateStream):
+            return Outcome(self.extracted.path, "duplicate", e.stream)
+        return Outcome(self.extracted.path, "failed", error=_failure(Path(self.extracted.path), e))
+
+
+@attrs.define
+class Pending:
+    """Filings checked but not yet appended: what a batch holds. Its streams and bytes count as in
+    the ledger for the duplicate checks of the files after them."""
+
+    ready: list[Ready] = attrs.Factory(list)
+    streams: dict[str, str] = attrs.Factory(dict)     # stream -> raw_sha256
+    raws: dict[str, str] = attrs.Factory(dict)        # raw_sha256 -> stream
+    events: int = 0
+    size: int = 0
+
+    def add(self, ready: Ready) -> None:
+        self.ready.append(ready)
+        self.streams[ready.info.stream] = ready.info.raw_sha256
+        self.raws.setdefault(ready.info.raw_sha256, ready.info.stream)
+        self.events += len(ready.events)
+        self.size += len(ready.document.raw) + len(ready.document.normalised)
+
+
+def check(store: Store | None, extracted: Extracted, *, dry_run: bool = False,
+          pending: Pending | None = None) -> Outcome | Ready:
+    """The duplicate checks and amendment matching of one extracted filing, against the ledger and
+    the filings ``pending`` in a batch: its Outcome when it is not to be appended, else Ready."""
     path, filing = Path(extracted.path), extracted.filing
     try:
         if filing is None:
             return Outcome(extracted.path, "failed", error=extracted.error)
         same = next(store.streams(stream=filing.stream), None) if store is not None else None
         known = same.raw_sha256 if same is not None else None
+        if known is None and pending is not None:
+            known = pending.streams.get(filing.stream)
         if known is not None:
             if known != filing.raw_sha256 and filing.header and filing.header.accession:
                 raise BadInput(path, f"accession {filing.header.accession} is already in the ledger with different "
@@ -138,12 +180,14 @@ def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) 
         earlier = next(store.streams(raw_sha256=filing.raw_sha256), None) if store is not None else None
         if earlier is not None:
             return Outcome(extracted.path, "duplicate", earlier.stream)
+        if pending is not None and filing.raw_sha256 in pending.raws:
+            return Outcome(extracted.path, "duplicate", pending.raws[filing.raw_sha256])
         if extracted.error is not None:
             return Outcome(extracted.path, "failed", error=extracted.error)
         events = extracted.events
         head = events[0]
         assert isinstance(head, FilingRecorded)
-        if store is not None and head.form.upper().endswith("/A"):
+        if store is not None and head.form.upper().endswith("/A"):   # the caller appended any batch first
             original = find_original(store, issuer_key(head.issuer), head.form, head.report_date)
             if original:
                 head = attrs.evolve(head, amends=original)
@@ -152,12 +196,38 @@ def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) 
             return Outcome(extracted.path, "dry-run", filing.stream, events, warnings=extracted.warnings,
                            explanations=extracted.explanations)
         document = Document(filing.raw_sha256, path.name, filing.raw, filing.normalised)
-        stored = store.append(stream_info(filing, head), events, document)
-        return Outcome(extracted.path, "appended", filing.stream, events, len(stored), extracted.warnings)
+        return Ready(extracted, stream_info(filing, head), tuple(events), document)
     except DuplicateStream as e:
         return Outcome(extracted.path, "duplicate", e.stream)
     except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
         return Outcome(extracted.path, "failed", error=_failure(path, e))
+
+
+def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) -> Outcome:
+    """Append one extracted filing: one transaction, in the process that holds the store. Without a
+    store (a dry run) only the Outcome is built."""
+    checked = check(store, extracted, dry_run=dry_run)
+    return checked if isinstance(checked, Outcome) else _append_one(store, checked)
+
+
+def _append_one(store: Store, ready: Ready) -> Outcome:
+    try:
+        return ready.appended(store.append(ready.info, ready.events, ready.document))
+    except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
+        return ready.failed(e)
+
+
+def append_batch(store: Store, batch: list[Ready]) -> list[Outcome]:
+    """The filings of a batch in one transaction (``store.append_many``), each whole or absent; one
+    that fails alone is reported alone. Should the transaction itself fail (a lock held too long, a
+    full disk), each filing is tried again in a transaction of its own, so it says why it failed."""
+    if len(batch) == 1:
+        return [_append_one(store, batch[0])]
+    try:
+        results = store.append_many([(r.info, r.events, r.document, None) for r in batch])
+    except Exception:  # noqa: BLE001 - nothing of the batch was written: each filing is tried alone
+        return [_append_one(store, r) for r in batch]
+    return [r.failed(out) if isinstance(out, Exception) else r.appended(out) for r, out in zip(batch, results, strict=True)]
 
 
 def ingest_file(store: Store | None, path: Path, *, dry_run: bool = False, explain: bool = False) -> Outcome:
@@ -275,13 +345,64 @@ def _worker_failed(path: Path, e: Exception) -> Extracted:
     return Extracted(str(path), error=_failure(path, e))
 
 
+@attrs.frozen
+class Batching:
+    """How many filings ``ingest`` commits in one transaction: up to ``filings`` filings, ``events``
+    events or ``size`` bytes of filing text, whichever comes first. ``filings=1``: one each."""
+
+    filings: int = 64
+    events: int = 10_000
+    size: int = 32 * 1024 * 1024
+
+    def full(self, pending: Pending) -> bool:
+        return len(pending.ready) >= self.filings or pending.events >= self.events or pending.size >= self.size
+
+
+def _is_amendment(item) -> bool:
+    return (isinstance(item, Extracted) and bool(item.events) and isinstance(item.events[0], FilingRecorded)
+            and item.events[0].form.upper().endswith("/A"))
+
+
 def ingest(store: Store | None, paths: Iterable[Path], *, dry_run: bool = False, explain: bool = False,
-           jobs: int = 1, worker: Callable[..., Extracted] = extract_file) -> Iterator[Outcome]:
+           jobs: int = 1, worker: Callable[..., Extracted] = extract_file,
+           batching: Batching = Batching()) -> Iterator[Outcome]:
     """Each file's Outcome, in input order. With ``jobs`` > 1 files are read and extracted in that
     many worker processes; the duplicate checks, amendment matching and appends stay here, in input
     order, so the ledger is the same as with one job. A file whose bytes are already in the ledger
-    is not sent to a worker. ``worker`` (``extract_file`` unless a test swaps it) must be picklable."""
+    is not sent to a worker. ``worker`` (``extract_file`` unless a test swaps it) must be picklable.
+
+    Filings are appended in batches (``batching``), several per transaction, each filing whole or
+    absent after a crash; the Outcomes of a batch come once it is committed. An amendment is matched
+    to its original only after the batch before it is committed, so it finds an original in it."""
     ready = (lambda path: known_bytes(store, path)) if store is not None else (lambda path: None)
+    pending = Pending()
+    queue: list[Outcome | Ready] = []      # the Outcomes held back until their batch is committed
+
+    def flush() -> Iterator[Outcome]:
+        nonlocal pending, queue
+        done = iter(append_batch(store, pending.ready)) if pending.ready else iter(())
+        out = [next(done) if isinstance(item, Ready) else item for item in queue]
+        pending, queue = Pending(), []
+        yield from out
+
     for done in in_order(partial(worker, explain=explain), paths, jobs=jobs, failed=_worker_failed, ready=ready,
                          weight=_size, budget=AHEAD_BYTES):
-        yield done if isinstance(done, Outcome) else record(store, done, dry_run=dry_run)
+        if isinstance(done, Outcome):
+            item = done
+        elif store is None or dry_run:
+            item = record(store, done, dry_run=dry_run)
+        else:
+            if pending.ready and _is_amendment(done):
+                yield from flush()
+            item = check(store, done, pending=pending)
+            if isinstance(item, Ready):
+                pending.add(item)
+        if not pending.ready:
+            yield from queue
+            queue = []
+            yield item
+            continue
+        queue.append(item)
+        if batching.full(pending):
+            yield from flush()
+    yield from flush()

@@ -3,7 +3,7 @@ import shutil
 from pathlib import Path
 
 from ledger.ingest import expand
-from ledger.store import open_store
+from ledger.store import open_store, verify
 
 
 def downloader_tree(tmp: Path, filings: list[Path]) -> Path:
@@ -60,3 +60,62 @@ def test_batch_goes_on_past_bad_files_and_lists_them_at_the_end(run, tmp_path, f
     ]
     with open_store(db) as store:
         assert store.count() == 12
+
+
+# -- several filings per transaction ---------------------------------------------------------------
+
+FILINGS = Path(__file__).parent / "filings"
+
+
+def mixed_folder(tmp: Path, filings: list[Path]) -> Path:
+    """Filings in name order: the examples, a byte-for-byte copy of one under another name, the same
+    accession with other bytes, a bad file, and an 8-K/A right after its original (one batch)."""
+    folder = tmp / "mixed"
+    folder.mkdir()
+    for i, filing in enumerate(filings):
+        shutil.copy(filing, folder / f"{i:02d}.txt")
+    shutil.copy(filings[0], folder / "10_same_bytes.txt")
+    shutil.copy(FILINGS / "underwritten_selling_holders.txt", folder / "11_accession.txt")
+    (folder / "11_same_accession.txt").write_bytes(
+        (FILINGS / "underwritten_selling_holders.txt").read_bytes() + b"\nA line added later.\n")
+    (folder / "12_empty.txt").write_bytes(b"")
+    shutil.copy(FILINGS / "pipe_placement_agent.txt", folder / "13_original.txt")
+    shutil.copy(FILINGS / "pipe_placement_agent_amendment.txt", folder / "14_amendment.txt")
+    return folder
+
+
+def ledger_facts(db: Path) -> list:
+    with open_store(db, read_only=True) as store:
+        assert verify(store).ok
+        return [(s.seq, s.stream, s.version, s.type, s.effective_date, s.quote, s.event) for s in store.log()]
+
+
+def test_a_batched_ingest_records_what_one_commit_a_filing_records(run, tmp_path, filings):
+    folder = mixed_folder(tmp_path, filings)
+    one, batched = tmp_path / "one.db", tmp_path / "batched.db"
+    each = run("--db", one, "ingest", "--batch", "1", folder)
+    many = run("--db", batched, "ingest", folder)         # the default: every filing in one batch here
+    assert each.exit_code == many.exit_code == 2
+    assert many.stdout == each.stdout and many.stderr == each.stderr
+    assert "9 filing(s) read, 41 event(s) appended, 1 duplicate(s) skipped, 0 with no financing facts, 2 failed" \
+        in many.stderr
+    assert "11_same_accession.txt: accession" in many.stderr and "12_empty.txt: is empty" in many.stderr
+    assert ledger_facts(batched) == ledger_facts(one)
+    with open_store(batched, read_only=True) as store:
+        forms = {s.form: s.stream for s in store.streams() if s.source_name.startswith("1")}
+        # matched to its original, which was appended in the batch just before it
+        assert next(store.log(stream=forms["8-K/A"])).event.amends == forms["8-K"]
+
+
+def test_a_batch_whose_transaction_fails_appends_each_filing_alone(tmp_path, filings, monkeypatch):
+    from ledger.errors import LedgerBusy
+    from ledger.ingest import ingest
+    from ledger.store.sqlite import SQLiteStore
+
+    def busy(self, batch):
+        raise LedgerBusy("the ledger is locked by another writer; nothing was written")
+
+    monkeypatch.setattr(SQLiteStore, "append_many", busy)
+    with open_store(tmp_path / "ledger.db", create=True) as store:
+        outcomes = list(ingest(store, filings))
+        assert [o.status for o in outcomes] == ["appended"] * 5 and store.count() == 30 and verify(store).ok

@@ -75,15 +75,16 @@ def test_a_reader_neither_waits_for_a_writer_nor_sees_half_a_filing(tmp_path, mo
     with open_store(db, create=True) as writer:
         writer.append(info(S1), [filing(S1, D1)], DOC)
     inside, release = threading.Event(), threading.Event()
-    real = ledger.store.mapping.row_hash
+    real, hashed = ledger.store.mapping.link_hash, []
 
-    def slow(prev, row):      # the writer stops after its second row, inside the transaction
-        if row["version"] == 2:
+    def slow(prev, content):      # the writer stops at its second row, inside the transaction
+        hashed.append(content)
+        if len(hashed) == 2:
             inside.set()
             assert release.wait(10)
-        return real(prev, row)
+        return real(prev, content)
 
-    monkeypatch.setattr(ledger.store.mapping, "row_hash", slow)
+    monkeypatch.setattr(ledger.store.mapping, "link_hash", slow)
     failure: list[BaseException] = []
 
     def write():

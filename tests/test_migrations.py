@@ -41,7 +41,7 @@ def test_a_schema_1_ledger_is_upgraded_on_open_after_a_backup(run, v1):
     assert f"upgraded the ledger from schema 1 to {SCHEMA_VERSION}" in result.stderr
     backup = v1.with_name("ledger.db.schema-1.bak")
     assert backup.read_bytes() == original                     # the file as it was, byte for byte
-    assert meta(v1) == {"schema_version": str(SCHEMA_VERSION), "legacy_event_ids_through": "30"}
+    assert meta(v1) == {"schema_version": str(SCHEMA_VERSION), "legacy_event_ids_through": "30", "chain_v2_from": "31"}
     [issuer] = json.loads(result.stdout)["issuers"]
     assert issuer["totals"]["common_shares"] == 1865918
     again = run("--db", v1, "replay", "--as-of", "2000-06-30")

@@ -72,5 +72,5 @@ def test_a_malformed_row_is_reported_not_raised(run, db):
     con.execute("UPDATE events SET payload = X'00ff' WHERE seq = 5")    # bytes where JSON text belongs
     con.commit()
     con.close()
-    assert verify(run, db) == (f"error: {db}: seq 5: malformed row (TypeError: Object of type bytes is not "
-                               "JSON serializable) (4 rows good before it)")
+    assert verify(run, db) == (f"error: {db}: seq 5: malformed row (TypeError: payload is bytes, not text) "
+                               "(4 rows good before it)")

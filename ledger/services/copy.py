@@ -47,6 +47,8 @@ def copy_ledger(source: Store, target: Store, *, progress: Callable[[int], None]
         raise CopyFailed(f"{source.location}: its first {source.legacy_ids_through} events carry schema-1 ids, "
                          "which a new ledger does not write; re-ingest the filings into the new ledger instead")
     start = target.head()
+    if not start[0] and target.chain_v2_from != source.chain_v2_from:
+        target.set_chain_v2_from(source.chain_v2_from)   # the same chain version at every seq: the same hashes
     if start[0]:
         resumed = verify_against(source, *start)
         if not resumed.ok:

@@ -8,6 +8,7 @@ Guarantees every engine gives:
 - ``append`` writes one filing (its document, its stream row and its events) in one transaction:
   all of it or none of it, even under concurrent writers. A stream already there is
   ``DuplicateStream``.
+- ``append_many`` writes several filings in one transaction, each of them whole or absent.
 - ``seq`` is a global, gap-free recording order; each event's hash covers the one before it
   (ledger/store/chain.py). ``UNIQUE(stream, version)``.
 - Rows are never updated or deleted; the engine refuses it below the library (triggers).
@@ -18,15 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from events import Event
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.store.mapping import ChainLink, EncodedEvent, EventRow
 from ledger.store.snapshots import Snapshot
 
+if TYPE_CHECKING:
+    from ledger.store.base import NewFiling
+
 # Bump when any engine's tables change, with a migration step for each engine that has one.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4   # 4: chain v2 (ledger/store/chain.py) from a recorded seq; events_public dropped
 
 
 @runtime_checkable
@@ -34,6 +38,7 @@ class Store(Protocol):
     location: str                  # the path, or the URL without its password: for messages
     read_only: bool
     legacy_ids_through: int        # rows up to this seq carry schema-1 event ids (ledger/ids.py)
+    chain_v2_from: int             # rows from this seq on hash chain v2's content (ledger/store/chain.py)
     migrated_from: int | None      # the schema this open upgraded, if it did
     backup_path: str | None        # where the ledger as it was before that upgrade is kept
 
@@ -45,6 +50,14 @@ class Store(Protocol):
     def append_encoded(self, info: StreamInfo, encoded: Sequence[EncodedEvent], document: Document | None = None,
                        *, recorded_at: str | None = None) -> list[StoredEvent]:
         """``append`` of events already encoded: a copy between engines keeps their stored bytes."""
+
+    def append_many(self, filings: Sequence[NewFiling]) -> list[list[StoredEvent] | Exception]:
+        """Several filings in one transaction (a batch ingest), each filing whole or absent: each
+        one's stored events, or the error it alone failed with (``DuplicateStream``, also against an
+        earlier filing of the batch; a bad event). A failure of the whole transaction is raised."""
+
+    def set_chain_v2_from(self, seq: int) -> None:
+        """Only on an empty ledger: rows from ``seq`` on hash chain v2, as in the ledger copied into it."""
 
     # -- reading -------------------------------------------------------------------------------
     def read(self, *, as_of: date | None = None, issuer_key: str | None = None, stream: str | None = None,

@@ -14,7 +14,8 @@ from events import fastdecode
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger import ids
 from ledger.errors import StoreError
-from ledger.store.chain import row_content, row_hash
+from ledger.store import chain
+from ledger.store.chain import content_v2, link_hash, row_content
 
 
 class UnreadableEvent(StoreError, ValueError):
@@ -104,10 +105,10 @@ class ChainLink(NamedTuple):   # a tuple: a million of them are made per verify
     filing_payload: str | None
 
 
-def link_of(row: EventRow) -> ChainLink:
+def link_of(row: EventRow, v2_from: int) -> ChainLink:
     """A ChainLink built in Python, for engines that do not build the content themselves."""
     try:
-        content = row_content(row)
+        content = row_content(row, v2_from)
     except (TypeError, ValueError):
         content = None
     return ChainLink(row.seq, row.event_id, row.stream, row.version, row.prev_hash, row.hash, content,
@@ -139,22 +140,29 @@ def to_date(value) -> date | None:
 
 
 def chained_rows(info: StreamInfo, encoded: Sequence[EncodedEvent], *, head: tuple[int, str],
-                 recorded_at: str) -> list[EventRow]:
-    """The rows of one filing, numbered and chained after ``head``."""
+                 recorded_at: str, v2_from: int) -> list[EventRow]:
+    """The rows of one filing, numbered and chained after ``head``; rows from seq ``v2_from`` on
+    hash chain v2's content (ledger/store/chain.py), built once per row from the stored text."""
     seq, prev = head
     public_date = iso(info.public_date)
+    stream, issuer_key = info.stream, info.issuer_key
+    event_id = ids.event_id
     rows = []
     for version, enc in enumerate(encoded, start=1):
         seq += 1
-        values = {
-            "seq": seq, "event_id": ids.event_id(info.stream, version), "stream": info.stream,
-            "version": version, "issuer_key": info.issuer_key, "type": enc.type,
-            "schema_version": enc.schema_version, "effective_date": enc.effective_date,
-            "public_date": public_date, "recorded_at": recorded_at,
-            "payload": enc.payload, "quote": enc.quote, "prev_hash": prev,
-        }
-        prev = row_hash(prev, values)
-        rows.append(EventRow(**values, hash=prev))
+        eid = event_id(stream, version)
+        if seq >= v2_from:
+            content = content_v2(seq, eid, stream, version, issuer_key, enc.type, enc.schema_version,
+                                 enc.effective_date, public_date, recorded_at, enc.payload, enc.quote)
+        else:   # a ledger upgraded from schema 3 before it switched: never, once it has (see chain.py)
+            content = chain.row_content_v1({
+                "seq": seq, "event_id": eid, "stream": stream, "version": version, "issuer_key": issuer_key,
+                "type": enc.type, "schema_version": enc.schema_version, "effective_date": enc.effective_date,
+                "public_date": public_date, "recorded_at": recorded_at, "payload": enc.payload, "quote": enc.quote})
+        new = link_hash(prev, content)
+        rows.append(EventRow(seq, eid, stream, version, issuer_key, enc.type, enc.schema_version, enc.effective_date,
+                             public_date, recorded_at, enc.payload, enc.quote, prev, new))
+        prev = new
     return rows
 
 

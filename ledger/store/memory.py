@@ -24,6 +24,7 @@ class MemoryStore(Appending):
     location = "memory:"
     read_only = False
     legacy_ids_through = 0
+    chain_v2_from = 1
     migrated_from = None
     backup_path = None
 
@@ -56,13 +57,17 @@ class MemoryStore(Appending):
         with self._lock:
             if info.stream in self._streams:
                 raise DuplicateStream(info.stream)
-            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at or now())
+            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at or now(),
+                                v2_from=self.chain_v2_from)
             stored = stored_events(rows, events)   # rows from elsewhere are decoded before they are kept
             self._rows.extend(rows)
             self._streams[info.stream] = info
             if document is not None:
                 self._documents.setdefault(document.raw_sha256, document)
         return stored
+
+    def _set_chain_v2_from(self, seq: int) -> None:
+        self._check_open()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -135,7 +140,7 @@ class MemoryStore(Appending):
 
     def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
         self._check_open()
-        return (link_of(row) for row in self.rows(after_seq=after_seq))
+        return (link_of(row, self.chain_v2_from) for row in self.rows(after_seq=after_seq))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         self._check_open()

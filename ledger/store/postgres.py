@@ -32,7 +32,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import (
     AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.base import Appending, by_reference, last_seen
+from ledger.store.base import Appending, Prepared, by_reference, last_seen
 from ledger.store.chain import GENESIS
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
@@ -40,7 +40,7 @@ from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
-from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION
+from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION, UPGRADES
 
 try:   # the [postgres] extra; open() says how to install it
     import psycopg
@@ -263,7 +263,8 @@ class PostgresStore(Appending):
         self.location = redacted(url)
         self.read_only = read_only
         self.legacy_ids_through = 0
-        self.migrated_from: int | None = None   # PostgreSQL ledgers start at schema 3: no upgrades yet
+        self.chain_v2_from = 1
+        self.migrated_from: int | None = None   # the schema this open upgraded (PostgreSQL ledgers start at 3)
         self.backup_path: str | None = None
         self.retries = 0          # transactions tried again here: writers that did not simply queue
 
@@ -280,11 +281,15 @@ class PostgresStore(Appending):
                 tables = store._tables()
                 if not tables and not create:
                     raise LedgerNotFound(store.location)
-                if not tables or store._found_version(tables) != SCHEMA_VERSION:
-                    if read_only:
-                        store._found_version(tables)   # says what is wrong
-                    store._retrying(lambda: store._create())
+                found = store._found_version(tables) if tables else None
+                if found != SCHEMA_VERSION:
+                    if read_only and found is not None:   # an older ledger: upgraded by a writer first
+                        cls.open(url).close()
+                        store.migrated_from = found
+                    else:
+                        store._retrying(lambda: store._create())
                 store.legacy_ids_through = int(store._meta("legacy_event_ids_through") or 0)
+                store.chain_v2_from = int(store._meta("chain_v2_from") or 1)
         except BaseException:
             store.close()
             raise
@@ -336,7 +341,7 @@ class PostgresStore(Appending):
         if found > SCHEMA_VERSION:
             raise StoreError(f"{self.location}: this ledger was written by a newer release (schema {found}); "
                              f"this program reads schema {SCHEMA_VERSION} and older: upgrade deal-ledger")
-        if found < SCHEMA_VERSION:   # no PostgreSQL ledger was ever written below schema 3
+        if found < min(UPGRADES, default=SCHEMA_VERSION):   # no PostgreSQL ledger was ever written below schema 3
             raise StoreError(f"{self.location}: this ledger has schema {found}, which no release wrote on "
                              f"PostgreSQL; this program reads schema {SCHEMA_VERSION}")
         return found
@@ -350,7 +355,16 @@ class PostgresStore(Appending):
             self._conn.execute("SELECT pg_advisory_xact_lock(%(key)s)", {"key": CREATE_LOCK_KEY})
             tables = self._tables()
             if tables:
-                self._found_version(tables)
+                found = self._found_version(tables)
+                if found < SCHEMA_VERSION:
+                    if self._conn.execute(LOCK_HEAD).fetchone() is None:   # no append meanwhile
+                        raise StoreError(f"{self.location}: the ledger's lock row is missing; it was changed by hand")
+                    for version in range(found, SCHEMA_VERSION):
+                        for statement in UPGRADES[version]:
+                            self._conn.execute(statement)
+                    self._conn.execute("UPDATE meta SET value = %(v)s WHERE key = 'schema_version'",
+                                       {"v": str(SCHEMA_VERSION)})
+                    self.migrated_from = found
                 return
             schema = self._conn.execute("SELECT current_schema() AS name").fetchone()["name"]
             if schema is None:
@@ -358,7 +372,8 @@ class PostgresStore(Appending):
                                  "(none of the search_path's schemas exists)")
             for statement in DDL:
                 self._conn.execute(statement)
-            for key, value in (("schema_version", str(SCHEMA_VERSION)), ("legacy_event_ids_through", "0")):
+            for key, value in (("schema_version", str(SCHEMA_VERSION)), ("legacy_event_ids_through", "0"),
+                               ("chain_v2_from", "1")):
                 self._conn.execute("INSERT INTO meta (key, value) VALUES (%(key)s, %(value)s)",
                                    {"key": key, "value": value})
 
@@ -435,21 +450,76 @@ class PostgresStore(Appending):
         conn = self._conn
         conn.isolation_level = None if self.write_isolation is None else psycopg.IsolationLevel.READ_COMMITTED
         with conn.transaction():
-            if conn.execute(LOCK_HEAD).fetchone() is None:
-                raise StoreError(f"{self.location}: the ledger's lock row is missing; it was changed by hand")
+            head = self._locked_head()
             # We hold the head lock: no other writer records a stream or takes a seq until we commit.
-            if conn.execute("SELECT 1 AS found FROM streams WHERE stream = %(stream)s",
-                            {"stream": info.stream}).fetchone():
+            if self._recorded(info.stream):
                 raise DuplicateStream(info.stream)
-            head = conn.execute(HEAD).fetchone()
-            rows = chained_rows(info, encoded, head=(0, GENESIS) if head is None else (head["seq"], head["hash"]),
-                                recorded_at=recorded_at)
-            with conn.cursor() as cur:
-                if document is not None:
-                    cur.execute(INSERT_DOCUMENT, attrs.asdict(document))
-                cur.execute(INSERT_STREAM, stream_values(info, recorded_at))
-                cur.execute(INSERT_EVENTS, {name: [getattr(row, name) for row in rows] for name, _ in EVENT_ARRAYS})
-            return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
+            rows = chained_rows(info, encoded, head=head, recorded_at=recorded_at, v2_from=self.chain_v2_from)
+            stored = stored_events(rows, events)   # rows from elsewhere are decoded before the commit
+            self._insert(info, document, recorded_at, rows)
+            return stored
+
+    def _locked_head(self) -> tuple[int, str]:
+        conn = self._conn
+        if conn.execute(LOCK_HEAD).fetchone() is None:
+            raise StoreError(f"{self.location}: the ledger's lock row is missing; it was changed by hand")
+        head = conn.execute(HEAD).fetchone()
+        return (0, GENESIS) if head is None else (head["seq"], head["hash"])
+
+    def _recorded(self, stream: str) -> bool:
+        return self._conn.execute("SELECT 1 AS found FROM streams WHERE stream = %(stream)s",
+                                  {"stream": stream}).fetchone() is not None
+
+    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[EventRow]) -> None:
+        with self._conn.cursor() as cur:
+            if document is not None:
+                cur.execute(INSERT_DOCUMENT, attrs.asdict(document))
+            cur.execute(INSERT_STREAM, stream_values(info, recorded_at))
+            cur.execute(INSERT_EVENTS, {name: [getattr(row, name) for row in rows] for name, _ in EVENT_ARRAYS})
+
+    def _write_filings(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only; nothing can be written")
+        with self._errors():
+            return self._retrying(lambda: self._append_batch(prepared))
+
+    def _append_batch(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
+        """Every filing of a batch in one transaction; one that a constraint refuses is rolled back
+        to its own savepoint, so it is absent and the others are whole."""
+        conn, out = self._conn, []
+        conn.isolation_level = None if self.write_isolation is None else psycopg.IsolationLevel.READ_COMMITTED
+        with conn.transaction():
+            head = self._locked_head()
+            for p in prepared:
+                try:
+                    if self._recorded(p.info.stream):   # also by an earlier filing of this batch
+                        raise DuplicateStream(p.info.stream)
+                    rows = chained_rows(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
+                    stored = stored_events(rows, p.events)
+                except (DuplicateStream, UnreadableEvent) as e:
+                    out.append((p.index, e))
+                    continue
+                try:
+                    with conn.transaction():   # a savepoint
+                        self._insert(p.info, p.document, p.recorded_at, rows)
+                except psycopg.errors.IntegrityError as e:
+                    if e.diag.constraint_name == "events_pkey":   # the seq was taken: the whole batch again
+                        raise
+                    out.append((p.index, DuplicateStream(p.info.stream) if e.diag.constraint_name == "streams_pkey"
+                                else translate(self.location, e, url=self._url)))
+                    continue
+                head = (rows[-1].seq, rows[-1].hash)
+                out.append((p.index, stored))
+        return out
+
+    def _set_chain_v2_from(self, seq: int) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only; nothing can be written")
+        with self._errors(), self._conn.transaction():
+            if self._locked_head()[0]:
+                raise StoreError(f"{self.location}: the chain version of a ledger that holds events cannot change")
+            self._conn.execute("INSERT INTO meta (key, value) VALUES ('chain_v2_from', %(v)s) "
+                               "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", {"v": str(seq)})
 
     def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
         if self.read_only:
@@ -597,7 +667,7 @@ class PostgresStore(Appending):
             return self._one("SELECT count(*) AS n FROM events")["n"]
 
     def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
-        return (link_of(row) for row in self.rows(after_seq=after_seq))
+        return (link_of(row, self.chain_v2_from) for row in self.rows(after_seq=after_seq))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         with self._errors():

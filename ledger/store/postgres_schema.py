@@ -21,7 +21,8 @@ APPEND_ONLY = ("events", "streams", "documents", "ledger_lock")
 # SQLite gives, and an index the typed-prefix lookup of event() can use whatever the database's
 # default collation is.
 TABLES = (
-    # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form.
+    # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form;
+    # chain_v2_from: the first seq hashed with chain v2 (ledger/store/chain.py; schema 4).
     """CREATE TABLE meta (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -70,8 +71,8 @@ TABLES = (
     )""",
     "CREATE INDEX events_replay ON events (effective_date, seq)",
     "CREATE INDEX events_issuer ON events (issuer_key, effective_date)",
-    "CREATE INDEX events_public ON events (public_date)",
-    "CREATE INDEX events_type ON events (type)",
+    "CREATE INDEX events_type ON events (type)",   # log(types=...): a few among many rows
+    # No index on public_date (schema 4): no query ranges over it alone (sqlite_schema.py).
     # The head lock: appends take this one row FOR UPDATE, so writers queue on it and each reads
     # the head only once the one before it has committed. Locking it needs UPDATE privilege on
     # the table; the trigger below refuses any actual UPDATE.
@@ -96,5 +97,14 @@ TRIGGERS = tuple(
     "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
     for table in APPEND_ONLY
 )
+
+# Schema 3 -> 4, in the transaction that holds the create lock and the head lock: chain v2 from the
+# next seq (the rows there keep v1), and the index no query needs dropped.
+UPGRADES = {
+    3: (
+        "INSERT INTO meta (key, value) SELECT 'chain_v2_from', (COALESCE(MAX(seq), 0) + 1)::text FROM events",
+        "DROP INDEX IF EXISTS events_public",
+    ),
+}
 
 DDL = TABLES + (REFUSE_FUNCTION,) + TRIGGERS

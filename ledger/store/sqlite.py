@@ -28,8 +28,8 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.errors import (
     AppendOnlyViolation, DuplicateStream, LedgerBusy, LedgerNotFound, StoreError,
 )
-from ledger.store.base import Appending, by_reference, last_seen
-from ledger.store.chain import CHAINED_COLUMNS, GENESIS
+from ledger.store.base import Appending, Prepared, by_reference, last_seen
+from ledger.store.chain import CHAINED_COLUMNS, GENESIS, INT_COLUMNS, NULLABLE
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
@@ -63,15 +63,33 @@ INSERT_DOCUMENT = """
     VALUES (:raw_sha256, :source_name, :raw, :normalised)
 """
 
-# json_object of the chained columns in sorted key order: chain.row_content's text. A column a
-# writer of ours never stores as a BLOB gives NULL content instead of failing the walk.
-CHAIN_SQL = (
-    "SELECT seq, event_id, stream, version, prev_hash, hash, "
+# Each row's chain content built in SQL: chain v2's text (chain.row_content_v2) for rows from
+# :v2_from on, json_object of the chained columns in sorted key order (chain.row_content_v1) before.
+# A column of a type no writer of ours stores gives NULL content instead of failing the walk.
+_V1_CONTENT = (
     "CASE WHEN 'blob' IN (typeof(seq), typeof(event_id), typeof(stream), typeof(version), typeof(issuer_key), "
     "typeof(type), typeof(schema_version), typeof(effective_date), typeof(public_date), typeof(recorded_at), "
     "typeof(payload), typeof(quote)) THEN NULL ELSE json_object("
     + ", ".join(f"'{name}', {name}" for name in sorted(CHAINED_COLUMNS)) +   # constant column names
-    ") END AS content, "
+    ") END"
+)
+_V2_TYPES = " AND ".join(
+    f"typeof({name}) = 'integer'" if name in INT_COLUMNS
+    else f"typeof({name}) IN ('text', 'null')" if name in NULLABLE
+    else f"typeof({name}) = 'text'"
+    for name in CHAINED_COLUMNS)
+# One printf, not a chain of ||: each || copies the text built so far (the payload included), and
+# this is most of what verify costs.
+_V2_FORMAT = "".join("%s" if name in NULLABLE else "%d:%s" for name in CHAINED_COLUMNS)
+_V2_CONTENT = (
+    f"CASE WHEN {_V2_TYPES} THEN printf('{_V2_FORMAT}', "
+    + ", ".join(f"CASE WHEN {name} IS NULL THEN '-' ELSE length({name}) || ':' || {name} END" if name in NULLABLE
+                else f"length({name}), {name}" for name in CHAINED_COLUMNS)
+    + ") END"
+)
+CHAIN_SQL = (
+    "SELECT seq, event_id, stream, version, prev_hash, hash, "
+    f"CASE WHEN seq >= :v2_from THEN {_V2_CONTENT} ELSE {_V1_CONTENT} END AS content, "
     "CASE WHEN type = 'filing_recorded' THEN payload END AS filing_payload "
     "FROM events WHERE seq > :after_seq ORDER BY seq"
 )
@@ -172,6 +190,7 @@ class SQLiteStore(Appending):
         self.location = path
         self.read_only = read_only
         self.legacy_ids_through = 0   # rows up to this seq carry schema-1 ids
+        self.chain_v2_from = 1        # rows from this seq on hash chain v2 (meta chain_v2_from)
         self.migrated_from: int | None = None   # the schema this open upgraded, if it did
         self.backup_path: str | None = None
 
@@ -218,6 +237,7 @@ class SQLiteStore(Appending):
                 else:
                     store._open_for_writing(create=create, memory=name == ":memory:")
                 store.legacy_ids_through = int(store._meta("legacy_event_ids_through") or 0)
+                store.chain_v2_from = int(store._meta("chain_v2_from") or 1)
                 store._day_ranks()
         except BaseException:
             conn.close()
@@ -271,6 +291,8 @@ class SQLiteStore(Appending):
                                 {"key": "schema_version", "value": str(SCHEMA_VERSION)})
                 self._db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
                                 {"key": "legacy_event_ids_through", "value": "0"})
+                self._db.execute("INSERT INTO meta (key, value) VALUES (:key, :value)",
+                                {"key": "chain_v2_from", "value": "1"})
             elif not tables:
                 raise StoreError(f"{self.location}: not a ledger database (an empty SQLite file)")
             found = self._found_version()
@@ -370,18 +392,62 @@ class SQLiteStore(Appending):
 
     def _append_once(self, info: StreamInfo, encoded: list[EncodedEvent], document: Document | None,
                      recorded_at: str, events: list[Event] | None) -> list[StoredEvent]:
-        conn = self._db.conn
         with self._write_transaction():
             # We hold the write lock: no other writer can record this stream or take a seq until
             # we commit, so these reads and our inserts are one step.
-            if conn.execute("SELECT 1 FROM streams WHERE stream = :stream", {"stream": info.stream}).fetchone():
+            if self._recorded(info.stream):
                 raise DuplicateStream(info.stream)
-            if document is not None:
-                conn.execute(INSERT_DOCUMENT, attrs.asdict(document))
-            conn.execute(INSERT_STREAM, stream_values(info, recorded_at))
-            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at)
-            conn.executemany(INSERT_EVENT, [row.values() for row in rows])
-            return stored_events(rows, events)
+            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at, v2_from=self.chain_v2_from)
+            self._insert(info, document, recorded_at, rows)
+            return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
+
+    def _recorded(self, stream: str) -> bool:
+        return self._db.conn.execute("SELECT 1 FROM streams WHERE stream = :stream", {"stream": stream}).fetchone() is not None
+
+    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[EventRow]) -> None:
+        conn = self._db.conn
+        if document is not None:
+            conn.execute(INSERT_DOCUMENT, attrs.asdict(document))
+        conn.execute(INSERT_STREAM, stream_values(info, recorded_at))
+        conn.executemany(INSERT_EVENT, [row.values() for row in rows])
+
+    def _write_filings(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
+        with self._errors():   # a retry after a busy lock writes them all again
+            return self._retrying(lambda: self._append_batch(prepared))
+
+    def _append_batch(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
+        """Every filing of a batch in one transaction; one that fails is rolled back to its own
+        savepoint, so it is absent and the others are whole."""
+        conn, out = self._db.conn, []
+        with self._write_transaction():
+            head = self.head()
+            for p in prepared:
+                try:
+                    if self._recorded(p.info.stream):   # also by an earlier filing of this batch
+                        raise DuplicateStream(p.info.stream)
+                    rows = chained_rows(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
+                    stored = stored_events(rows, p.events)   # what cannot be read back is not written
+                except (DuplicateStream, UnreadableEvent) as e:
+                    out.append((p.index, e))
+                    continue
+                conn.execute("SAVEPOINT filing")
+                try:
+                    self._insert(p.info, p.document, p.recorded_at, rows)
+                except sqlite3.IntegrityError as e:   # a constraint: this filing only
+                    conn.execute("ROLLBACK TO filing")
+                    conn.execute("RELEASE filing")
+                    out.append((p.index, translate(self.location, e)))
+                    continue
+                conn.execute("RELEASE filing")
+                head = (rows[-1].seq, rows[-1].hash)
+                out.append((p.index, stored))
+        return out
+
+    def _set_chain_v2_from(self, seq: int) -> None:
+        with self._errors(), self._write_transaction():
+            if self.head()[0]:
+                raise StoreError(f"{self.location}: the chain version of a ledger that holds events cannot change")
+            self._db.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('chain_v2_from', :v)", {"v": str(seq)})
 
     def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:
         with self._errors():
@@ -498,7 +564,8 @@ class SQLiteStore(Appending):
         fraction of the cost of building it in Python. verify re-reads a row whose hash does not
         match before it reports it, so a difference here could never be reported as tampering."""
         with self._errors():
-            yield from map(ChainLink._make, self._db.conn.execute(CHAIN_SQL, {"after_seq": after_seq}))
+            yield from map(ChainLink._make, self._db.conn.execute(
+                CHAIN_SQL, {"after_seq": after_seq, "v2_from": self.chain_v2_from}))
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         with self._errors():

@@ -47,9 +47,19 @@ def _v2_to_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v3_to_v4(conn: sqlite3.Connection) -> None:
+    # Chain v2 (ledger/store/chain.py) from the next row on: the rows already there keep v1 and
+    # verify as before; the first v2 row chains to the last v1 row's hash.
+    conn.execute("INSERT INTO meta (key, value) SELECT 'chain_v2_from', "
+                 "CAST(COALESCE(MAX(seq), 0) + 1 AS TEXT) FROM events")
+    # No query needs it (sqlite_schema.py), and every append paid for it.
+    conn.execute("DROP INDEX IF EXISTS events_public")
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
+    3: _v3_to_v4,
 }
 
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION)), "every schema version needs its step"

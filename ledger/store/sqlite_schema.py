@@ -10,7 +10,8 @@ from ledger.store.contract import SCHEMA_VERSION  # noqa: F401 - re-exported for
 APPEND_ONLY = ("events", "streams", "documents")
 
 TABLES = (
-    # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form.
+    # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form;
+    # chain_v2_from: the first seq hashed with chain v2 (ledger/store/chain.py; schema 4).
     """CREATE TABLE meta (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -60,8 +61,10 @@ TABLES = (
     )""",
     "CREATE INDEX events_replay ON events (effective_date, seq)",
     "CREATE INDEX events_issuer ON events (issuer_key, effective_date)",
-    "CREATE INDEX events_public ON events (public_date)",
+    # log(types=...): corrections, balance assertions, retractions, a few among a million rows.
     "CREATE INDEX events_type ON events (type)",
+    # No index on public_date (schema 4): known_at only ever narrows a replay that an as_of or an
+    # issuer already ranges over, and the index cost every append a B-tree insert.
 )
 
 # Built from the constant table names above (identifiers, never values).

@@ -74,29 +74,29 @@ def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | N
     checked, documents, prev_seq, prev_hash, watched = 0, 0, 0, GENESIS, None
     versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
     legacy = store.legacy_ids_through
-    sha256 = hashlib.sha256
-    for link in store.chain():
-        seq, stream, version = link.seq, link.stream, link.version
+    v2_from = store.chain_v2_from
+    sha256, event_id, last_version = hashlib.sha256, ids.event_id, versions.get
+    # A tight loop over plain tuples: this is all verify does a million times.
+    for seq, stored_id, stream, version, stored_prev, stored_hash, content, filing_payload in store.chain():
         try:
-            if (seq == prev_seq + 1 and link.prev_hash == prev_hash and link.content is not None
-                    and sha256((prev_hash + link.content).encode("utf-8")).hexdigest() == link.hash
-                    and version == versions.get(stream, 0) + 1
-                    and link.event_id == ids.event_id(stream, version)):
+            if (seq == prev_seq + 1 and stored_prev == prev_hash and content is not None
+                    and sha256((prev_hash + content).encode()).hexdigest() == stored_hash
+                    and version == last_version(stream, 0) + 1 and stored_id == event_id(stream, version)):
                 problem = None       # the common case, checked without reading the whole row
             else:                    # a problem, or a row to look at closely: read it as stored
                 row = next(store.rows(after_seq=seq - 1))
-                problem = row_problem(row, prev_seq, prev_hash, versions.get(stream, 0), legacy)
-            if problem is None and link.filing_payload is not None:
-                problem = _document_problem(store, link.filing_payload)
+                problem = row_problem(row, prev_seq, prev_hash, last_version(stream, 0), legacy, v2_from)
+            if problem is None and filing_payload is not None:
+                problem = _document_problem(store, filing_payload)
                 documents += problem is None
         except (TypeError, ValueError, AttributeError) as e:   # a row no writer of ours made
             problem = f"malformed row ({type(e).__name__}: {e})"
         if problem:
             return VerifyReport(ok=False, checked=checked, bad_seq=seq,
                                 problem=problem, documents=documents), watched
-        checked, prev_seq, prev_hash = checked + 1, seq, link.hash
+        checked, prev_seq, prev_hash = checked + 1, seq, stored_hash
         versions[stream] = version
-        if prev_seq == watch:
+        if seq == watch:
             watched = prev_hash
     return VerifyReport(ok=True, checked=checked, documents=documents), watched
 
@@ -125,13 +125,13 @@ def _document_problem(store: Store, filing_payload: str) -> str | None:
 
 
 def row_problem(row: EventRow, prev_seq: int, prev_hash: str, last_version: int,
-                legacy_ids_through: int) -> str | None:
+                legacy_ids_through: int, v2_from: int) -> str | None:
     seq, stream, version = row.seq, row.stream, row.version
     if seq != prev_seq + 1:
         return f"row missing before seq {seq}"
     if row.prev_hash != prev_hash:
         return f"prev_hash does not match the hash of seq {prev_seq}"
-    if row_hash(prev_hash, row) != row.hash:
+    if row_hash(prev_hash, row, v2_from) != row.hash:
         return "row content changed: hash mismatch"
     if version != last_version + 1:
         return f"stream {stream} version {version} follows {last_version}"

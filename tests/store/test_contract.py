@@ -391,3 +391,64 @@ def test_a_rows_positional_values_follow_its_columns(store):
     one_stream(store)
     for row in store.rows():
         assert row.values() == tuple(getattr(row, name) for name in COLUMNS)
+
+
+# -- several filings per transaction (append_many) ---------------------------------------------
+
+S3 = stream_id("filing three")
+
+
+def _three():
+    return [
+        (info(S1), [filing(S1, D1), common(S1, D1), warrant(S1, D2), fee(S1, D2)], DOC, "2024-01-02T03:04:05Z"),
+        (info(S2, BETA, "beta inc|333-99999"), [filing(S2, D2, BETA), common(S2, D2, "3.10", 20_000)], None,
+         "2024-01-02T03:04:06Z"),
+        (info(S3), [filing(S3, D3), fee(S3, D3)], DOC, "2024-01-02T03:04:07Z"),
+    ]
+
+
+def test_append_many_gives_the_rows_and_hashes_of_appending_one_by_one(store):
+    results = store.append_many(_three())
+    assert [len(r) for r in results] == [4, 2, 2]
+    assert [s.seq for r in results for s in r] == list(range(1, 9))
+    with open_store("memory:") as reference:
+        for i, events, document, recorded_at in _three():
+            reference.append(i, events, document, recorded_at=recorded_at)
+        assert list(store.rows()) == list(reference.rows()) and store.head() == reference.head()
+    assert [s.event for r in results for s in r] == [e for _, events, _, _ in _three() for e in events]
+    assert [i.stream for i in store.streams()] == [S1, S2, S3]
+    assert verify(store).ok and verify(store).documents == 3   # each filing event finds its text
+
+
+def test_append_many_fails_a_duplicate_alone_even_within_the_batch(store):
+    one_stream(store, S2)
+    batch = _three()
+    batch.insert(2, (info(S1), [filing(S1, D3)], None, None))      # S1 again, later in the same batch
+    results = store.append_many(batch)
+    assert isinstance(results[1], DuplicateStream) and results[1].stream == S2     # already in the ledger
+    assert isinstance(results[2], DuplicateStream) and results[2].stream == S1     # earlier in this batch
+    assert [len(results[0]), len(results[3])] == [4, 2]
+    assert store.count() == 4 + 4 + 2 and [s.version for s in store.log(stream=S1)] == [1, 2, 3, 4]
+    assert [i.stream for i in store.streams()] == [S2, S1, S3]
+    assert verify(store).ok
+
+
+def test_append_many_fails_a_bad_filing_alone(store):
+    @attrs.frozen(kw_only=True)
+    class Rumour(Event):
+        TYPE = "rumour"
+
+    batch = _three()
+    batch[0] = (info(S1), [filing(S1, D1), Rumour(effective_date=D1, provenance=prov(S1, "x"))], DOC, None)
+    batch.append((info(stream_id("empty")), [], None, None))
+    results = store.append_many(batch)
+    assert isinstance(results[0], ValueError) and "not a registered event type" in str(results[0])
+    assert isinstance(results[3], ValueError)
+    assert [len(results[1]), len(results[2])] == [2, 2]
+    assert [i.stream for i in store.streams()] == [S2, S3] and store.count() == 4
+    assert [s.seq for s in store.log()] == [1, 2, 3, 4] and verify(store).ok
+
+
+def test_append_many_of_nothing_writes_nothing(store):
+    assert store.append_many([]) == []
+    assert store.head() == (0, GENESIS)
