@@ -30,7 +30,7 @@ from ledger.projections.state import Cutter, StateFormatError, load, unpack
 from ledger.store import Store, UnreadableEvent
 from ledger.store.snapshots import Snapshot
 
-EVERY = 64     # events between cuts: the longest tail a fresh snapshot leaves to fold
+EVERY = 32     # events between cuts: the longest tail a fresh snapshot leaves to fold
 RECORDS = (EventCorrected.TYPE, EventRetracted.TYPE)
 
 

@@ -29,7 +29,7 @@ from ledger.projections.report import (
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus, status_on
 
-FORMAT = 1   # bump when the tuples below change: a snapshot of another format is not used
+FORMAT = 2   # bump when the tuples below change: a snapshot of another format is not used
 
 _STATUS = "\x00status\x00"     # stands for the status while a row's text is cut in two
 _CUT = json.dumps(_STATUS)
@@ -85,6 +85,31 @@ def _note(n: NoteRow) -> tuple:
     return (n.security, n.holders, n.holders_description, _d(n.principal), _d(n.interest_rate),
             _d(n.conversion_price), n.conversion_formula, n.issued_on.isoformat(), _i(n.maturity), n.status,
             n.event_ids, n.sources)
+
+
+# A stored row leaves its event ids and sources (the longest fields) to its JSON text, which has
+# them anyway: they are strings, and JSON gives strings back exactly.
+
+def _stored_lot(h: Holding) -> tuple:
+    t = _holding(h)
+    return (*t[:7], None, None, *t[9:])
+
+
+def _stored_tranche(t: Tranche) -> tuple:
+    d = _tranche(t)
+    return (*d[:8], None, None, *d[10:])
+
+
+def _thaw_lot(f: Frozen) -> Holding:
+    row = json.loads(f.text)
+    t = f.data
+    return _to_holding((*t[:7], tuple(row["event_ids"]), tuple(row["sources"]), *t[9:]))
+
+
+def _thaw_tranche(f: Frozen) -> Tranche:
+    row = json.loads(f.text + '"x"' + f.tail)
+    d = f.data
+    return _to_tranche((*d[:8], row["event_ids"], row["sources"], *d[10:]))
 
 
 def _to_note(t: tuple) -> NoteRow:
@@ -163,7 +188,7 @@ class Lazy(dict):
 
     def _real(self, key, value):
         if type(value) is Frozen:
-            value = self.thaw(value.data)
+            value = self.thaw(value)
             dict.__setitem__(self, key, value)
         return value
 
@@ -252,13 +277,13 @@ class Cutter:
         out_lots, out_grants, out_book = [], [], []
         for k in sorted(lots.touched, key=str):
             v = dict.get(lots, k)
-            out_lots.append((k,) if v is None else (k, _holding(v), holding_text(v)))
+            out_lots.append((k,) if v is None else (k, _stored_lot(v), holding_text(v)))
         for k in sorted(grants.touched, key=str):
             v = dict.get(grants, k)
             out_grants.append((k,) if v is None else (k, v[0], v[1], _d(v[2])))
         for k in sorted(book.touched, key=str):
             v = dict.get(book, k)
-            out_book.append((k,) if v is None else (k, _tranche(v), *tranche_text(v)))
+            out_book.append((k,) if v is None else (k, _stored_tranche(v), *tranche_text(v)))
         # New keys must come in the fold's own order (the rows' order when dates tie): sort the
         # delta by position in the dictionary, deletions first.
         for items, d in ((out_lots, lots), (out_grants, grants), (out_book, book)):
@@ -286,9 +311,9 @@ def unpack(blob: bytes) -> tuple:
 def load(fold: ReportFold, issuer_key: str, deltas) -> None:
     """Put an issuer's state, the deltas up to a snapshot in order, into ``fold``, which must not
     have seen that issuer yet. On StateFormatError the fold may hold part of it: throw it away."""
-    lots: Lazy = Lazy(_to_holding)
+    lots: Lazy = Lazy(_thaw_lot)
     grants: dict = {}
-    book: Lazy = Lazy(_to_tranche)
+    book: Lazy = Lazy(_thaw_tranche)
     state = None
     try:
         for blob in deltas:
