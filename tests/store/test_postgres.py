@@ -185,6 +185,12 @@ def test_a_role_that_may_only_select_and_insert_appends_and_a_select_only_role_r
         for n in range(3):
             append(store, n)
         assert verify(store).ok
+        # Snapshots, a cache, need CREATE and DELETE: without them, one ledger error, no driver error.
+        from ledger.store.snapshots import Snapshot
+        with pytest.raises(StoreError) as refused:
+            store.put_snapshots("someone", store.head()[0], [Snapshot("someone", date(2021, 3, 1), 1, 1, None, False, b"x")])
+        assert not isinstance(refused.value, psycopg.Error) and "\n" not in str(refused.value)
+        assert store.snapshots("someone") == []
     with connect(as_user(pg_url, writer)) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE events SET quote = 'x'")
