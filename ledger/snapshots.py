@@ -23,7 +23,6 @@ from datetime import date
 
 from events import EventCorrected, EventRetracted
 from events.envelope import StoredEvent
-from ledger.amendments import is_amendment, restated
 from ledger.corrections import BadCorrection, Known, known_corrections
 from ledger.projections.report import ReportFold
 from ledger.projections.state import Cutter, StateFormatError, load, unpack
@@ -156,4 +155,4 @@ def seeded(store: Store, issuer_key: str, fold: ReportFold, *, as_of: date, know
     return fold, snaps[-1].as_of
 
 
-__all__ = ["EVERY", "cuts", "refresh", "seeded", "usable", "is_amendment", "restated"]
+__all__ = ["EVERY", "check", "cuts", "issuers_of", "refresh", "seeded", "usable"]

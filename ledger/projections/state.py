@@ -27,7 +27,7 @@ from ledger.projections.report import (
     IssuerReport, ReportFold, _holding_text, _note_text, _warrant_text, issuer_chunks,
 )
 from ledger.projections.totals import Totals
-from ledger.projections.warrants import Terms, Tranche, WarrantStatus, status_on
+from ledger.projections.warrants import Terms, Tranche, WarrantStatus
 
 FORMAT = 2   # bump when the tuples below change: a snapshot of another format is not used
 
