@@ -18,19 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger.extract import values  # noqa: E402
-from ledger.extract.gate import AnyOf, Gated  # noqa: E402
+from ledger.extract.gate import AnyOf, every_gate  # noqa: E402
 from ledger.intake import read_filing  # noqa: E402
 from ledger.text.normalise import sentences  # noqa: E402
 
-MODULES = ("ledger.extract.frames", "ledger.extract.mentions", "ledger.extract.patterns", "ledger.extract.assembly")
-
-
-def gates() -> list[tuple[str, Gated | AnyOf]]:
-    out = []
-    for name in MODULES:
-        module = importlib.import_module(name)
-        out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, (Gated, AnyOf))]
-    return out
 
 
 def main(folders: list[str]) -> int:
@@ -38,7 +29,7 @@ def main(folders: list[str]) -> int:
     mentions = importlib.import_module("ledger.extract.mentions")
     plain = [(values.DATE_RE, re.compile(values.DATE, re.I)), (figures._DATE_RE, re.compile(figures._DATE_SOURCE, re.I)),
              (mentions._NAMED.pattern, re.compile(mentions._NAMED_SOURCE))]
-    all_gates, bad = gates(), 0
+    all_gates, bad = every_gate(), 0
     for folder in folders:
         texts, files, ruled_out = [], 0, 0
         for path in sorted(Path(folder).iterdir()):

@@ -279,13 +279,7 @@ def from_json(type_name: str, schema_version: int, text: str) -> object:
             raise ValueError(text)
     except Exception:   # noqa: BLE001 - json.loads decides (whitespace around, not JSON, not text)
         payload = json.loads(text)
-    known = _BY_TYPE.get(type_name)   # from_payload, inline: this runs once per event read
-    if known is not None and schema_version == known[0]:
-        try:
-            return known[1](payload)
-        except Exception:   # noqa: BLE001 - whatever the fast path refuses, cattrs decides
-            pass
-    return codec.from_payload(type_name, schema_version, payload)
+    return from_payload(type_name, schema_version, payload)
 
 
 def from_payload(type_name: str, schema_version: int, payload) -> object:

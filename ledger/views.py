@@ -13,7 +13,7 @@ from ledger.corrections import Known, apply, check_corrections, known_correction
 from ledger.errors import LedgerError
 from ledger.keys import cik_key
 from ledger.projections import IssuerReport, Replay
-from ledger.projections.report import ReportFold, report_warnings, undated_warning
+from ledger.projections.report import ReportFold, issuer_warnings, report_warnings, undated_warning
 from ledger.projections.state import issuer_text
 from ledger.snapshots import seeded
 from ledger.store import Store
@@ -103,7 +103,7 @@ class ReplayStream:
                 continue
             if self.rendered:
                 text, totals = issuer_text(fold, key, details[key])
-                warnings += [f"{details[key].name}: {w}" for w in totals.warnings]
+                warnings += issuer_warnings(details[key], totals)
                 yield text
                 continue
             reports, missing = fold.reports(details)     # missing: never, for a key from the streams

@@ -17,24 +17,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.extract.gate import AnyOf, Gated, _alternatives, gated, needles
+from ledger.extract.gate import AnyOf, Gated, _alternatives, every_gate, gated, needles
 from ledger.extract.prefilter import folded
 from ledger.extract import values
 from tests.test_prefilter import corpus_sentences, written_sentences
 
 figures = importlib.import_module("ledger.extract.figures")
-MODULES = ("ledger.extract.frames", "ledger.extract.mentions", "ledger.extract.patterns", "ledger.extract.assembly")
 
 
-def gates() -> list[tuple[str, Gated | AnyOf]]:
-    out = []
-    for name in MODULES:
-        module = importlib.import_module(name)
-        out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, (Gated, AnyOf))]
-    return out
-
-
-GATES = gates()
+GATES = every_gate()
 GATED = [(n, g) for n, g in GATES if isinstance(g, Gated)]
 ANY_OF = [(n, g) for n, g in GATES if isinstance(g, AnyOf)]
 

@@ -121,8 +121,10 @@ def test_a_damaged_snapshot_is_not_used(tmp_path):
 
 
 def test_state_that_is_not_ours_is_refused():
-    for blob in (b"", b"not zlib", __import__("zlib").compress(__import__("marshal").dumps((99, (), (), (), (), ()))),
-                 __import__("zlib").compress(__import__("marshal").dumps([1, 2]))):
+    import marshal
+    import zlib
+    for blob in (b"", b"not zlib", zlib.compress(marshal.dumps((99, (), (), (), (), ()))),
+                 zlib.compress(marshal.dumps([1, 2]))):
         try:
             unpack(blob)
         except StateFormatError:

@@ -236,3 +236,19 @@ def gated(pattern: re.Pattern) -> Gated:
 
 
 __all__ = ["AnyOf", "Gated", "gated", "needles"]
+
+
+GATED_MODULES = ("ledger.extract.frames", "ledger.extract.mentions", "ledger.extract.patterns",
+                 "ledger.extract.assembly")
+
+
+def every_gate() -> list[tuple[str, Gated | AnyOf]]:
+    """Every gated pattern of the extractor as (module.name, gate): what tests/test_gate.py and
+    bench/check_gates.py hold to their patterns. Imported here, when asked: those modules import this one."""
+    import importlib
+
+    out = []
+    for name in GATED_MODULES:
+        module = importlib.import_module(name)
+        out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, (Gated, AnyOf))]
+    return out

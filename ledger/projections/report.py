@@ -100,7 +100,11 @@ def undated_warning(undated: Sequence[tuple[tuple, str]], known_at: date | None)
 
 
 def report_warnings(report: IssuerReport) -> list[str]:
-    return [f"{report.issuer.name}: {w}" for w in report.totals.warnings]
+    return issuer_warnings(report.issuer, report.totals)
+
+
+def issuer_warnings(issuer: Issuer, totals: Totals) -> list[str]:
+    return [f"{issuer.name}: {w}" for w in totals.warnings]
 
 
 def sort_key(report: IssuerReport) -> tuple[str, str]:

@@ -131,8 +131,7 @@ def _to_money(t: tuple) -> Totals:
 # -- row text ---------------------------------------------------------------------------------
 # The rows' text is report.py's own writer's: the same bytes as the replay contract.
 
-def holding_text(h: Holding) -> str:
-    return _holding_text(h)
+holding_text = _holding_text
 
 
 def _cut(text: str) -> tuple[str, str]:

@@ -193,6 +193,7 @@ class SQLiteStore(Appending):
         self.chain_v2_from = 1        # rows from this seq on hash chain v2 (meta chain_v2_from)
         self.migrated_from: int | None = None   # the schema this open upgraded, if it did
         self.backup_path: str | None = None
+        self._has_snapshots = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -478,8 +479,11 @@ class SQLiteStore(Appending):
 
     def snapshots(self, issuer_key: str, *, as_of: date | None = None) -> list[Snapshot]:
         with self._errors():
-            if "snapshots" not in self._tables():
-                return []
+            # Asked once per issuer of a replay: once the table is there, it stays (a cache table).
+            if not self._has_snapshots:
+                self._has_snapshots = "snapshots" in self._tables()
+                if not self._has_snapshots:
+                    return []
             return [snapshot_sql.from_row(r) for r in self._db.query(
                 "SELECT * FROM snapshots WHERE issuer_key = :k AND as_of <= :d ORDER BY as_of",
                 {"k": issuer_key, "d": "9999-12-31" if as_of is None else as_of.isoformat()})]
