@@ -25,7 +25,7 @@ from events import EventCorrected, EventRetracted
 from events.envelope import StoredEvent
 from ledger.corrections import BadCorrection, Known, known_corrections
 from ledger.projections.report import ReportFold
-from ledger.projections.state import Cutter, StateFormatError, load, unpack
+from ledger.projections.state import Cutter, StateFormatError, comparable, load, unpack
 from ledger.store import Store, UnreadableEvent
 from ledger.store.snapshots import Snapshot
 
@@ -118,7 +118,7 @@ def check(store: Store, *, every: int = EVERY) -> list[str]:
 def _content(s: Snapshot) -> tuple:
     # Compared by what they hold: marshal's bytes for equal data may differ (it shares objects by identity).
     try:
-        state = unpack(s.state)
+        state = comparable(unpack(s.state))
     except StateFormatError:
         state = None
     return s.as_of, s.events, s.max_public, s.undated, state

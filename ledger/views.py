@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 from events import Issuer
@@ -144,7 +144,7 @@ def _visible_moves(store: Store, pending: Known, *, known_at: date | None,
 
 def _effective(store: Store, issuer_key: str | None, *, as_of: date | None, known_at: date | None,
                pending: Known, moved: list[StoredEvent],
-               pairs: dict[str, frozenset[str] | None], after: date | None = None,
+               pairs: Mapping[str, frozenset[str] | None], after: date | None = None,
                watch=None) -> Iterator[StoredEvent]:
     """Replay order, corrected and restated; with ``after``, only what is dated after it once
     corrected (a snapshot's tail: an event a correction moved out of it comes back here)."""

@@ -7,13 +7,14 @@ import json
 import sqlite3
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.envelope import StoredEvent
 from ledger import snapshots
 from ledger.projections.report import json_chunks, replay, to_json_contract
-from ledger.projections.state import StateFormatError, unpack
+from ledger.projections.state import StateFormatError, pack, unpack
 from ledger.store import MEMORY, open_store
 from ledger.views import effective_events, replay_issuers, replay_ledger
 from tests.random_ledger import days, filings, maybe_days, recorded, three_issuers
@@ -123,13 +124,26 @@ def test_a_damaged_snapshot_is_not_used(tmp_path):
 def test_state_that_is_not_ours_is_refused():
     import marshal
     import zlib
-    for blob in (b"", b"not zlib", zlib.compress(marshal.dumps((99, (), (), (), (), ()))),
-                 zlib.compress(marshal.dumps([1, 2]))):
+
+    import lz4.block
+    from ledger.projections.report import ReportFold
+    from ledger.projections.state import FORMAT, load
+    good = pack((FORMAT, (), (), (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+    assert unpack(good)[0] == FORMAT
+    flipped = good[:-1] + bytes([good[-1] ^ 1])
+    unchecked = lz4.block.compress(marshal.dumps((FORMAT,) + ((),) * 10))
+    for blob in (b"", b"not ours", flipped, zlib.crc32(unchecked).to_bytes(4, "big")[::-1] + unchecked,
+                 pack((FORMAT - 1,) + ((),) * 10), pack((FORMAT, (), (), ())), pack([1, 2])):
         try:
             unpack(blob)
         except StateFormatError:
             continue
         raise AssertionError(f"{blob!r} was read as a snapshot")
+    # Whole and of this format, but a row of the wrong shape: refused on load, not met mid-replay.
+    for lot_rows in ((("text",),), (("a", "b", "c"),), ("not a row",)):
+        bad = pack((FORMAT, (), ("k",), lot_rows, (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+        with pytest.raises(StateFormatError):
+            load(ReportFold(date(2000, 1, 1)), "cik:1", [bad])
 
 
 def test_an_event_moved_before_the_snapshot_by_a_correction_is_counted_once():
@@ -176,12 +190,10 @@ def test_the_cli_keeps_snapshots_on_ingest_and_checks_them(tmp_path):
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     blob = conn.execute("SELECT state FROM snapshots ORDER BY as_of LIMIT 1").fetchone()[0]
-    import marshal
-    import zlib
-    state = list(marshal.loads(zlib.decompress(blob)))
-    state[4] = ("1", *state[4][1:])          # capital raised, changed by hand
+    state = list(unpack(blob))
+    state[9] = ("1", *state[9][1:])          # capital raised, changed by hand
     conn.execute("UPDATE snapshots SET state = ? WHERE as_of = (SELECT min(as_of) FROM snapshots)",
-                 (zlib.compress(marshal.dumps(tuple(state))),))
+                 (pack(tuple(state)),))
     conn.commit()
     conn.close()
     result = runner.invoke(app, ["--db", str(db), "snapshots", "--check"])

@@ -2,18 +2,25 @@
 first event, and write its JSON without rebuilding a row object per lot.
 
 The state is plain data (tuples, strings, ints, None) stored with ``marshal``, which, unlike
-pickle, cannot run code when a tampered ledger is read. Decimals travel as ``str`` (exact, exponent
-kept), dates as ISO text, enums as their values. Each row also carries its JSON text as the replay
-contract writes it (warrant and note rows in two parts around their status, which depends on the
-as-of date), so rows no later event touches are written as they are.
+pickle, cannot run code when a tampered ledger is read, compressed with LZ4 (a whole-ledger replay
+inflates hundreds of megabytes of row text: zlib took a third of it) and guarded by a CRC-32 of the
+stored bytes. Decimals travel as ``str`` (exact, exponent kept), dates as ISO text, enums as their
+values. Each row also carries its JSON text as the replay contract writes it (warrant and note rows
+in two parts around their status, which depends on the as-of date), so rows no later event touches
+are written as they are.
 
-Loaded rows stay *frozen* in the fold's dictionaries until a later event reads them; reading one
-(``Lazy.get``) rebuilds the row object, which from then on is written from the object."""
+A loaded row stays *frozen*, a plain tuple (its text, the few fields its JSON and the totals need,
+and the rest of its data still marshalled), in the fold's dictionaries until a later event reads
+it; reading one (``Lazy.get``) rebuilds the row object, which from then on is written from the
+object. Frozen rows are made by marshal and ``dict.update`` in C: no Python code runs per row until
+the issuer's JSON is written."""
 from __future__ import annotations
 
 import json
 import marshal
 import zlib
+
+import lz4.block
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
@@ -29,7 +36,7 @@ from ledger.projections.report import (
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus
 
-FORMAT = 2   # bump when the tuples below change: a snapshot of another format is not used
+FORMAT = 3   # bump when the tuples below change: a snapshot of another format is not used
 
 _STATUS = "\x00status\x00"     # stands for the status while a row's text is cut in two
 _CUT = json.dumps(_STATUS)
@@ -100,15 +107,33 @@ def _stored_tranche(t: Tranche) -> tuple:
     return (*d[:8], None, None, *d[10:])
 
 
-def _thaw_lot(f: Frozen) -> Holding:
-    row = json.loads(f.text)
-    t = f.data
+# A frozen lot: (text, date, common shares (0 unless a common lot), marshalled _stored_lot);
+# a frozen tranche: (text before the status, text after it, issued_on, closed, expires_on,
+# vests_until, remaining, marshalled _stored_tranche). Each its own ``marshal`` blob, loaded only
+# when a later event reads the row.
+LOT_DATA, TRANCHE_DATA = 3, 7
+
+
+def _frozen_lot(h: Holding) -> tuple:
+    return (holding_text(h), h.date.isoformat(), (h.shares or 0) if h.is_common else 0,
+            marshal.dumps(_stored_lot(h)))
+
+
+def _frozen_tranche(t: Tranche) -> tuple:
+    d = _stored_tranche(t)
+    before, after = tranche_text(t)
+    return (before, after, d[7], d[12], d[5], d[6], d[10], marshal.dumps(d))
+
+
+def _thaw_lot(f: tuple) -> Holding:
+    row = json.loads(f[0])
+    t = marshal.loads(f[LOT_DATA])
     return _to_holding((*t[:7], tuple(row["event_ids"]), tuple(row["sources"]), *t[9:]))
 
 
-def _thaw_tranche(f: Frozen) -> Tranche:
-    row = json.loads(f.text + '"x"' + f.tail)
-    d = f.data
+def _thaw_tranche(f: tuple) -> Tranche:
+    row = json.loads(f[0] + '"x"' + f[1])
+    d = marshal.loads(f[TRANCHE_DATA])
     return _to_tranche((*d[:8], row["event_ids"], row["sources"], *d[10:]))
 
 
@@ -147,33 +172,26 @@ def note_text(n: NoteRow) -> tuple[str, str]:
     return _cut(_note_text(attrs.evolve(n, status=_STATUS)))
 
 
+_EXPIRED, _CONTINGENT, _OUTSTANDING = (WarrantStatus.EXPIRED.value, WarrantStatus.CONTINGENT.value,
+                                       WarrantStatus.OUTSTANDING.value)
 _QUOTED = {s.value: json.dumps(s.value) for s in WarrantStatus} | {MATURED: json.dumps(MATURED)}
 
 
-def tranche_status(t: tuple, as_of: str) -> str:
-    """Tranche.row's status, on a stored tuple and an ISO date."""
-    if t[12] is not None:
-        status = t[12]
-    elif t[5] is not None and as_of >= t[5]:
-        status = WarrantStatus.EXPIRED.value
-    elif t[6] is not None and as_of < t[6]:
-        status = WarrantStatus.CONTINGENT.value
-    else:
-        status = WarrantStatus.OUTSTANDING.value
-    if status == WarrantStatus.CONTINGENT.value and t[10] is not None:
-        status = WarrantStatus.OUTSTANDING.value
-    return status
+def tranche_status(closed: str | None, expires: str | None, vests: str | None, remaining: int | None,
+                   as_of: str) -> str:
+    """Tranche.row's status, from a stored tranche's fields and an ISO date."""
+    if closed is not None:
+        return closed
+    if expires is not None and as_of >= expires:
+        return _EXPIRED
+    if vests is not None and as_of < vests and remaining is None:
+        return _CONTINGENT      # vested shares make it outstanding, as in Tranche.row
+    return _OUTSTANDING
 
 
-# -- frozen rows and the dictionaries that hold them ------------------------------------------
+# -- the dictionaries that hold frozen rows ------------------------------------------
 
-class Frozen:
-    """A row as the snapshot stored it: its tuple and its text (one part, or two around the status)."""
-
-    __slots__ = ("data", "text", "tail")
-
-    def __init__(self, data: tuple, text: str, tail: str | None = None):
-        self.data, self.text, self.tail = data, text, tail
+_MISSING = object()
 
 
 class Lazy(dict):
@@ -186,14 +204,14 @@ class Lazy(dict):
         self.thaw = thaw
 
     def _real(self, key, value):
-        if type(value) is Frozen:
+        if type(value) is tuple:     # frozen: a row object is never a tuple
             value = self.thaw(value)
             dict.__setitem__(self, key, value)
         return value
 
     def get(self, key, default=None):
-        value = dict.get(self, key, Frozen)
-        return default if value is Frozen else self._real(key, value)
+        value = dict.get(self, key, _MISSING)
+        return default if value is _MISSING else self._real(key, value)
 
     def __getitem__(self, key):
         return self._real(key, dict.__getitem__(self, key))
@@ -273,36 +291,56 @@ class Cutter:
     def delta(self) -> bytes:
         fold, key = self.fold, self.key
         lots, grants, book = fold.holdings._rows[key], fold.holdings._grants[key], fold.warrants._books[key]
-        out_lots, out_grants, out_book = [], [], []
-        for k in sorted(lots.touched, key=str):
-            v = dict.get(lots, k)
-            out_lots.append((k,) if v is None else (k, _stored_lot(v), holding_text(v)))
-        for k in sorted(grants.touched, key=str):
-            v = dict.get(grants, k)
-            out_grants.append((k,) if v is None else (k, v[0], v[1], _d(v[2])))
-        for k in sorted(book.touched, key=str):
-            v = dict.get(book, k)
-            out_book.append((k,) if v is None else (k, _stored_tranche(v), *tranche_text(v)))
-        # New keys must come in the fold's own order (the rows' order when dates tie): sort the
-        # delta by position in the dictionary, deletions first.
-        for items, d in ((out_lots, lots), (out_grants, grants), (out_book, book)):
-            where = {k: i for i, k in enumerate(dict.keys(d))}
-            items.sort(key=lambda item: -1 if len(item) == 1 else where[item[0]])
+        # Changed rows in the fold's own order (the rows' order when dates tie), so that loading
+        # them with dict.update puts new keys where the fold has them; deleted keys apart.
+        lot_keys = [k for k in dict.keys(lots) if k in lots.touched]
+        grant_keys = [k for k in dict.keys(grants) if k in grants.touched]
+        book_keys = [k for k in dict.keys(book) if k in book.touched]
+        state = (
+            FORMAT,
+            tuple(sorted((k for k in lots.touched if k not in lots), key=str)),
+            tuple(lot_keys), tuple(_frozen_lot(dict.__getitem__(lots, k)) for k in lot_keys),
+            tuple(sorted((k for k in grants.touched if k not in grants), key=str)),
+            tuple((k, *dict.__getitem__(grants, k)[:2], _d(dict.__getitem__(grants, k)[2])) for k in grant_keys),
+            tuple(sorted((k for k in book.touched if k not in book), key=str)),
+            tuple(book_keys), tuple(_frozen_tranche(dict.__getitem__(book, k)) for k in book_keys),
+            _money(fold.money._by_issuer.get(key) or Totals()),
+            tuple(_note(n) for n in fold.notes._rows.get(key, ())),
+        )
         for d in (lots, grants, book):
             d.touched = set()
-        money = fold.money._by_issuer.get(key) or Totals()
-        state = (FORMAT, tuple(out_lots), tuple(out_grants), tuple(out_book), _money(money),
-                 tuple(_note(n) for n in fold.notes._rows.get(key, ())))
-        return zlib.compress(marshal.dumps(state), 1)
+        return pack(state)
+
+
+def pack(state: tuple) -> bytes:
+    """A delta's stored bytes: the CRC-32 of the rest, then its marshal text compressed with LZ4."""
+    packed = lz4.block.compress(marshal.dumps(state))
+    return zlib.crc32(packed).to_bytes(4, "big") + packed
+
+
+def comparable(state: tuple) -> tuple:
+    """An unpacked delta with each row's own marshal blob read: two deltas of equal data compare
+    equal (marshal's bytes for equal data may differ: it shares objects by identity)."""
+    def rows(items, at):
+        return tuple((*r[:at], marshal.loads(r[at])) for r in items)
+    return (*state[:3], rows(state[3], LOT_DATA), *state[4:8], rows(state[8], TRANCHE_DATA), *state[9:])
+
+
+_SHAPE = (int, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple)
 
 
 def unpack(blob: bytes) -> tuple:
     """A delta's plain data; StateFormatError when it is not one this release wrote."""
     try:
-        state = marshal.loads(zlib.decompress(blob))
-    except Exception as e:   # noqa: BLE001 - zlib or marshal: damaged either way
+        if len(blob) < 4 or zlib.crc32(blob[4:]) != int.from_bytes(blob[:4], "big"):
+            raise StateFormatError("a damaged snapshot (its checksum does not match)")
+        state = marshal.loads(lz4.block.decompress(blob[4:]))
+    except StateFormatError:
+        raise
+    except Exception as e:   # noqa: BLE001 - lz4 or marshal: damaged either way
         raise StateFormatError(f"a damaged snapshot ({type(e).__name__})") from None
-    if not isinstance(state, tuple) or len(state) != 6 or state[0] != FORMAT:
+    if (not isinstance(state, tuple) or len(state) != len(_SHAPE) or state[0] != FORMAT
+            or not all(type(x) is t for x, t in zip(state, _SHAPE))):
         raise StateFormatError("a snapshot of another format")
     return state
 
@@ -314,35 +352,36 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
     grants: dict = {}
     book: Lazy = Lazy(_thaw_tranche)
     state = None
+    pop, update = dict.pop, dict.update
     try:
         for blob in deltas:
             state = unpack(blob)
-            for item in state[1]:
-                if len(item) == 1:
-                    dict.pop(lots, item[0], None)
-                else:
-                    dict.__setitem__(lots, item[0], Frozen(item[1], item[2]))
-            for item in state[2]:
-                if len(item) == 1:
-                    grants.pop(item[0], None)
-                else:
-                    grants[item[0]] = (item[1], item[2], _D(item[3]))
-            for item in state[3]:
-                if len(item) == 1:
-                    dict.pop(book, item[0], None)
-                else:
-                    dict.__setitem__(book, item[0], Frozen(item[1], item[2], item[3]))
+            _, lots_gone, lot_keys, lot_rows, grants_gone, grant_rows, book_gone, book_keys, book_rows, _, _ = state
+            if (len(lot_keys) != len(lot_rows) or len(book_keys) != len(book_rows)
+                    or not set(map(len, lot_rows)) <= {4} or not set(map(len, book_rows)) <= {8}
+                    or not set(map(type, lot_rows)) | set(map(type, book_rows)) <= {tuple}):
+                raise StateFormatError("a damaged snapshot (rows of the wrong shape)")
+            for k in lots_gone:
+                pop(lots, k, None)
+            update(lots, zip(lot_keys, lot_rows))
+            for k in grants_gone:
+                grants.pop(k, None)
+            for k, holders, description, price in grant_rows:
+                grants[k] = (holders, description, _D(price))
+            for k in book_gone:
+                pop(book, k, None)
+            update(book, zip(book_keys, book_rows))
         if state is None:
             raise StateFormatError("no snapshot")
         fold.holdings._rows[issuer_key] = lots
         fold.holdings._grants[issuer_key] = grants
         fold.warrants._books[issuer_key] = book
-        fold.money._by_issuer[issuer_key] = _to_money(state[4])
-        if state[5]:
-            fold.notes._rows[issuer_key] = [_to_note(n) for n in state[5]]
+        fold.money._by_issuer[issuer_key] = _to_money(state[9])
+        if state[10]:
+            fold.notes._rows[issuer_key] = [_to_note(n) for n in state[10]]
     except StateFormatError:
         raise
-    except Exception as e:   # noqa: BLE001 - zlib, marshal or a field of the wrong shape: all mean damaged
+    except Exception as e:   # noqa: BLE001 - a field of the wrong shape: damaged
         raise StateFormatError(f"a damaged snapshot ({type(e).__name__})") from None
 
 
@@ -362,11 +401,9 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     lots = []         # (date, text), in the fold's order: the sort below is stable, as in result()
     common = 0
     for v in dict.values(fold.holdings._rows.get(issuer_key, {})):
-        if type(v) is Frozen:
-            d = v.data
-            lots.append((d[6], v.text))
-            if "Common" in d[0]:
-                common += d[3] or 0
+        if type(v) is tuple:
+            lots.append((v[1], v[0]))
+            common += v[2]
         else:
             lots.append((v.date.isoformat(), holding_text(v)))
             if v.is_common:
@@ -374,21 +411,23 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     lots.sort(key=itemgetter(0))
     tranches = []
     outstanding = contingent = undetermined = 0
+    quoted = _QUOTED
     for v in dict.values(fold.warrants._books.get(issuer_key, {})):
-        if type(v) is Frozen:
-            d, (before, after) = v.data, (v.text, v.tail)
+        if type(v) is tuple:
+            before, after, issued, closed, expires, vests, remaining, _ = v
         else:
             d = _tranche(v)
+            issued, closed, expires, vests, remaining = d[7], d[12], d[5], d[6], d[10]
             before, after = tranche_text(v)
-        status = tranche_status(d, day)
-        tranches.append((d[7], before + _QUOTED[status] + after))
-        if status == "contingent":
-            contingent += 1
-        elif status == "outstanding":
-            if d[10] is None:
+        status = tranche_status(closed, expires, vests, remaining, day)
+        tranches.append((issued, before + quoted[status] + after))
+        if status == _OUTSTANDING:
+            if remaining is None:
                 undetermined += 1
             else:
-                outstanding += d[10]
+                outstanding += remaining
+        elif status == _CONTINGENT:
+            contingent += 1
     tranches.sort(key=itemgetter(0))
     notes = []
     for n in fold.notes._rows.get(issuer_key, ()):
