@@ -128,12 +128,12 @@ def test_state_that_is_not_ours_is_refused():
     import lz4.block
     from ledger.projections.report import ReportFold
     from ledger.projections.state import FORMAT, load
-    good = pack((FORMAT, (), (), (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+    good = pack((FORMAT, (), (), (), (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
     assert unpack(good)[0] == FORMAT
     flipped = good[:-1] + bytes([good[-1] ^ 1])
-    unchecked = lz4.block.compress(marshal.dumps((FORMAT,) + ((),) * 10))
+    unchecked = lz4.block.compress(marshal.dumps((FORMAT,) + ((),) * 11))
     for blob in (b"", b"not ours", flipped, zlib.crc32(unchecked).to_bytes(4, "big")[::-1] + unchecked,
-                 pack((FORMAT - 1,) + ((),) * 10), pack((FORMAT, (), (), ())), pack([1, 2])):
+                 pack((FORMAT - 1,) + ((),) * 11), pack((FORMAT, (), (), ())), pack([1, 2])):
         try:
             unpack(blob)
         except StateFormatError:
@@ -141,7 +141,7 @@ def test_state_that_is_not_ours_is_refused():
         raise AssertionError(f"{blob!r} was read as a snapshot")
     # Whole and of this format, but a row of the wrong shape: refused on load, not met mid-replay.
     for lot_rows in ((("text",),), (("a", "b", "c"),), ("not a row",)):
-        bad = pack((FORMAT, (), ("k",), lot_rows, (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+        bad = pack((FORMAT, (), ("k",), lot_rows, (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
         with pytest.raises(StateFormatError):
             load(ReportFold(date(2000, 1, 1)), "cik:1", [bad])
 
@@ -191,7 +191,7 @@ def test_the_cli_keeps_snapshots_on_ingest_and_checks_them(tmp_path):
     conn = sqlite3.connect(db)
     blob = conn.execute("SELECT state FROM snapshots ORDER BY as_of LIMIT 1").fetchone()[0]
     state = list(unpack(blob))
-    state[9] = ("1", *state[9][1:])          # capital raised, changed by hand
+    state[10] = ("1", *state[10][1:])          # capital raised, changed by hand
     conn.execute("UPDATE snapshots SET state = ? WHERE as_of = (SELECT min(as_of) FROM snapshots)",
                  (pack(tuple(state)),))
     conn.commit()

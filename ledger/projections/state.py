@@ -125,6 +125,16 @@ def _frozen_tranche(t: Tranche) -> tuple:
     return (before, after, d[7], d[12], d[5], d[6], d[10], marshal.dumps(d))
 
 
+def _frozen_grant(g: tuple) -> list:
+    # A list: the one frozen form marshal gives that a live grant, a tuple, never has.
+    holders, description, price = g
+    return [holders, description, _d(price)]
+
+
+def _thaw_grant(f: list) -> tuple:
+    return f[0], f[1], _D(f[2])
+
+
 def _thaw_lot(f: tuple) -> Holding:
     row = json.loads(f[0])
     t = marshal.loads(f[LOT_DATA])
@@ -177,18 +187,6 @@ _EXPIRED, _CONTINGENT, _OUTSTANDING = (WarrantStatus.EXPIRED.value, WarrantStatu
 _QUOTED = {s.value: json.dumps(s.value) for s in WarrantStatus} | {MATURED: json.dumps(MATURED)}
 
 
-def tranche_status(closed: str | None, expires: str | None, vests: str | None, remaining: int | None,
-                   as_of: str) -> str:
-    """Tranche.row's status, from a stored tranche's fields and an ISO date."""
-    if closed is not None:
-        return closed
-    if expires is not None and as_of >= expires:
-        return _EXPIRED
-    if vests is not None and as_of < vests and remaining is None:
-        return _CONTINGENT      # vested shares make it outstanding, as in Tranche.row
-    return _OUTSTANDING
-
-
 # -- the dictionaries that hold frozen rows ------------------------------------------
 
 _MISSING = object()
@@ -197,14 +195,14 @@ _MISSING = object()
 class Lazy(dict):
     """A fold's row dictionary whose snapshot rows are rebuilt only when the fold reads them."""
 
-    __slots__ = ("thaw",)
+    __slots__ = ("thaw", "frozen")
 
-    def __init__(self, thaw, items=()):
+    def __init__(self, thaw, items=(), frozen: type = tuple):
         super().__init__(items)
-        self.thaw = thaw
+        self.thaw, self.frozen = thaw, frozen     # a frozen row's type, which no live row has
 
     def _real(self, key, value):
-        if type(value) is tuple:     # frozen: a row object is never a tuple
+        if type(value) is self.frozen:
             value = self.thaw(value)
             dict.__setitem__(self, key, value)
         return value
@@ -301,7 +299,7 @@ class Cutter:
             tuple(sorted((k for k in lots.touched if k not in lots), key=str)),
             tuple(lot_keys), tuple(_frozen_lot(dict.__getitem__(lots, k)) for k in lot_keys),
             tuple(sorted((k for k in grants.touched if k not in grants), key=str)),
-            tuple((k, *dict.__getitem__(grants, k)[:2], _d(dict.__getitem__(grants, k)[2])) for k in grant_keys),
+            tuple(grant_keys), tuple(_frozen_grant(dict.__getitem__(grants, k)) for k in grant_keys),
             tuple(sorted((k for k in book.touched if k not in book), key=str)),
             tuple(book_keys), tuple(_frozen_tranche(dict.__getitem__(book, k)) for k in book_keys),
             _money(fold.money._by_issuer.get(key) or Totals()),
@@ -323,10 +321,10 @@ def comparable(state: tuple) -> tuple:
     equal (marshal's bytes for equal data may differ: it shares objects by identity)."""
     def rows(items, at):
         return tuple((*r[:at], marshal.loads(r[at])) for r in items)
-    return (*state[:3], rows(state[3], LOT_DATA), *state[4:8], rows(state[8], TRANCHE_DATA), *state[9:])
+    return (*state[:3], rows(state[3], LOT_DATA), *state[4:9], rows(state[9], TRANCHE_DATA), *state[10:])
 
 
-_SHAPE = (int, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple, tuple)
+_SHAPE = (int,) + (tuple,) * 11
 
 
 def unpack(blob: bytes) -> tuple:
@@ -349,25 +347,27 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
     """Put an issuer's state, the deltas up to a snapshot in order, into ``fold``, which must not
     have seen that issuer yet. On StateFormatError the fold may hold part of it: throw it away."""
     lots: Lazy = Lazy(_thaw_lot)
-    grants: dict = {}
+    grants: Lazy = Lazy(_thaw_grant, frozen=list)
     book: Lazy = Lazy(_thaw_tranche)
     state = None
     pop, update = dict.pop, dict.update
     try:
         for blob in deltas:
             state = unpack(blob)
-            _, lots_gone, lot_keys, lot_rows, grants_gone, grant_rows, book_gone, book_keys, book_rows, _, _ = state
-            if (len(lot_keys) != len(lot_rows) or len(book_keys) != len(book_rows)
+            (_, lots_gone, lot_keys, lot_rows, grants_gone, grant_keys, grant_rows, book_gone, book_keys, book_rows,
+             _, _) = state
+            if (len(lot_keys) != len(lot_rows) or len(book_keys) != len(book_rows) or len(grant_keys) != len(grant_rows)
                     or not set(map(len, lot_rows)) <= {4} or not set(map(len, book_rows)) <= {8}
-                    or not set(map(type, lot_rows)) | set(map(type, book_rows)) <= {tuple}):
+                    or not set(map(len, grant_rows)) <= {3}
+                    or not set(map(type, lot_rows)) | set(map(type, book_rows)) <= {tuple}
+                    or not set(map(type, grant_rows)) <= {list}):
                 raise StateFormatError("a damaged snapshot (rows of the wrong shape)")
             for k in lots_gone:
                 pop(lots, k, None)
             update(lots, zip(lot_keys, lot_rows))
             for k in grants_gone:
-                grants.pop(k, None)
-            for k, holders, description, price in grant_rows:
-                grants[k] = (holders, description, _D(price))
+                pop(grants, k, None)
+            update(grants, zip(grant_keys, grant_rows))
             for k in book_gone:
                 pop(book, k, None)
             update(book, zip(book_keys, book_rows))
@@ -376,9 +376,9 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
         fold.holdings._rows[issuer_key] = lots
         fold.holdings._grants[issuer_key] = grants
         fold.warrants._books[issuer_key] = book
-        fold.money._by_issuer[issuer_key] = _to_money(state[9])
-        if state[10]:
-            fold.notes._rows[issuer_key] = [_to_note(n) for n in state[10]]
+        fold.money._by_issuer[issuer_key] = _to_money(state[10])
+        if state[11]:
+            fold.notes._rows[issuer_key] = [_to_note(n) for n in state[11]]
     except StateFormatError:
         raise
     except Exception as e:   # noqa: BLE001 - a field of the wrong shape: damaged
@@ -398,20 +398,28 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     same bytes, with the report's totals (for its warnings). The fold must have seen the issuer."""
     as_of = fold.as_of
     day = as_of.isoformat()
-    lots = []         # (date, text), in the fold's order: the sort below is stable, as in result()
-    common = 0
-    for v in dict.values(fold.holdings._rows.get(issuer_key, {})):
-        if type(v) is tuple:
-            lots.append((v[1], v[0]))
-            common += v[2]
-        else:
-            lots.append((v.date.isoformat(), holding_text(v)))
-            if v.is_common:
-                common += v.shares or 0
-    lots.sort(key=itemgetter(0))
+    rows = dict.values(fold.holdings._rows.get(issuer_key, {}))
+    if set(map(type, rows)) <= {tuple}:     # every lot frozen, as a snapshot left it: all in C
+        frozen = sorted(rows, key=itemgetter(1))      # stable: same-day lots keep the fold's order
+        lot_texts = list(map(itemgetter(0), frozen))
+        common = sum(map(itemgetter(2), frozen))
+    else:
+        lots = []     # (date, text), in the fold's order: the sort below is stable, as in result()
+        common = 0
+        for v in rows:
+            if type(v) is tuple:
+                lots.append((v[1], v[0]))
+                common += v[2]
+            else:
+                lots.append((v.date.isoformat(), holding_text(v)))
+                if v.is_common:
+                    common += v.shares or 0
+        lots.sort(key=itemgetter(0))
+        lot_texts = [t for _, t in lots]
     tranches = []
     outstanding = contingent = undetermined = 0
     quoted = _QUOTED
+    expired_text, contingent_text, outstanding_text = quoted[_EXPIRED], quoted[_CONTINGENT], quoted[_OUTSTANDING]
     for v in dict.values(fold.warrants._books.get(issuer_key, {})):
         if type(v) is tuple:
             before, after, issued, closed, expires, vests, remaining, _ = v
@@ -419,15 +427,21 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
             d = _tranche(v)
             issued, closed, expires, vests, remaining = d[7], d[12], d[5], d[6], d[10]
             before, after = tranche_text(v)
-        status = tranche_status(closed, expires, vests, remaining, day)
-        tranches.append((issued, before + quoted[status] + after))
-        if status == _OUTSTANDING:
+        # Tranche.row's status, on the stored fields and an ISO date (this runs for every tranche)
+        if closed is not None:
+            status = quoted[closed]
+        elif expires is not None and day >= expires:
+            status = expired_text
+        elif vests is not None and day < vests and remaining is None:
+            status = contingent_text
+            contingent += 1
+        else:
+            status = outstanding_text
             if remaining is None:
                 undetermined += 1
             else:
                 outstanding += remaining
-        elif status == _CONTINGENT:
-            contingent += 1
+        tranches.append((issued, before + status + after))
     tranches.sort(key=itemgetter(0))
     notes = []
     for n in fold.notes._rows.get(issuer_key, ()):
@@ -439,6 +453,6 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
                     money.undisclosed_consideration, money.fees_paid_cash, money.undisclosed_cash_fees,
                     money.fees_approximate, money.warnings)
     head = next(issuer_chunks(IssuerReport(issuer, issuer_key, (), (), totals)))   # its text up to the rows
-    text = (f'{head}{_array([t for _, t in lots])},\n      "warrants": {_array([t for _, t in tranches])},'
+    text = (f'{head}{_array(lot_texts)},\n      "warrants": {_array([t for _, t in tranches])},'
             f'\n      "notes": {_array(notes)}\n    }}')
     return text, totals

@@ -39,6 +39,14 @@ def from_row(r) -> Snapshot:
                     bytes(r["state"]))
 
 
+def from_tuple(t) -> Snapshot:
+    """``from_row`` for a row of the COLUMNS, in their order, as a tuple (no dict per row)."""
+    return Snapshot(t[0], date.fromisoformat(t[1]), t[2], t[3], None if t[4] is None else date.fromisoformat(t[4]),
+                    bool(t[5]), bytes(t[6]))
+
+
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM snapshots"
+
 SQLITE_TABLE = (
     "CREATE TABLE IF NOT EXISTS snapshots (issuer_key TEXT NOT NULL, as_of TEXT NOT NULL, "
     "covers_seq INTEGER NOT NULL, events INTEGER NOT NULL, max_public TEXT, undated INTEGER NOT NULL, "

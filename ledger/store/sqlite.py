@@ -484,8 +484,8 @@ class SQLiteStore(Appending):
                 self._has_snapshots = "snapshots" in self._tables()
                 if not self._has_snapshots:
                     return []
-            return [snapshot_sql.from_row(r) for r in self._db.query(
-                "SELECT * FROM snapshots WHERE issuer_key = :k AND as_of <= :d ORDER BY as_of",
+            return [snapshot_sql.from_tuple(r) for r in self._db.conn.execute(
+                snapshot_sql.SELECT + " WHERE issuer_key = :k AND as_of <= :d ORDER BY as_of",
                 {"k": issuer_key, "d": "9999-12-31" if as_of is None else as_of.isoformat()})]
 
     def event(self, event_id: str) -> StoredEvent | None:
