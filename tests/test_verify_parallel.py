@@ -8,6 +8,7 @@ any tampering, for verify and verify_against alike.
 """
 from __future__ import annotations
 
+import importlib
 import shutil
 import sqlite3
 import tempfile
@@ -176,9 +177,14 @@ def small_ledgers_in_workers(monkeypatch):
 def test_worker_processes_report_what_the_walk_reports(built_db, tmp_path, small_ledgers_in_workers):
     """Whole pieces are checked in other processes here: pickled back, stitched, and on a bad
     piece walked row by row in this one. A deleted row at a piece's first row, an edit in the last."""
+    verify_module = importlib.import_module("ledger.store.verify")   # the module, not the function of that name
+    walked = mock.Mock(wraps=verify_module.walk_rows)
     store = open_store(built_db, read_only=True)
     try:
-        assert verify(store, jobs=2) == verify(store, jobs=1) == VerifyReport(ok=True, checked=HEAD, documents=5)
+        with mock.patch.object(verify_module, "walk_rows", walked):
+            assert verify(store, jobs=2) == VerifyReport(ok=True, checked=HEAD, documents=5)
+        assert walked.call_count == 0   # every piece was found good by a worker (or this process's first)
+        assert verify(store, jobs=1) == VerifyReport(ok=True, checked=HEAD, documents=5)
         head = store.head()
         assert verify_against(store, head[0], head[1], jobs=2) == VerifyReport(ok=True, checked=HEAD, documents=5)
     finally:
@@ -196,19 +202,24 @@ def test_worker_processes_report_what_the_walk_reports(built_db, tmp_path, small
         assert pieced == walked and not pieced.ok
 
 
-def test_when_workers_cannot_start_or_fail_the_rows_are_walked_here(built_db, tmp_path, small_ledgers_in_workers,
-                                                                     monkeypatch):
+def test_when_workers_cannot_start_fail_or_die_the_rows_are_walked_here(built_db, tmp_path, small_ledgers_in_workers,
+                                                                        monkeypatch):
     db = tampered(built_db, str(tmp_path), lambda con: _edit(con, 20, "payload"))
     store = open_store(db, read_only=True)
     try:
         expected = verify(store, jobs=1)
         assert expected.bad_seq == 20
-        with monkeypatch.context() as m:   # no process can start here (no POSIX semaphores, say)
-            m.setattr(verify_chunks, "_context", mock.Mock(side_effect=OSError("no semaphores")))
+        with monkeypatch.context() as m:   # no process can start here
+            m.setattr(verify_chunks.subprocess, "Popen", mock.Mock(side_effect=OSError("no processes")))
             assert verify(store, jobs=2) == expected
         with monkeypatch.context() as m:   # every worker fails: the file it is given is not there
             m.setattr(verify_chunks, "_sqlite_file", lambda store: str(tmp_path / "gone.db"))
             assert verify(store, jobs=2) == expected
+        with monkeypatch.context() as m:   # every worker dies at once
+            m.setattr(verify_chunks, "WORKER", ("-c", "import os; os._exit(9)"))
+            assert verify(store, jobs=2) == expected
+            with open_store(built_db, read_only=True) as intact:
+                assert verify(intact, jobs=2) == VerifyReport(ok=True, checked=HEAD, documents=5)
     finally:
         store.close()
 

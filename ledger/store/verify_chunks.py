@@ -9,86 +9,37 @@ bad row, a seam that does not join, a worker that failed or died) sends the walk
 piece row by row, from the state the pieces before it reached: the report is the one a walk from
 the first row would give.
 
-This process checks the first piece itself while the workers start (a fork server, as ingest's
-workers, importing in the background), then takes the others' results in order.
+The workers are plain ``python -m ledger.verify_piece`` processes, not a multiprocessing pool: they
+import only the standard library (about 40 ms to start, against 300 ms and more for a pool, whose
+workers import the store and the caller's main module), and a caller's script needs no
+``__main__`` guard. This process checks the first piece itself while they start.
 """
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
-import signal
+import pickle
+import queue
+import subprocess
 import sys
+import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import NamedTuple
+from pathlib import Path
 
+import ledger
 from ledger.parallel import cores
 from ledger.store.contract import Store
 from ledger.store.verify import document_problem
+from ledger.verify_piece import Piece, check_rows
 
 PARALLEL_FROM = 50_000   # rows: a smaller ledger is checked faster than worker processes start
 PIECES_PER_JOB = 4       # more pieces than workers: a slow worker holds up less, a bad piece re-walks less
-
-
-class Piece(NamedTuple):
-    """The rows after_seq < seq <= through_seq, found good on their own (None is returned instead
-    when any is in doubt)."""
-
-    count: int
-    documents: int
-    first_seq: int | None
-    first_prev: str | None
-    last_seq: int | None
-    last_hash: str | None
-    first_versions: dict[str, int]   # stream -> its first version in the piece
-    last_versions: dict[str, int]    # stream -> its last version in the piece
-    watched: str | None              # the hash of the watched row, if the piece holds it
+WORKER = ("-m", "ledger.verify_piece")   # what each worker runs: sys.executable with these
 
 
 def check(store: Store, after: int, through: int | None, watch: int | None) -> Piece | None:
-    """The walk's fast check over one piece, each row against its own stored prev_hash, each
-    stream from its first version here; None at the first row in doubt."""
-    first_versions: dict[str, int] = {}
-    versions: dict[str, int] = {}
-    sha256, last_version = hashlib.sha256, versions.get
-    count = documents = 0
-    first_seq = first_prev = prev_hash = watched = None
-    prev_seq = after
-    try:
-        for seq, stream, version, id_ok, stored_prev, stored_hash, hashed, filing_payload in store.chain(
-                after_seq=after, through_seq=through):
-            if first_seq is None:   # the stitching checks that this row follows the piece before
-                first_seq, first_prev, prev_seq, prev_hash = seq, stored_prev, seq - 1, stored_prev
-            known = last_version(stream)
-            if known is None:       # the stitching checks that this version follows the one before
-                first_versions[stream] = version
-            if not (seq == prev_seq + 1 and stored_prev == prev_hash and id_ok and hashed is not None
-                    and sha256(hashed).hexdigest() == stored_hash and (known is None or version == known + 1)):
-                return None
-            if filing_payload is not None:
-                if document_problem(store, filing_payload) is not None:
-                    return None
-                documents += 1
-            count, prev_seq, prev_hash = count + 1, seq, stored_hash
-            versions[stream] = version
-            if seq == watch:
-                watched = stored_hash
-    except (TypeError, ValueError, AttributeError):   # a row no writer of ours made: the walk says which
-        return None
-    return Piece(count, documents, first_seq, first_prev, prev_seq if count else None, prev_hash,
-                 first_versions, versions, watched)
-
-
-def check_at(task: tuple[str, int, int | None, int | None]) -> Piece | None:
-    """``check`` in a worker process, on its own read-only connection to the ledger file."""
-    from ledger.store.sqlite import SQLiteStore
-    location, after, through, watch = task
-    store = SQLiteStore.open(location, read_only=True)
-    try:
-        return check(store, after, through, watch)
-    finally:
-        store.close()
+    """The walk's fast check over one piece, in this process, through the store."""
+    return check_rows(store.chain(after_seq=after, through_seq=through),
+                      lambda payload: document_problem(store, payload) is None, after, watch)
 
 
 def bounds(last_seq: int, pieces: int) -> list[tuple[int, int | None]]:
@@ -125,53 +76,61 @@ def _sqlite_file(store: Store) -> str | None:
     return None
 
 
-def _ignore_interrupt() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the main process decides, and stops the workers
+def _start(jobs: int) -> list[subprocess.Popen]:
+    """Up to ``jobs`` workers; fewer (none) where processes cannot be started."""
+    root = str(Path(ledger.__file__).resolve().parents[1])   # where this ``ledger`` is imported from
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    workers = []
+    for _ in range(jobs):
+        try:
+            workers.append(subprocess.Popen([sys.executable, *WORKER], env=env,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL))
+        except OSError:
+            break
+    return workers
 
 
-def _context():
-    # As ingest (ledger/parallel.py): not 'fork', whose child would inherit this process's open
-    # SQLite connection. The fork server starts now and imports while the first piece is checked.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", __name__, "ledger.store.sqlite"])
-        from multiprocessing import forkserver
-        forkserver.ensure_running()
-        return context
-    return multiprocessing.get_context("spawn")
+def _give(worker: subprocess.Popen, tasks: list, results: queue.Queue) -> None:
+    """In a thread per worker: hand it its tasks, then collect its results as they come (so that
+    no worker waits on a full pipe); None for each one it did not finish (it died)."""
+    got = 0
+    try:
+        worker.stdin.write(pickle.dumps(tasks, protocol=pickle.HIGHEST_PROTOCOL))
+        worker.stdin.close()
+        while got < len(tasks):
+            results.put(pickle.load(worker.stdout))
+            got += 1
+    except Exception:  # noqa: BLE001 - EOF, a broken pipe, a torn result: the rows are walked here
+        pass
+    for _ in range(len(tasks) - got):
+        results.put(None)
 
 
 def _in_workers(store: Store, location: str, ranges: list[tuple[int, int | None]], jobs: int,
                 watch: int | None) -> Iterator[tuple[int, int | None, Piece | None]]:
-    executor = None
-    futures: list[Future | None] = [None] * len(ranges)
-    try:
-        executor = ProcessPoolExecutor(min(jobs, len(ranges) - 1), mp_context=_context(),
-                                       initializer=_ignore_interrupt)
-    except (OSError, NotImplementedError, ImportError, ValueError):   # no worker can start here: walk
-        executor = None
+    from ledger.store.sqlite import CHAIN_SQL, LAST_SEQ   # the store is a SQLite one: imported already
+    workers = _start(min(jobs, len(ranges) - 1))
+    rest = list(enumerate(ranges[1:]))
+    mine = [[i for i, _ in rest[w::len(workers)]] for w in range(len(workers))]   # pieces dealt in turn
+    results = [queue.Queue() for _ in workers]
+    threads = []
+    for w, worker in enumerate(workers):
+        tasks = [(location, CHAIN_SQL, ranges[1 + i][0], ranges[1 + i][1] or LAST_SEQ, store.chain_v2_from, watch)
+                 for i in mine[w]]
+        threads.append(threading.Thread(target=_give, args=(worker, tasks, results[w]), daemon=True))
+        threads[-1].start()
     finished = False
     try:
         after, through = ranges[0]
         yield after, through, check(store, after, through, watch)
-        if executor is not None:
-            for i, (after, through) in enumerate(ranges[1:], 1):
-                try:
-                    futures[i] = executor.submit(check_at, (location, after, through, watch))
-                except Exception:  # noqa: BLE001 - a pool that broke or cannot start: those rows are walked here
-                    break
-        for i, (after, through) in enumerate(ranges[1:], 1):
-            piece = None
-            if futures[i] is not None:
-                try:
-                    piece = futures[i].result()
-                except Exception:  # noqa: BLE001 - a worker that failed or died: its rows are walked here
-                    piece = None
-            yield after, through, piece
+        for i, (after, through) in rest:
+            yield after, through, results[i % len(workers)].get() if workers else None
         finished = True
     finally:
-        if executor is not None:
-            executor.shutdown(wait=finished, cancel_futures=True)
+        for worker in workers:
             if not finished:   # stopped early (a bad row, Ctrl-C): end the workers now
-                for process in list((getattr(executor, "_processes", None) or {}).values()):
-                    process.kill()
+                worker.kill()
+            worker.wait()
+        for thread in threads:
+            thread.join()
