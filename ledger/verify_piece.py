@@ -104,6 +104,15 @@ def check_at(task: tuple[str, str, int, int, int, int | None]) -> Piece | None:
         conn.close()
 
 
+def check_or_doubt(task: tuple) -> Piece | None:
+    """``check_at``, or None if it failed in any way: the walk then reads those rows through the
+    store, and says what is wrong in the store's own words."""
+    try:
+        return check_at(task)
+    except Exception:  # noqa: BLE001 - see above
+        return None
+
+
 def serve() -> None:
     """A worker: a pickled list of tasks on stdin, each one's Piece (or None) pickled to stdout as
     it is done. The main process decides on Ctrl-C, and ends the workers."""
@@ -114,14 +123,5 @@ def serve() -> None:
     tasks = pickle.load(sys.stdin.buffer)
     out = sys.stdout.buffer
     for task in tasks:
-        try:
-            result = check_at(task)
-        except Exception:  # noqa: BLE001 - the main process walks these rows itself, and says what is wrong
-            result = None
-        pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(check_or_doubt(task), out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
-
-
-if __name__ == "__main__":   # through the module by its name, so that a Piece pickles as ledger.verify_piece's
-    from ledger.verify_piece import serve as serve_imported
-    serve_imported()

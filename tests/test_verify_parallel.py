@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import sqlite3
+import sys
 import tempfile
 from functools import partial
 from pathlib import Path
@@ -190,8 +191,16 @@ def test_worker_processes_report_what_the_walk_reports(built_db, tmp_path, small
     finally:
         store.close()
     # 9 pieces of 4 rows: (0, 4], (4, 8], ... seq 9 opens the third, seq 30 is in the last.
+    # The filing text named at seq 13 (a worker's piece), changed in each way the walk tells apart.
+    text_of_13 = "raw_sha256 = (SELECT json_extract(payload, '$.raw_sha256') FROM events WHERE seq = 13)"
     for name, mutate in [("seam", lambda con: con.execute("DELETE FROM events WHERE seq = 9")),
-                         ("last piece", lambda con: _edit(con, 30, "quote"))]:
+                         ("last piece", lambda con: _edit(con, 30, "quote")),
+                         ("raw text", lambda con: con.execute(f"UPDATE documents SET raw = raw || x'20' WHERE {text_of_13}")),
+                         ("normalised text", lambda con: con.execute(
+                             f"UPDATE documents SET normalised = normalised || ' ' WHERE {text_of_13}")),
+                         ("normalised as bytes", lambda con: con.execute(
+                             f"UPDATE documents SET normalised = CAST(normalised AS BLOB) WHERE {text_of_13}")),
+                         ("text gone", lambda con: con.execute(f"DELETE FROM documents WHERE {text_of_13}"))]:
         folder = tmp_path / name
         folder.mkdir()
         store = open_store(tampered(built_db, str(folder), mutate), read_only=True)
@@ -199,7 +208,8 @@ def test_worker_processes_report_what_the_walk_reports(built_db, tmp_path, small
             walked, pieced = verify(store, jobs=1), verify(store, jobs=2)
         finally:
             store.close()
-        assert pieced == walked and not pieced.ok
+        assert pieced == walked and not pieced.ok, name
+        assert pieced.bad_seq == {"seam": 10, "last piece": 30}.get(name, 13), name
 
 
 def test_when_workers_cannot_start_fail_or_die_the_rows_are_walked_here(built_db, tmp_path, small_ledgers_in_workers,
@@ -216,7 +226,7 @@ def test_when_workers_cannot_start_fail_or_die_the_rows_are_walked_here(built_db
             m.setattr(verify_chunks, "_sqlite_file", lambda store: str(tmp_path / "gone.db"))
             assert verify(store, jobs=2) == expected
         with monkeypatch.context() as m:   # every worker dies at once
-            m.setattr(verify_chunks, "WORKER", ("-c", "import os; os._exit(9)"))
+            m.setattr(verify_chunks, "worker_command", lambda: [sys.executable, "-c", "import os; os._exit(9)"])
             assert verify(store, jobs=2) == expected
             with open_store(built_db, read_only=True) as intact:
                 assert verify(intact, jobs=2) == VerifyReport(ok=True, checked=HEAD, documents=5)

@@ -9,7 +9,7 @@ bad row, a seam that does not join, a worker that failed or died) sends the walk
 piece row by row, from the state the pieces before it reached: the report is the one a walk from
 the first row would give.
 
-The workers are plain ``python -m ledger.verify_piece`` processes, not a multiprocessing pool: they
+The workers are plain processes of this interpreter (ledger.verify_piece), not a multiprocessing pool: they
 import only the standard library (about 40 ms to start, against 300 ms and more for a pool, whose
 workers import the store and the caller's main module), and a caller's script needs no
 ``__main__`` guard. This process checks the first piece itself while they start.
@@ -23,17 +23,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
-import ledger
 from ledger.parallel import cores
 from ledger.store.contract import Store
 from ledger.store.verify import document_problem
-from ledger.verify_piece import Piece, check_rows
+from ledger.verify_piece import Piece, check_or_doubt, check_rows
 
 PARALLEL_FROM = 50_000   # rows: a smaller ledger is checked faster than worker processes start
 PIECES_PER_JOB = 4       # more pieces than workers: a slow worker holds up less, a bad piece re-walks less
-WORKER = ("-m", "ledger.verify_piece")   # what each worker runs: sys.executable with these
 
 
 def check(store: Store, after: int, through: int | None, watch: int | None) -> Piece | None:
@@ -76,15 +73,18 @@ def _sqlite_file(store: Store) -> str | None:
     return None
 
 
+def worker_command() -> list[str]:
+    """This interpreter, importing as this process does (the same ``ledger``, wherever it is)."""
+    return [sys.executable, "-c", f"import sys; sys.path[:] = {sys.path!r}; "
+            "from ledger.verify_piece import serve; serve()"]
+
+
 def _start(jobs: int) -> list[subprocess.Popen]:
     """Up to ``jobs`` workers; fewer (none) where processes cannot be started."""
-    root = str(Path(ledger.__file__).resolve().parents[1])   # where this ``ledger`` is imported from
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     workers = []
     for _ in range(jobs):
         try:
-            workers.append(subprocess.Popen([sys.executable, *WORKER], env=env,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            workers.append(subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL))
         except OSError:
             break
@@ -115,15 +115,18 @@ def _in_workers(store: Store, location: str, ranges: list[tuple[int, int | None]
     mine = [[i for i, _ in rest[w::len(workers)]] for w in range(len(workers))]   # pieces dealt in turn
     results = [queue.Queue() for _ in workers]
     threads = []
+
+    def task(after: int, through: int | None) -> tuple:
+        return location, CHAIN_SQL, after, through or LAST_SEQ, store.chain_v2_from, watch
+
     for w, worker in enumerate(workers):
-        tasks = [(location, CHAIN_SQL, ranges[1 + i][0], ranges[1 + i][1] or LAST_SEQ, store.chain_v2_from, watch)
-                 for i in mine[w]]
+        tasks = [task(*ranges[1 + i]) for i in mine[w]]
         threads.append(threading.Thread(target=_give, args=(worker, tasks, results[w]), daemon=True))
         threads[-1].start()
     finished = False
     try:
         after, through = ranges[0]
-        yield after, through, check(store, after, through, watch)
+        yield after, through, check_or_doubt(task(after, through))   # as a worker does, on a connection of its own
         for i, (after, through) in rest:
             yield after, through, results[i % len(workers)].get() if workers else None
         finished = True
