@@ -7,6 +7,7 @@ so the report is always the one a walk from the first row would give.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 
@@ -104,13 +105,14 @@ class Walk:
 
 
 def _verified(store: Store, jobs: int | None, watch: int | None = None) -> tuple[VerifyReport, str | None]:
-    from ledger.store import verify_chunks   # process pools only when a ledger is large enough
+    from ledger.store import verify_chunks
     walk = Walk()
-    for after, through, piece in verify_chunks.pieces(store, jobs, watch):
-        if piece is None or not walk.extend(piece):
-            report = walk_rows(store, walk, after, through, watch)
-            if report is not None:
-                return report, None
+    with contextlib.closing(verify_chunks.pieces(store, jobs, watch)) as pieces:   # closing: ends the workers
+        for after, through, piece in pieces:
+            if piece is None or not walk.extend(piece):
+                report = walk_rows(store, walk, after, through, watch)
+                if report is not None:
+                    return report, None
     return walk.report(), walk.watched
 
 

@@ -117,7 +117,7 @@ def _in_workers(store: Store, location: str, ranges: list[tuple[int, int | None]
     threads = []
 
     def task(after: int, through: int | None) -> tuple:
-        return location, CHAIN_SQL, after, through or LAST_SEQ, store.chain_v2_from, watch
+        return location, CHAIN_SQL, after, LAST_SEQ if through is None else through, store.chain_v2_from, watch
 
     for w, worker in enumerate(workers):
         tasks = [task(*ranges[1 + i]) for i in mine[w]]
