@@ -34,6 +34,10 @@ def verify(
     against: Annotated[str | None, typer.Option(
         "--against", metavar="HASH@SEQ",
         help="A checkpoint printed earlier by `ledger checkpoint`: also prove the ledger still extends it.")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, show_default=False,
+        help="Processes that check a large SQLite ledger in pieces (default: the number of cores; a ledger "
+             "under 50,000 events is checked in this process). The report is the same with any number.")] = None,
 ) -> None:
     """Check the hash chain and stream versions (and with --against, a checkpoint); exit 1 if changed."""
     try:
@@ -41,7 +45,8 @@ def verify(
     except BadCheckpoint as e:
         raise fail(str(e)) from None
     with opened(ctx) as store:
-        report = verify_ledger(store) if checkpoint is None else verify_against(store, checkpoint.seq, checkpoint.hash)
+        report = (verify_ledger(store, jobs=jobs) if checkpoint is None
+                  else verify_against(store, checkpoint.seq, checkpoint.hash, jobs=jobs))
     if not report.ok:
         raise _failure(ctx, report)
     extends = f"; extends checkpoint {checkpoint}" if checkpoint is not None else ""

@@ -97,9 +97,11 @@ class Store(Protocol):
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         """Stored rows as they are, in seq order, not decoded: for verification and copying."""
 
-    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
-        """What verify hashes, row by row in seq order; an engine may build each row's canonical
-        content where the rows are (SQLite does, in SQL), else ``mapping.link_of`` of each row."""
+    def chain(self, *, after_seq: int = 0, through_seq: int | None = None) -> Iterator[ChainLink]:
+        """What verify hashes, row by row in seq order, from after ``after_seq`` through
+        ``through_seq`` (None: to the end), as ChainLinks or plain tuples in ChainLink's order; an
+        engine may build each row's hashed bytes where the rows are (SQLite does, in SQL), else
+        ``mapping.link_of`` of each row."""
 
     # -- snapshots: a cache of replay state, rebuilt from the events (ledger/store/snapshots.py) --
     def put_snapshots(self, issuer_key: str, covers_seq: int, snapshots: Sequence[Snapshot]) -> bool:

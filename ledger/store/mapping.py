@@ -90,28 +90,34 @@ COLUMNS = tuple(f.name for f in attrs.fields(EventRow))
 
 
 class ChainLink(NamedTuple):   # a tuple: a million of them are made per verify
-    """What verify needs of one row: its place, its two hashes, and ``content``, the canonical JSON
-    of its chained columns (chain.row_content) as the engine built it, or None when the engine
-    could not (a column of a type no writer of ours stores): verify then reads the whole row.
-    ``filing_payload`` is the payload of a filing event, whose stored text verify also checks."""
+    """What verify needs of one row: its place, its two hashes, whether its event_id is the one its
+    stream and version give (``id_ok``), and ``hashed``: the UTF-8 bytes the row's hash covers, its
+    stored prev_hash followed by its canonical content (chain.row_content) as the engine built it,
+    or None when the engine could not (a column of a type no writer of ours stores): verify then
+    reads the whole row. ``filing_payload`` is the payload of a filing event, whose stored text
+    verify also checks."""
 
     seq: int
-    event_id: str
     stream: str
     version: int
+    id_ok: bool
     prev_hash: str
     hash: str
-    content: str | None
+    hashed: bytes | None
     filing_payload: str | None
 
 
 def link_of(row: EventRow, v2_from: int) -> ChainLink:
     """A ChainLink built in Python, for engines that do not build the content themselves."""
     try:
-        content = row_content(row, v2_from)
+        hashed = (row.prev_hash + row_content(row, v2_from)).encode("utf-8")
     except (TypeError, ValueError):
-        content = None
-    return ChainLink(row.seq, row.event_id, row.stream, row.version, row.prev_hash, row.hash, content,
+        hashed = None
+    try:
+        id_ok = row.event_id == ids.event_id(row.stream, row.version)
+    except (TypeError, ValueError, AttributeError):   # a stream that is not text: verify says so
+        id_ok = False
+    return ChainLink(row.seq, row.stream, row.version, id_ok, row.prev_hash, row.hash, hashed,
                      row.payload if row.type == FilingRecorded.TYPE else None)
 
 

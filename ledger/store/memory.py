@@ -5,6 +5,7 @@ contract suite exercises the same mapping and chain. Appends are serialised by a
 """
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -138,9 +139,12 @@ class MemoryStore(Appending):
         self._check_open()
         return len(self._rows)
 
-    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
+    def chain(self, *, after_seq: int = 0, through_seq: int | None = None) -> Iterator[ChainLink]:
         self._check_open()
-        return (link_of(row, self.chain_v2_from) for row in self.rows(after_seq=after_seq))
+        rows = self.rows(after_seq=after_seq)
+        if through_seq is not None:
+            rows = itertools.takewhile(lambda row: row.seq <= through_seq, rows)
+        return (link_of(row, self.chain_v2_from) for row in rows)
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         self._check_open()

@@ -666,8 +666,11 @@ class PostgresStore(Appending):
         with self._errors():
             return self._one("SELECT count(*) AS n FROM events")["n"]
 
-    def chain(self, *, after_seq: int = 0) -> Iterator[ChainLink]:
-        return (link_of(row, self.chain_v2_from) for row in self.rows(after_seq=after_seq))
+    def chain(self, *, after_seq: int = 0, through_seq: int | None = None) -> Iterator[ChainLink]:
+        rows = self.rows(after_seq=after_seq)
+        if through_seq is not None:
+            rows = itertools.takewhile(lambda row: row.seq <= through_seq, rows)
+        return (link_of(row, self.chain_v2_from) for row in rows)
 
     def rows(self, *, after_seq: int = 0) -> Iterator[EventRow]:
         with self._errors():

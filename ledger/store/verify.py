@@ -1,10 +1,13 @@
 """Verification: walk a store's rows in seq order and stop at the first one that breaks the chain.
 
-Pure over the contract (``rows``, ``document``, ``legacy_ids_through``), so every engine is checked
-by the same code.
+Pure over the contract (``chain``, ``rows``, ``document``, ``legacy_ids_through``), so every engine
+is checked by the same code. A large SQLite ledger is checked in pieces by worker processes
+(verify_chunks.py); this module stitches their findings and walks row by row any piece in doubt,
+so the report is always the one a walk from the first row would give.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 
@@ -30,13 +33,15 @@ class VerifyReport:
     documents: int = 0               # stored filing texts checked against their filing events
 
 
-def verify(store: Store) -> VerifyReport:
+def verify(store: Store, *, jobs: int | None = None) -> VerifyReport:
     """A chain alone cannot reveal rows cut from its end, nor a tail rewritten with every hash
-    recomputed: keep ``head()`` elsewhere and check it with ``verify_against`` for that."""
-    return _walk(store)[0]
+    recomputed: keep ``head()`` elsewhere and check it with ``verify_against`` for that.
+
+    ``jobs``: processes to check a large SQLite ledger with (None: the cores; 1: this one only)."""
+    return _verified(store, jobs)[0]
 
 
-def verify_against(store: Store, seq: int, hash: str) -> VerifyReport:
+def verify_against(store: Store, seq: int, hash: str, *, jobs: int | None = None) -> VerifyReport:
     """``verify``, then prove the ledger still extends a checkpoint: the ``(seq, hash)`` that
     ``head()`` gave earlier and that was kept outside the database.
 
@@ -46,7 +51,7 @@ def verify_against(store: Store, seq: int, hash: str) -> VerifyReport:
     """
     if seq < 0:
         raise ValueError(f"a checkpoint's seq is 0 or more, not {seq}")
-    report, found = _walk(store, watch=seq)
+    report, found = _verified(store, jobs, watch=seq)
     if not report.ok:
         return report
 
@@ -68,40 +73,84 @@ def verify_against(store: Store, seq: int, hash: str) -> VerifyReport:
     return report
 
 
-def _walk(store: Store, watch: int | None = None) -> tuple[VerifyReport, str | None]:
-    """The chain check, and the hash of row ``watch`` if the walk reached it. A filing event
-    names the sha256 of its stored text, so the text is checked at that event's seq."""
-    checked, documents, prev_seq, prev_hash, watched = 0, 0, 0, GENESIS, None
-    versions: dict[str, int] = {}  # stream -> last version seen: the only state kept
+class Walk:
+    """Where a walk stands after the rows found good so far: all it needs to judge the next one."""
+
+    __slots__ = ("checked", "documents", "prev_seq", "prev_hash", "versions", "watched")
+
+    def __init__(self) -> None:
+        self.checked, self.documents, self.prev_seq, self.prev_hash = 0, 0, 0, GENESIS
+        self.versions: dict[str, int] = {}   # stream -> last version seen
+        self.watched: str | None = None      # the hash of the watched row, once reached
+
+    def extend(self, piece) -> bool:
+        """Take a piece found good on its own (verify_chunks.Piece) if it carries on from here:
+        its first row follows the last one taken, and each of its streams the version reached."""
+        if piece.count:
+            last = self.versions.get
+            if (piece.first_seq != self.prev_seq + 1 or piece.first_prev != self.prev_hash
+                    or any(first != last(stream, 0) + 1 for stream, first in piece.first_versions.items())):
+                return False
+            self.prev_seq, self.prev_hash = piece.last_seq, piece.last_hash
+            self.versions.update(piece.last_versions)
+        self.checked += piece.count
+        self.documents += piece.documents
+        if piece.watched is not None:
+            self.watched = piece.watched
+        return True
+
+    def report(self, bad_seq: int | None = None, problem: str | None = None) -> VerifyReport:
+        return VerifyReport(ok=problem is None, checked=self.checked, bad_seq=bad_seq, problem=problem,
+                            documents=self.documents)
+
+
+def _verified(store: Store, jobs: int | None, watch: int | None = None) -> tuple[VerifyReport, str | None]:
+    from ledger.store import verify_chunks
+    walk = Walk()
+    with contextlib.closing(verify_chunks.pieces(store, jobs, watch)) as pieces:   # closing: ends the workers
+        for after, through, piece in pieces:
+            if piece is None or not walk.extend(piece):
+                report = walk_rows(store, walk, after, through, watch)
+                if report is not None:
+                    return report, None
+    return walk.report(), walk.watched
+
+
+def walk_rows(store: Store, walk: Walk, after: int, through: int | None, watch: int | None) -> VerifyReport | None:
+    """The chain check of rows ``after`` < seq <= ``through``, row by row from ``walk``, which it
+    carries forward; the report of the first bad row, or None. A filing event names the sha256 of
+    its stored text, so the text is checked at that event's seq."""
+    checked, documents, prev_seq, prev_hash, versions = walk.checked, walk.documents, walk.prev_seq, walk.prev_hash, walk.versions
     legacy = store.legacy_ids_through
     v2_from = store.chain_v2_from
-    sha256, event_id, last_version = hashlib.sha256, ids.event_id, versions.get
+    sha256, last_version = hashlib.sha256, versions.get
+    problem = None
     # A tight loop over plain tuples: this is all verify does a million times.
-    for seq, stored_id, stream, version, stored_prev, stored_hash, content, filing_payload in store.chain():
+    for seq, stream, version, id_ok, stored_prev, stored_hash, hashed, filing_payload in store.chain(
+            after_seq=after, through_seq=through):
         try:
-            if (seq == prev_seq + 1 and stored_prev == prev_hash and content is not None
-                    and sha256((prev_hash + content).encode()).hexdigest() == stored_hash
-                    and version == last_version(stream, 0) + 1 and stored_id == event_id(stream, version)):
+            if (seq == prev_seq + 1 and stored_prev == prev_hash and id_ok and hashed is not None
+                    and sha256(hashed).hexdigest() == stored_hash and version == last_version(stream, 0) + 1):
                 problem = None       # the common case, checked without reading the whole row
             else:                    # a problem, or a row to look at closely: read it as stored
                 row = next(store.rows(after_seq=seq - 1))
                 problem = row_problem(row, prev_seq, prev_hash, last_version(stream, 0), legacy, v2_from)
             if problem is None and filing_payload is not None:
-                problem = _document_problem(store, filing_payload)
+                problem = document_problem(store, filing_payload)
                 documents += problem is None
         except (TypeError, ValueError, AttributeError) as e:   # a row no writer of ours made
             problem = f"malformed row ({type(e).__name__}: {e})"
         if problem:
-            return VerifyReport(ok=False, checked=checked, bad_seq=seq,
-                                problem=problem, documents=documents), watched
+            break
         checked, prev_seq, prev_hash = checked + 1, seq, stored_hash
         versions[stream] = version
         if seq == watch:
-            watched = prev_hash
-    return VerifyReport(ok=True, checked=checked, documents=documents), watched
+            walk.watched = prev_hash
+    walk.checked, walk.documents, walk.prev_seq, walk.prev_hash = checked, documents, prev_seq, prev_hash
+    return walk.report(seq, problem) if problem else None
 
 
-def _document_problem(store: Store, filing_payload: str) -> str | None:
+def document_problem(store: Store, filing_payload: str) -> str | None:
     """The stored text must be the bytes whose sha256 the (chained) filing event names."""
     payload = json.loads(filing_payload)
     named = payload.get("raw_sha256")

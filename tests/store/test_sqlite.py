@@ -333,29 +333,40 @@ from hypothesis import given, settings, strategies as st   # noqa: E402
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
-       number=st.integers(min_value=0, max_value=2**62), v2=st.booleans(), dated=st.booleans())
-def test_sqlites_chain_content_is_the_chains_own_text(text, number, v2, dated):
-    """verify hashes the content SQLite builds: it must be chain.row_content's text, of either
-    chain version, for any text and any number a row may hold (verify re-reads a row whose hash
-    differs, so a gap here would cost speed, never a false alarm, but it must not exist). The one
-    exception: SQLite's length() stops at a NUL character, so a v2 row holding one is hashed by
-    verify's Python fallback (PostgreSQL cannot store a NUL at all)."""
+       number=st.integers(min_value=0, max_value=2**62), v2=st.booleans(), dated=st.booleans(),
+       own_id=st.booleans())
+def test_sqlites_chain_content_is_the_chains_own_text(text, number, v2, dated, own_id):
+    """verify hashes the bytes SQLite builds: they must be the stored prev_hash and chain.row_content's
+    text, of either chain version, for any text and any number a row may hold, and SQLite's id_ok
+    must be ids.event_id's answer (verify re-reads a row whose hash or id differs, so a gap here
+    would cost speed, never a false alarm, but it must not exist). The one exception: SQLite's
+    length() and substr() stop at a NUL character, so a v2 row holding one is checked by verify's
+    Python fallback (PostgreSQL cannot store a NUL at all)."""
+    from ledger.ids import event_id
     from ledger.store.chain import row_content
     from ledger.store.mapping import EventRow
     from ledger.store.sqlite import CHAIN_SQL
     con = sqlite3.connect(":memory:")
     con.execute("CREATE TABLE events (seq, event_id, stream, version, issuer_key, type, schema_version, "
                 "effective_date, public_date, recorded_at, payload, quote, prev_hash, hash)")
-    row = EventRow(seq=number, event_id=text, stream="s" + text, version=number % 1000, issuer_key=text,
-                   type="filing_recorded", schema_version=2, effective_date=text, public_date=text if dated else None,
-                   recorded_at=text, payload='{"a":"' + text + '"}', quote=text, prev_hash="0" * 64, hash="1" * 64)
+    stream, version = "s" + text, number % 1000
+    row = EventRow(seq=number, event_id=event_id(stream, version) if own_id else text, stream=stream, version=version,
+                   issuer_key=text, type="filing_recorded", schema_version=2, effective_date=text,
+                   public_date=text if dated else None, recorded_at=text, payload='{"a":"' + text + '"}', quote=text,
+                   prev_hash="ab" * 32, hash="1" * 64)
     con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row.values())
     v2_from = 0 if v2 else number + 1
-    [(*_, content, filing_payload)] = con.execute(CHAIN_SQL, {"after_seq": -1, "v2_from": v2_from}).fetchall()
+    [(*_, id_ok, _, _, hashed, filing_payload)] = con.execute(
+        CHAIN_SQL, {"after_seq": -1, "through_seq": 2**63 - 1, "v2_from": v2_from}).fetchall()
+    expected = (row.prev_hash + row_content(row, v2_from)).encode()
     if v2 and "\x00" in text:
-        assert content != row_content(row, v2_from)
+        assert hashed != expected
     else:
-        assert content == row_content(row, v2_from)
+        assert hashed == expected
+    if "\x00" in text:   # SQLite's text functions stop at a NUL too: the row is then read as stored
+        assert not id_ok or row.event_id == event_id(stream, version)
+    else:
+        assert bool(id_ok) == (row.event_id == event_id(stream, version))
     assert filing_payload == row.payload
 
 
