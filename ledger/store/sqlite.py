@@ -33,7 +33,7 @@ from ledger.store.chain import CHAINED_COLUMNS, GENESIS, INT_COLUMNS, NULLABLE
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
-    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
+    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_values, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
 from ledger.store.sqlite_migrations import migrate
@@ -398,19 +398,20 @@ class SQLiteStore(Appending):
             # we commit, so these reads and our inserts are one step.
             if self._recorded(info.stream):
                 raise DuplicateStream(info.stream)
-            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at, v2_from=self.chain_v2_from)
+            rows = chained_values(info, encoded, head=self.head(), recorded_at=recorded_at, v2_from=self.chain_v2_from)
             self._insert(info, document, recorded_at, rows)
             return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
 
     def _recorded(self, stream: str) -> bool:
         return self._db.conn.execute("SELECT 1 FROM streams WHERE stream = :stream", {"stream": stream}).fetchone() is not None
 
-    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[EventRow]) -> None:
+    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[tuple]) -> None:
+        """``rows``: chained_values' tuples, in INSERT_EVENT's column order."""
         conn = self._db.conn
         if document is not None:
             conn.execute(INSERT_DOCUMENT, attrs.asdict(document))
         conn.execute(INSERT_STREAM, stream_values(info, recorded_at))
-        conn.executemany(INSERT_EVENT, [row.values() for row in rows])
+        conn.executemany(INSERT_EVENT, rows)
 
     def _write_filings(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
         with self._errors():   # a retry after a busy lock writes them all again
@@ -426,7 +427,7 @@ class SQLiteStore(Appending):
                 try:
                     if self._recorded(p.info.stream):   # also by an earlier filing of this batch
                         raise DuplicateStream(p.info.stream)
-                    rows = chained_rows(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
+                    rows = chained_values(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
                     stored = stored_events(rows, p.events)   # what cannot be read back is not written
                 except (DuplicateStream, UnreadableEvent) as e:
                     out.append((p.index, e))
@@ -440,7 +441,7 @@ class SQLiteStore(Appending):
                     out.append((p.index, translate(self.location, e)))
                     continue
                 conn.execute("RELEASE filing")
-                head = (rows[-1].seq, rows[-1].hash)
+                head = (rows[-1][0], rows[-1][-1])   # seq, hash
                 out.append((p.index, stored))
         return out
 
@@ -554,9 +555,9 @@ class SQLiteStore(Appending):
         return checked_document(self.location, r["raw_sha256"], r["source_name"], r["raw"], r["normalised"])
 
     def head(self) -> tuple[int, str]:
-        with self._errors():
-            r = self._one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", {})
-        return (0, GENESIS) if r is None else (r["seq"], r["hash"])
+        with self._errors():   # once per append: a tuple from the cursor, no dict
+            r = self._db.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if r is None else r
 
     def count(self) -> int:
         with self._errors():
