@@ -132,6 +132,18 @@ def test_a_writer_syncs_at_checkpoints_not_every_commit(store):
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_writer_keeps_its_statement_journal_in_memory_and_a_reader_its_default(tmp_path):
+    """The append-only trigger makes SQLite journal each INSERT; on a temp file that doubled what
+    an append wrote. Readers' sorts may be large, so they keep SQLite's default (a file)."""
+    db = tmp_path / "ledger.db"
+    with open_store(db, create=True) as writer:
+        one_stream(writer, S1)
+        assert writer._db.execute("PRAGMA temp_store").fetchone()[0] == 2     # MEMORY
+        with open_store(db, read_only=True) as reader:
+            assert reader._db.execute("PRAGMA temp_store").fetchone()[0] == 0  # the default
+            assert reader.count() == writer.count() == 4
+
+
 @pytest.mark.parametrize("sql", [
     "UPDATE events SET payload = '{}' WHERE seq = 1",
     "DELETE FROM events WHERE seq = 1",
