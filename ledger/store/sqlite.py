@@ -36,6 +36,7 @@ from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_values, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
+from ledger.store.contract import INDEXED_TYPES, INDEXED_TYPES_SQL
 from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 
@@ -136,10 +137,15 @@ def translate(path: str, e: sqlite3.Error) -> StoreError:
 
 
 def _types_clause(types: Sequence[str] | None, params: dict) -> str:
-    """``e.type IN (:t0, :t1, ...)``: placeholders from the count only, values as parameters."""
+    """``e.type IN (:t0, :t1, ...)``: placeholders from the count only, values as parameters. When
+    every type asked for is one of INDEXED_TYPES, the partial index's own term is added (constant
+    text): SQLite uses a partial index only for a query whose WHERE repeats its term."""
     names = [f"t{i}" for i in range(len(types))]
     params.update(zip(names, types))
-    return "e.type IN (" + ", ".join(":" + n for n in names) + ")"
+    clause = "e.type IN (" + ", ".join(":" + n for n in names) + ")"
+    if set(types) <= set(INDEXED_TYPES):
+        clause += f" AND e.{INDEXED_TYPES_SQL}"
+    return clause
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,

@@ -11,7 +11,7 @@ import ledger.store.sqlite
 from events import DAY_RANK
 from events.envelope import Document
 from ledger.errors import AppendOnlyViolation, LedgerNotFound, StoreError
-from ledger.store import GENESIS, VerifyReport, open_store, verify
+from ledger.store import GENESIS, SCHEMA_VERSION, VerifyReport, open_store, verify
 from ledger.store.chain import row_hash
 from ledger.store.sqlite import SQLiteStore, read_sql
 from tests.store.support import D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, one_stream, stream_id, two_streams, warrant
@@ -308,7 +308,7 @@ def test_file_store_persists_and_reopens(tmp_path):
         assert store.head() == head and store.count() == 6
         assert verify(store).ok
         assert [s.type for s in store.read()][:2] == ["filing_recorded", "filing_recorded"]
-        assert next(store._db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == "4"
+        assert next(store._db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == str(SCHEMA_VERSION)
         store.append(info(stream_id("third")), [filing(stream_id("third"), D3)])
     with open_store(str(path)) as store:
         assert store.count() == 7 and verify(store).ok
