@@ -291,6 +291,11 @@ class SQLiteStore(Appending):
         # an append writes (measured: 20 KB an event against 10 KB). In memory it holds a few pages
         # per statement. Readers keep the default: their sorts may be large.
         self._db.execute("PRAGMA temp_store = MEMORY")
+        # Checkpoint every 10,000 WAL pages (about 40 MB), not SQLite's 1,000: the pages every append
+        # rewrites (the table's last page, the indexes' hot leaves) are copied into the file once
+        # per checkpoint, so fewer checkpoints copy fewer bytes (measured: 8.8 -> 7.8 KB an event,
+        # appends 8% faster). A commit's durability is the same; the WAL is folded in on close.
+        self._db.execute("PRAGMA wal_autocheckpoint = 10000")
 
     def _prepare(self, *, create: bool) -> None:
         """Inside the write lock: make an empty ledger, or upgrade an older one after a backup."""
