@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from events import Event
+from events import BalanceAssertion, EventCorrected, EventRetracted
 from events.envelope import Document, StoredEvent, StreamInfo
 from ledger.store.mapping import ChainLink, EncodedEvent, EventRow
 from ledger.store.snapshots import Snapshot
@@ -30,7 +31,15 @@ if TYPE_CHECKING:
     from ledger.store.base import NewFiling
 
 # Bump when any engine's tables change, with a migration step for each engine that has one.
-SCHEMA_VERSION = 4   # 4: chain v2 (ledger/store/chain.py) from a recorded seq; events_public dropped
+SCHEMA_VERSION = 5   # 4: chain v2 (ledger/store/chain.py) from a recorded seq; events_public dropped
+# 5: events_type indexes only INDEXED_TYPES
+
+# The event types ``log(types=...)`` and ``read(types=...)`` look up among every row: corrections,
+# retractions, balance assertions (ledger/corrections.py, ledger/check.py), a few among a million.
+# Only these are indexed by type (schema 5): a full index on type cost every append a B-tree insert
+# into the middle of its type's range. Constant text, the same in each engine's DDL and queries.
+INDEXED_TYPES = tuple(sorted(cls.TYPE for cls in (BalanceAssertion, EventCorrected, EventRetracted)))
+INDEXED_TYPES_SQL = "type IN (" + ", ".join(f"'{t}'" for t in INDEXED_TYPES) + ")"   # constants, not values
 
 
 @runtime_checkable

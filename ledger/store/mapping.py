@@ -15,7 +15,7 @@ from events.envelope import Document, StoredEvent, StreamInfo
 from ledger import ids
 from ledger.errors import StoreError
 from ledger.store import chain
-from ledger.store.chain import content_v2, link_hash, row_content
+from ledger.store.chain import link_hash, row_content
 
 
 class UnreadableEvent(StoreError, ValueError):
@@ -147,27 +147,42 @@ def to_date(value) -> date | None:
 
 def chained_rows(info: StreamInfo, encoded: Sequence[EncodedEvent], *, head: tuple[int, str],
                  recorded_at: str, v2_from: int) -> list[EventRow]:
-    """The rows of one filing, numbered and chained after ``head``; rows from seq ``v2_from`` on
-    hash chain v2's content (ledger/store/chain.py), built once per row from the stored text."""
+    """The rows of one filing, numbered and chained after ``head`` (chained_values as EventRows)."""
+    return [EventRow(*values) for values in chained_values(info, encoded, head=head, recorded_at=recorded_at,
+                                                          v2_from=v2_from)]
+
+
+def chained_values(info: StreamInfo, encoded: Sequence[EncodedEvent], *, head: tuple[int, str],
+                   recorded_at: str, v2_from: int) -> list[tuple]:
+    """The rows of one filing as tuples in COLUMNS order, numbered and chained after ``head``;
+    rows from seq ``v2_from`` on hash chain v2's content (ledger/store/chain.py), built once per
+    row from the stored text. Tuples, not EventRows: an engine's INSERT takes them as they are."""
     seq, prev = head
     public_date = iso(info.public_date)
     stream, issuer_key = info.stream, info.issuer_key
-    event_id = ids.event_id
+    # ids.event_id(stream, version) is the stream's identifier and the version: the identifier once.
+    id_prefix = ids.event_id(stream, 0)[:-1]
+    # What every row of the filing shares in its v2 content, built once (chain.content_v2's text).
+    stream_part = f"{len(stream)}:{stream}"
+    issuer_part = f"{len(issuer_key)}:{issuer_key}"
+    dates_part = ("-" if public_date is None else f"{len(public_date)}:{public_date}") + f"{len(recorded_at)}:{recorded_at}"
     rows = []
     for version, enc in enumerate(encoded, start=1):
         seq += 1
-        eid = event_id(stream, version)
+        eid = f"{id_prefix}{version}"
         if seq >= v2_from:
-            content = content_v2(seq, eid, stream, version, issuer_key, enc.type, enc.schema_version,
-                                 enc.effective_date, public_date, recorded_at, enc.payload, enc.quote)
+            s, v, sv, ty, ed, payload, quote = (str(seq), str(version), str(enc.schema_version), enc.type,
+                                                enc.effective_date, enc.payload, enc.quote)
+            content = (f"{len(s)}:{s}{len(eid)}:{eid}{stream_part}{len(v)}:{v}{issuer_part}{len(ty)}:{ty}"
+                       f"{len(sv)}:{sv}{len(ed)}:{ed}{dates_part}{len(payload)}:{payload}{len(quote)}:{quote}")
         else:   # a ledger upgraded from schema 3 before it switched: never, once it has (see chain.py)
             content = chain.row_content_v1({
                 "seq": seq, "event_id": eid, "stream": stream, "version": version, "issuer_key": issuer_key,
                 "type": enc.type, "schema_version": enc.schema_version, "effective_date": enc.effective_date,
                 "public_date": public_date, "recorded_at": recorded_at, "payload": enc.payload, "quote": enc.quote})
         new = link_hash(prev, content)
-        rows.append(EventRow(seq, eid, stream, version, issuer_key, enc.type, enc.schema_version, enc.effective_date,
-                             public_date, recorded_at, enc.payload, enc.quote, prev, new))
+        rows.append((seq, eid, stream, version, issuer_key, enc.type, enc.schema_version, enc.effective_date,
+                     public_date, recorded_at, enc.payload, enc.quote, prev, new))
         prev = new
     return rows
 
@@ -220,20 +235,25 @@ def with_filing_facts(info: StreamInfo, encoded: Sequence[EncodedEvent], events:
     return attrs.evolve(info, report_date=head.report_date, amends=head.amends)
 
 
-def stored_events(rows: Sequence[EventRow], events: Sequence[Event] | None) -> list[StoredEvent]:
-    """What an append returns. Events handed to ``append`` are of registered types, encoded by the
-    codec whose round trip the tests prove, so they are returned as they are: decoding every event
-    back before the commit cost a fifth of an append. Rows that came encoded from elsewhere
-    (``append_encoded``: a copy, an older schema) are decoded before the commit, so what cannot be
-    read back is not written."""
+def stored_events(rows: Sequence[EventRow | tuple], events: Sequence[Event] | None) -> list[StoredEvent]:
+    """What an append returns, from its rows (EventRows, or tuples in COLUMNS order). Events handed
+    to ``append`` are of registered types, encoded by the codec whose round trip the tests prove,
+    so they are returned as they are: decoding every event back before the commit cost a fifth of
+    an append. Rows that came encoded from elsewhere (``append_encoded``: a copy, an older schema)
+    are decoded before the commit, so what cannot be read back is not written."""
+    rows = [row.values() if isinstance(row, EventRow) else row for row in rows]
     if events is None:
-        return [to_stored(row) for row in rows]
-    return [StoredEvent(
-        seq=row.seq, event_id=row.event_id, stream=row.stream, version=row.version, issuer_key=row.issuer_key,
-        type=row.type, schema_version=row.schema_version, effective_date=event.effective_date,
-        public_date=to_date(row.public_date), recorded_at=row.recorded_at, quote=row.quote,
-        prev_hash=row.prev_hash, hash=row.hash, event=event,
-    ) for row, event in zip(rows, events, strict=True)]
+        return [stored_of(row) for row in rows]
+    out, dates = [], {}
+    for (seq, event_id, stream, version, issuer_key, type_name, schema_version, _effective, public_date,
+         recorded_at, _payload, quote, prev_hash, hash_), event in zip(rows, events, strict=True):
+        if public_date not in dates:   # one filing's rows share it: parsed once
+            dates[public_date] = to_date(public_date)
+        out.append(_stored_event(
+            seq=seq, event_id=event_id, stream=stream, version=version, issuer_key=issuer_key, type=type_name,
+            schema_version=schema_version, effective_date=event.effective_date, public_date=dates[public_date],
+            recorded_at=recorded_at, quote=quote, prev_hash=prev_hash, hash=hash_, event=event))
+    return out
 
 
 def stream_values(info: StreamInfo, recorded_at: str) -> dict:

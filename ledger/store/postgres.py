@@ -40,6 +40,7 @@ from ledger.store.location import redact as redacted
 from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, link_of, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
+from ledger.store.contract import INDEXED_TYPES, INDEXED_TYPES_SQL
 from ledger.store.postgres_schema import APPEND_ONLY_SQLSTATE, DDL, SCHEMA_VERSION, UPGRADES
 
 try:   # the [postgres] extra; open() says how to install it
@@ -208,7 +209,10 @@ def translate(location: str, e: Exception, *, connecting: bool = False, url: str
 
 def _types_clause(types: Sequence[str] | None, params: dict) -> str:
     params["types"] = list(types)
-    return "e.type = ANY(%(types)s::text[])"
+    clause = "e.type = ANY(%(types)s::text[])"
+    if set(types) <= set(INDEXED_TYPES):   # the partial index's own term (constant text), so it is used
+        clause += f" AND e.{INDEXED_TYPES_SQL}"
+    return clause
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,

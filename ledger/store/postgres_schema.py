@@ -9,7 +9,7 @@ connection's current schema (the first of its search_path).
 """
 from __future__ import annotations
 
-from ledger.store.contract import SCHEMA_VERSION  # noqa: F401 - the version these tables are
+from ledger.store.contract import INDEXED_TYPES_SQL, SCHEMA_VERSION  # noqa: F401 - the version these tables are
 
 # The SQLSTATE our append-only trigger raises: class "LD" is not one PostgreSQL uses, so the store
 # can tell our refusal from every other error by its code alone.
@@ -20,6 +20,9 @@ APPEND_ONLY = ("events", "streams", "documents", "ledger_lock")
 # Byte order (COLLATE "C") on the text keys that are compared by range or sorted: the same order
 # SQLite gives, and an index the typed-prefix lookup of event() can use whatever the database's
 # default collation is.
+# Partial (schema 5): used by a query that repeats its term (postgres.py _types_clause).
+EVENTS_TYPE_INDEX = f"CREATE INDEX events_type ON events (type) WHERE {INDEXED_TYPES_SQL}"
+
 TABLES = (
     # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form;
     # chain_v2_from: the first seq hashed with chain v2 (ledger/store/chain.py; schema 4).
@@ -71,7 +74,7 @@ TABLES = (
     )""",
     "CREATE INDEX events_replay ON events (effective_date, seq)",
     "CREATE INDEX events_issuer ON events (issuer_key, effective_date)",
-    "CREATE INDEX events_type ON events (type)",   # log(types=...): a few among many rows
+    EVENTS_TYPE_INDEX,   # log(types=...): a few among many rows; partial, as in SQLite (schema 5)
     # No index on public_date (schema 4): no query ranges over it alone (sqlite_schema.py).
     # The head lock: appends take this one row FOR UPDATE, so writers queue on it and each reads
     # the head only once the one before it has committed. Locking it needs UPDATE privilege on
@@ -104,6 +107,11 @@ UPGRADES = {
     3: (
         "INSERT INTO meta (key, value) SELECT 'chain_v2_from', (COALESCE(MAX(seq), 0) + 1)::text FROM events",
         "DROP INDEX IF EXISTS events_public",
+    ),
+    # Schema 4 -> 5: only the types looked up among every row are indexed by type.
+    4: (
+        "DROP INDEX IF EXISTS events_type",
+        EVENTS_TYPE_INDEX,
     ),
 }
 

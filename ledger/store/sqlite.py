@@ -33,9 +33,10 @@ from ledger.store.chain import CHAINED_COLUMNS, GENESIS, INT_COLUMNS, NULLABLE
 from ledger.store import snapshots as snapshot_sql
 from ledger.store.snapshots import Snapshot
 from ledger.store.mapping import (
-    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
+    ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_values, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
+from ledger.store.contract import INDEXED_TYPES, INDEXED_TYPES_SQL
 from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 
@@ -141,10 +142,15 @@ def translate(path: str, e: sqlite3.Error) -> StoreError:
 
 
 def _types_clause(types: Sequence[str] | None, params: dict) -> str:
-    """``e.type IN (:t0, :t1, ...)``: placeholders from the count only, values as parameters."""
+    """``e.type IN (:t0, :t1, ...)``: placeholders from the count only, values as parameters. When
+    every type asked for is one of INDEXED_TYPES, the partial index's own term is added (constant
+    text): SQLite uses a partial index only for a query whose WHERE repeats its term."""
     names = [f"t{i}" for i in range(len(types))]
     params.update(zip(names, types))
-    return "e.type IN (" + ", ".join(":" + n for n in names) + ")"
+    clause = "e.type IN (" + ", ".join(":" + n for n in names) + ")"
+    if set(types) <= set(INDEXED_TYPES):
+        clause += f" AND e.{INDEXED_TYPES_SQL}"
+    return clause
 
 
 def read_sql(*, as_of: date | None = None, issuer_key: str | None = None,
@@ -285,6 +291,16 @@ class SQLiteStore(Appending):
         # being killed and a filing stays whole or absent; only a power cut may lose the last
         # commits, never leaving half of one. FULL's fsync per filing was 40% of an append.
         self._db.execute("PRAGMA synchronous = NORMAL")
+        # The events_no_replace trigger makes every INSERT one that may abort after writing, so
+        # SQLite keeps a statement journal, which it spilled to a temp file: that doubled the bytes
+        # an append writes (measured: 20 KB an event against 10 KB). In memory it holds a few pages
+        # per statement. Readers keep the default: their sorts may be large.
+        self._db.execute("PRAGMA temp_store = MEMORY")
+        # Checkpoint every 10,000 WAL pages (about 40 MB), not SQLite's 1,000: the pages every append
+        # rewrites (the table's last page, the indexes' hot leaves) are copied into the file once
+        # per checkpoint, so fewer checkpoints copy fewer bytes (measured: 8.8 -> 7.8 KB an event,
+        # appends 8% faster). A commit's durability is the same; the WAL is folded in on close.
+        self._db.execute("PRAGMA wal_autocheckpoint = 10000")
 
     def _prepare(self, *, create: bool) -> None:
         """Inside the write lock: make an empty ledger, or upgrade an older one after a backup."""
@@ -403,19 +419,20 @@ class SQLiteStore(Appending):
             # we commit, so these reads and our inserts are one step.
             if self._recorded(info.stream):
                 raise DuplicateStream(info.stream)
-            rows = chained_rows(info, encoded, head=self.head(), recorded_at=recorded_at, v2_from=self.chain_v2_from)
+            rows = chained_values(info, encoded, head=self.head(), recorded_at=recorded_at, v2_from=self.chain_v2_from)
             self._insert(info, document, recorded_at, rows)
             return stored_events(rows, events)   # rows from elsewhere are decoded before the commit
 
     def _recorded(self, stream: str) -> bool:
         return self._db.conn.execute("SELECT 1 FROM streams WHERE stream = :stream", {"stream": stream}).fetchone() is not None
 
-    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[EventRow]) -> None:
+    def _insert(self, info: StreamInfo, document: Document | None, recorded_at: str, rows: list[tuple]) -> None:
+        """``rows``: chained_values' tuples, in INSERT_EVENT's column order."""
         conn = self._db.conn
         if document is not None:
             conn.execute(INSERT_DOCUMENT, attrs.asdict(document))
         conn.execute(INSERT_STREAM, stream_values(info, recorded_at))
-        conn.executemany(INSERT_EVENT, [row.values() for row in rows])
+        conn.executemany(INSERT_EVENT, rows)
 
     def _write_filings(self, prepared: list[Prepared]) -> list[tuple[int, list[StoredEvent] | Exception]]:
         with self._errors():   # a retry after a busy lock writes them all again
@@ -431,7 +448,7 @@ class SQLiteStore(Appending):
                 try:
                     if self._recorded(p.info.stream):   # also by an earlier filing of this batch
                         raise DuplicateStream(p.info.stream)
-                    rows = chained_rows(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
+                    rows = chained_values(p.info, p.encoded, head=head, recorded_at=p.recorded_at, v2_from=self.chain_v2_from)
                     stored = stored_events(rows, p.events)   # what cannot be read back is not written
                 except (DuplicateStream, UnreadableEvent) as e:
                     out.append((p.index, e))
@@ -445,7 +462,7 @@ class SQLiteStore(Appending):
                     out.append((p.index, translate(self.location, e)))
                     continue
                 conn.execute("RELEASE filing")
-                head = (rows[-1].seq, rows[-1].hash)
+                head = (rows[-1][0], rows[-1][-1])   # seq, hash
                 out.append((p.index, stored))
         return out
 
@@ -559,9 +576,9 @@ class SQLiteStore(Appending):
         return checked_document(self.location, r["raw_sha256"], r["source_name"], r["raw"], r["normalised"])
 
     def head(self) -> tuple[int, str]:
-        with self._errors():
-            r = self._one("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1", {})
-        return (0, GENESIS) if r is None else (r["seq"], r["hash"])
+        with self._errors():   # once per append: a tuple from the cursor, no dict
+            r = self._db.conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, GENESIS) if r is None else r
 
     def count(self) -> int:
         with self._errors():

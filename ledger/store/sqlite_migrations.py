@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from ledger.store.sqlite_schema import NO_REPLACE, SCHEMA_VERSION, TRIGGERS
+from ledger.store.sqlite_schema import EVENTS_TYPE_INDEX, NO_REPLACE, SCHEMA_VERSION, TRIGGERS
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -56,10 +56,18 @@ def _v3_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS events_public")
 
 
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    # Only the types looked up among every row are indexed by type: every append paid a B-tree
+    # insert into the full index (sqlite_schema.py). An index holds no recorded fact.
+    conn.execute("DROP INDEX IF EXISTS events_type")
+    conn.execute(EVENTS_TYPE_INDEX)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION)), "every schema version needs its step"

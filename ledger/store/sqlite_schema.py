@@ -3,11 +3,14 @@ from __future__ import annotations
 
 # Bumped in ledger/store/contract.py when the DDL changes, with the step in sqlite_migrations.py.
 # The store refuses a database newer than this program and migrates an older one (after a backup).
-from ledger.store.contract import SCHEMA_VERSION  # noqa: F401 - re-exported for the migrations
+from ledger.store.contract import INDEXED_TYPES_SQL, SCHEMA_VERSION  # noqa: F401 - re-exported for the migrations
 
 # Tables that only ever grow. Their UPDATE/DELETE triggers are the last line of defence:
 # they hold even for someone who opens the file with another tool.
 APPEND_ONLY = ("events", "streams", "documents")
+
+# Partial (schema 5): a query uses it when it repeats the same term (sqlite.py _types_clause).
+EVENTS_TYPE_INDEX = f"CREATE INDEX events_type ON events (type) WHERE {INDEXED_TYPES_SQL}"
 
 TABLES = (
     # schema_version; legacy_event_ids_through: the last seq whose event id has the schema-1 form;
@@ -62,7 +65,7 @@ TABLES = (
     "CREATE INDEX events_replay ON events (effective_date, seq)",
     "CREATE INDEX events_issuer ON events (issuer_key, effective_date)",
     # log(types=...): corrections, balance assertions, retractions, a few among a million rows.
-    "CREATE INDEX events_type ON events (type)",
+    EVENTS_TYPE_INDEX,   # partial: only INDEXED_TYPES (ledger/store/contract.py)
     # No index on public_date (schema 4): known_at only ever narrows a replay that an as_of or an
     # issuer already ranges over, and the index cost every append a B-tree insert.
 )

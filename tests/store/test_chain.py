@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from events import Issuer
+from events.envelope import StreamInfo
+from ledger import ids
 from ledger.services.copy import copy_ledger
 from ledger.store import GENESIS, open_store, verify, verify_against
 from ledger.store.chain import CHAINED_COLUMNS, content_v2, row_content_v1, row_content_v2, row_hash
+from ledger.store.mapping import COLUMNS, EncodedEvent, EventRow, chained_rows, chained_values
 from tests.store.support import D1, D2, DOC, common, fee, filing, info, stream_id, warrant
 
 FIXTURE_V3 = Path(__file__).resolve().parents[1] / "fixtures" / "ledger_v3.db"
@@ -47,6 +51,32 @@ def test_v2_content_is_self_delimiting_so_different_rows_never_share_it(a, b):
 def test_the_appends_fast_v2_content_is_the_chains_definition(row):
     assert content_v2(*(row[name] for name in CHAINED_COLUMNS)) == row_content_v2(row)
 
+
+
+encoded_events = st.lists(st.builds(
+    EncodedEvent, type=text, schema_version=st.integers(min_value=1, max_value=10**6),
+    effective_date=text, payload=text, quote=text), min_size=1, max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(stream=st.sampled_from(("accession:", "sha256:", "manual:", "")).flatmap(lambda p: text.map(lambda t: p + t)),
+       issuer_key=text, public_date=st.none() | st.dates(), recorded_at=text, encoded=encoded_events,
+       seq=st.integers(min_value=0, max_value=10**12), prev=text, v2_from=st.integers(min_value=1, max_value=10**12 + 8))
+def test_the_appends_rows_are_the_chains_definition(stream, issuer_key, public_date, recorded_at, encoded, seq, prev, v2_from):
+    """chained_values builds each row's content from parts shared by the filing, once: every row
+    still hashes the chain's own definition of its content (v1 or v2 by its seq), and has the id
+    ledger.ids gives, whatever the text."""
+    head = (seq, prev)
+    filing_info = StreamInfo(stream=stream, issuer_key=issuer_key, issuer=Issuer("X", None, None), form="8-K",
+                             public_date=public_date, source_name="x.txt", raw_sha256="0" * 64)
+    rows = chained_values(filing_info, encoded, head=head, recorded_at=recorded_at, v2_from=v2_from)
+    assert [EventRow(*r) for r in rows] == chained_rows(filing_info, encoded, head=head, recorded_at=recorded_at,
+                                                          v2_from=v2_from)
+    for version, values in enumerate(rows, start=1):
+        row = dict(zip(COLUMNS, values))
+        assert row["seq"] == seq + version and row["event_id"] == ids.event_id(stream, version)
+        assert row["prev_hash"] == prev and row["hash"] == row_hash(prev, row, v2_from)
+        prev = row["hash"]
 
 def test_a_v2_column_of_the_wrong_type_is_a_changed_row_not_another_spelling():
     row = {name: "x" for name in CHAINED_COLUMNS} | {"seq": 1, "version": 1, "schema_version": 1}

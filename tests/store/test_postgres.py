@@ -414,3 +414,33 @@ def test_without_psycopg_the_message_says_how_to_install_it(monkeypatch):
 ])
 def test_the_location_never_shows_the_password(url, shown):
     assert pg.redacted(url) == shown
+
+
+# -- schema 5: the type index holds only the types looked up among every row ----------------------
+
+def type_index(url: str) -> str:
+    with connect(url) as conn:
+        return conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'events_type' "
+                            "AND schemaname = current_schema()").fetchone()[0]
+
+
+def test_a_schema_4_ledger_gets_the_partial_type_index_and_lookups_use_it(pg_url):
+    with open_store(pg_url, create=True) as store:
+        append(store, 1)
+    with connect(pg_url) as conn:   # as schema 4 left it: every row indexed by type
+        conn.execute("DROP INDEX events_type")
+        conn.execute("CREATE INDEX events_type ON events (type)")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    assert "WHERE" not in type_index(pg_url)
+    with open_store(pg_url) as store:
+        assert store.migrated_from == 4 and verify(store).ok
+        append(store, 2)
+        assert [s.type for s in store.log(types=["event_retracted"])] == []
+        assert len(list(store.log(types=[CommonIssued.TYPE]))) == 2 * (EVENTS_PER_FILING - 1)
+    assert "WHERE (type = ANY (ARRAY['balance_assertion'::text, 'event_corrected'::text, 'event_retracted'::text]))" \
+        in type_index(pg_url)
+    with connect(pg_url) as conn:
+        conn.execute("SET enable_seqscan = off")   # a table this small is otherwise scanned
+        for sql_, params in (pg.read_sql(types=["event_retracted"]), pg.read_sql(types=["event_corrected", "event_retracted"])):
+            plan = " ".join(r[0] for r in conn.execute("EXPLAIN " + sql_, params))
+            assert "events_type" in plan, plan

@@ -11,7 +11,7 @@ import ledger.store.sqlite
 from events import DAY_RANK
 from events.envelope import Document
 from ledger.errors import AppendOnlyViolation, LedgerNotFound, StoreError
-from ledger.store import GENESIS, VerifyReport, open_store, verify
+from ledger.store import GENESIS, SCHEMA_VERSION, VerifyReport, open_store, verify
 from ledger.store.chain import row_hash
 from ledger.store.sqlite import SQLiteStore, read_sql
 from tests.store.support import D1, D2, D3, DOC, RAW_SHA, S1, S2, common, fee, filing, info, one_stream, stream_id, two_streams, warrant
@@ -130,6 +130,20 @@ def test_a_writer_syncs_at_checkpoints_not_every_commit(store):
     kill writers), without an fsync per filing."""
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 1     # NORMAL
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_writer_keeps_its_statement_journal_in_memory_and_a_reader_its_default(tmp_path):
+    """The append-only trigger makes SQLite journal each INSERT; on a temp file that doubled what
+    an append wrote. Readers' sorts may be large, so they keep SQLite's default (a file). A writer
+    checkpoints every 10,000 WAL pages, so the pages every append rewrites are copied less often."""
+    db = tmp_path / "ledger.db"
+    with open_store(db, create=True) as writer:
+        one_stream(writer, S1)
+        assert writer._db.execute("PRAGMA temp_store").fetchone()[0] == 2     # MEMORY
+        assert writer._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
+        with open_store(db, read_only=True) as reader:
+            assert reader._db.execute("PRAGMA temp_store").fetchone()[0] == 0  # the default
+            assert reader.count() == writer.count() == 4
 
 
 @pytest.mark.parametrize("sql", [
@@ -296,7 +310,7 @@ def test_file_store_persists_and_reopens(tmp_path):
         assert store.head() == head and store.count() == 6
         assert verify(store).ok
         assert [s.type for s in store.read()][:2] == ["filing_recorded", "filing_recorded"]
-        assert next(store._db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == "4"
+        assert next(store._db.query("SELECT value FROM meta WHERE key = 'schema_version'"))["value"] == str(SCHEMA_VERSION)
         store.append(info(stream_id("third")), [filing(stream_id("third"), D3)])
     with open_store(str(path)) as store:
         assert store.count() == 7 and verify(store).ok
