@@ -17,20 +17,21 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract import patterns as P
-from ledger.extract.gate import AnyOf, gated
+from ledger.extract.gate import AnyOf, Caseless, gated
 from ledger.extract.values import parse_date, word_number
 from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
 from ledger.text.normalise import Sentence
 
 # --- the verbs of a sale, and the contexts in which a count is not one -----------------------
-# (Not gated: nearly every sentence read here has one of their words, and the test costs more than it saves.)
-SALE_VERB = re.compile(
+# (Not gated: nearly every sentence read here has one of their words, and the test costs more than it saves.
+# Caseless: asked only whether they match, so they run on the lower-cased text, without re.I.)
+SALE_VERB = Caseless(re.compile(
     r"\b(?:sold|sell|sells|selling|sale|offer|offers|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
     r"pricing|purchased|purchase|subscribed|subscription|subscriptions|closed|closing|closes|completed|completes|complete|"
     r"consummated|raised|raise|bought|financing|acquired|received|receive|invest|invested|investing|investment|"
-    r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I)
+    r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I))
 # Words just before a count (in its clause) that make it something other than securities sold now.
-NOT_SOLD_BEFORE = re.compile(
+NOT_SOLD_BEFORE = Caseless(re.compile(
     r"(?:\b(?:upon|on|following|after)\s+(?:the\s+)?(?:full\s+)?(?:exercise|conversion|vesting|settlement)|\bissuable|\bunderlying|"
     r"\breserved|\bauthori[sz]ed|\boutstanding|\boption\s+to\s+(?:purchase|buy|acquire)|\bover-?allotment|"
     r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
@@ -46,7 +47,7 @@ NOT_SOLD_BEFORE = re.compile(
     r"\bbought\s+back|\bpurchased\s+for\s+cancellation|"
     r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding|\b(?:become|becomes|adjusted\s+to|adjustment\w*)|"
     r"\b(?:insiders?|directors?|officers?|management|related\s+part(?:y|ies))\b[^.;$]{0,60}\b(?:subscribed|purchased|acquired|participated)\b[^.;$]{0,20})"
-    r"[^.;$]{0,25}$", re.I)
+    r"[^.;$]{0,25}$", re.I))
 PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
 SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
 TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s*\|?\s*(?:US)?\$\s?[\d.]+")
