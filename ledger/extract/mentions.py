@@ -15,7 +15,7 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract.figures import DateMention, Figure, dates, figures
-from ledger.extract.gate import gated
+from ledger.extract.gate import Caseless, gated
 
 Q = r"[\"“”']"
 
@@ -151,6 +151,8 @@ _FORMULA = re.compile(
     r"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|[^.;]{0,40}?\((?P<pct2>\d+(?:\.\d+)?)\s*%\))?)?", re.I)
 _DEFINED_AFTER = re.compile(rf"\s*(?:,\s*)?\((?:collectively,?\s+|each,?\s+|individually,?\s+)?(?:the\s+|a\s+)?{Q}(?P<term>[^\"“”']{{1,50}}){Q}")
 
+# "for each Share together with 5,000 Warrants": asked only whether it matches (Caseless).
+_EACH_WITH = Caseless(re.compile(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", re.I))
 _ROW = re.compile(r"[ \t]*(?:\||:)?[ \t]*")
 _ROW_PRICE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:US)?\$\s?\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -236,7 +238,7 @@ def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
             continue
         if _YEAR.fullmatch(text[f.start:f.end]) or (f.value < 10 and f.start < 4 and not f.words) or \
                 re.search(r"\d\s*(?:to|-|–|and)\s*$", text[max(0, f.start - 8):f.start]) or \
-                re.search(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", text[max(0, f.start - 160):f.start], re.I):
+                _EACH_WITH.search(text[max(0, f.start - 160):f.start]):
             continue       # a year ("a 1995 Warrant"), a paragraph number ("2 The shares"), a range
                            # ("2.6 to 2.8 million"), or what each unit carries ("for each Share together with 5,000 Warrants")
         m = _NOUN.match(text, f.end)
