@@ -222,7 +222,7 @@ def test_caseless_finds_what_the_pattern_finds_in_the_filings(name, c):
 
 
 @pytest.mark.parametrize("name,c", CASELESS, ids=[n for n, _ in CASELESS])
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_caseless_finds_what_the_pattern_finds_in_generated_text(name, c, data):
     text = data.draw(st.from_regex(c.pattern))

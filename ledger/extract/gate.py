@@ -339,5 +339,10 @@ def every_caseless() -> list[tuple[str, Caseless]]:
     out = []
     for name in GATED_MODULES:
         module = importlib.import_module(name)
-        out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, Caseless)]
+        for k, v in vars(module).items():
+            if isinstance(v, Caseless):
+                out.append((f"{name}.{k}", v))
+            elif isinstance(v, tuple):        # a table of them: ((pattern, role), ...)
+                out += [(f"{name}.{k}[{i}]", c) for i, row in enumerate(v)
+                        for c in (row if isinstance(row, tuple) else (row,)) if isinstance(c, Caseless)]
     return out
