@@ -291,11 +291,11 @@ class Caseless:
     the same words without the flag. For ASCII text (and an ASCII letter under re.IGNORECASE
     matches only its two cases there) the matches have the same spans; the text of a group is
     lower-cased, so this is only for a pattern whose matched words are not read. Other text
-    runs the pattern itself. A pattern with a scoped flag (``(?-i:``) or an escape that may name a
+    runs the pattern itself. Either way its word test (``Gated``) comes first. A pattern with a scoped flag (``(?-i:``) or an escape that may name a
     letter is refused when built. tests/test_gate.py and bench/check_gates.py hold each one to its
     pattern."""
 
-    __slots__ = ("pattern", "lowered")
+    __slots__ = ("pattern", "lowered", "_gate")
 
     def __init__(self, pattern: re.Pattern):
         source = pattern.pattern
@@ -303,8 +303,11 @@ class Caseless:
             raise ValueError(f"Caseless needs a case-insensitive pattern without scoped flags or letter escapes: {source[:60]!r}")
         self.pattern = pattern
         self.lowered = re.compile(_lowered_source(source), pattern.flags & ~re.IGNORECASE)
+        self._gate = Gated(pattern)       # and its word test first, as a gated pattern's
 
     def search(self, text: str, *args) -> re.Match | None:
+        if not self._gate.admits(text):
+            return None
         if text.isascii():
             return self.lowered.search(_fold(text), *args)
         return self.pattern.search(text, *args)
