@@ -1,6 +1,8 @@
 """Check the extractor's word tests (ledger/extract/gate.py) and fast date/security patterns over any
 folders of filings: what a gate rules out its pattern does not match, an AnyOf answers as its whole
-pattern, and the fast date and named-security patterns find what the plain ones find.
+pattern, the fast date and named-security patterns find what the plain ones find, a Caseless pattern
+finds in the lower-cased text what its pattern finds in the text (as written and upper-cased), and
+the patterns built with the number words as a tree find what they find built with the plain words.
 
     python bench/check_gates.py ../shared/corpus/filings ../shared/corpus-pr/filings
 
@@ -18,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger.extract import values  # noqa: E402
-from ledger.extract.gate import AnyOf, every_gate  # noqa: E402
+from ledger.extract.gate import AnyOf, Gated, every_caseless, every_gate  # noqa: E402
 from ledger.intake import read_filing  # noqa: E402
 from ledger.text.normalise import sentences  # noqa: E402
 
@@ -29,6 +31,12 @@ def main(folders: list[str]) -> int:
     mentions = importlib.import_module("ledger.extract.mentions")
     plain = [(values.DATE_RE, re.compile(values.DATE, re.I)), (figures._DATE_RE, re.compile(figures._DATE_SOURCE, re.I)),
              (mentions._NAMED.pattern, re.compile(mentions._NAMED_SOURCE))]
+    patterns = importlib.import_module("ledger.extract.patterns")
+    for v in vars(patterns).values():
+        p = v.pattern if isinstance(v, Gated) else v
+        if isinstance(p, re.Pattern) and values.WORD_NUMBER in p.pattern:
+            plain.append((p, re.compile(p.pattern.replace(values.WORD_NUMBER, values.WORD_NUMBER_PLAIN), p.flags)))
+    caseless = every_caseless()
     all_gates, bad = every_gate(), 0
     for folder in folders:
         texts, files, ruled_out = [], 0, 0
@@ -51,6 +59,15 @@ def main(folders: list[str]) -> int:
                 if not ok:
                     bad += 1
                     print(f"MISMATCH {name}: {text[:120]!r}")
+            for name, c in caseless:
+                for t in (text, text.upper()):
+                    want = [m.span() for m in c.pattern.finditer(t)]
+                    m = c.search(t)
+                    got_first = m.span() if m else None
+                    lowered = [m.span() for m in c.lowered.finditer(t.lower())] if t.isascii() else want
+                    if got_first != (want[0] if want else None) or lowered != want:
+                        bad += 1
+                        print(f"MISMATCH {name}: {t[:120]!r}")
             for fast, slow in plain:
                 if [(m.span(), m.groupdict()) for m in fast.finditer(text)] != [(m.span(), m.groupdict()) for m in slow.finditer(text)]:
                     bad += 1

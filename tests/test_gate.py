@@ -180,3 +180,102 @@ _DATE_PIECES = st.sampled_from(["Pre-Funded Warrants", "Series A", "Units", "uni
 @given(st.lists(_DATE_PIECES, max_size=12).map("".join))
 def test_the_lookaheads_change_no_date_or_security_of_generated_text(text):
     _same_dates(text)
+
+
+# --- Caseless: a case-insensitive pattern run on the lower-cased text without re.I ----------------------
+
+from ledger.extract.gate import Caseless, every_caseless  # noqa: E402
+
+CASELESS = every_caseless()
+
+
+def test_the_hot_case_insensitive_patterns_run_without_the_flag():
+    names = {n.rsplit(".", 1)[1] for n, _ in CASELESS}
+    assert {"SALE_VERB", "NOT_SOLD_BEFORE", "_DATES_LOWERED"} <= names
+    for _, c in CASELESS:
+        assert not c.lowered.flags & re.IGNORECASE
+
+
+def test_caseless_refuses_what_it_cannot_lower_safely():
+    for bad in (re.compile("abc"), re.compile(r"(?-i:A)b", re.I), re.compile(r"\x41", re.I), re.compile(r"(a)\1", re.I)):
+        with pytest.raises(ValueError):
+            Caseless(bad)
+    # escapes and group names keep their case: \S is not \s, a group named N is still N
+    c = Caseless(re.compile(r"(?P<N>\S+)\s+SHARES\b", re.I))
+    assert c.lowered.pattern == r"(?P<N>\S+)\s+shares\b"
+    assert c.search("Sold 1,000 Shares").span() == (5, 17) and c.search("Sold 1,000 Shares")["N"] == "1,000"
+
+
+def _same_caseless(c: Caseless, text: str) -> None:
+    want = [m.span() for m in c.pattern.finditer(text)]
+    m = c.search(text)
+    assert (m.span() if m else None) == (want[0] if want else None), text
+    if text.isascii():
+        assert [m.span() for m in c.lowered.finditer(text.lower())] == want, text
+
+
+@pytest.mark.parametrize("name,c", CASELESS, ids=[n for n, _ in CASELESS])
+def test_caseless_finds_what_the_pattern_finds_in_the_filings(name, c):
+    for text in corpus_sentences() + written_sentences():
+        _same_caseless(c, text)
+        _same_caseless(c, text.upper())
+
+
+@pytest.mark.parametrize("name,c", CASELESS, ids=[n for n, _ in CASELESS])
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_caseless_finds_what_the_pattern_finds_in_generated_text(name, c, data):
+    text = data.draw(st.from_regex(c.pattern))
+    cased = "".join(ch.upper() if data.draw(st.booleans()) else ch for ch in text)
+    around = data.draw(st.text(max_size=20)) + cased + data.draw(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+    for t in (text, cased, around):
+        _same_caseless(c, t)
+
+
+def test_the_plausibility_check_quotes_an_impossible_date_as_written():
+    from ledger.extract.plausible import _written_dates
+    text = "The Company sold shares on FEBRUARY 30, 2024 and Feb. 31st, 2025, and on 30 february 2023."
+    assert _written_dates(text) == [(m.start(), m.group()) for m in values.DATE_RE.finditer(text)]
+    assert [w for _, w in _written_dates(text)] == ["FEBRUARY 30, 2024", "Feb. 31st, 2025", "30 february 2023"]
+
+
+# --- the number words as a tree (values.WORD_NUMBER): the same matches as the plain alternation ---------------
+
+patterns = importlib.import_module("ledger.extract.patterns")
+_COMPILED = [(k, v.pattern if isinstance(v, Gated) else v) for k, v in vars(patterns).items()]
+WORD_PATTERNS = [(k, p) for k, p in _COMPILED if isinstance(p, re.Pattern) and values.WORD_NUMBER in p.pattern]
+PLAIN_WORD_PATTERNS = [re.compile(p.pattern.replace(values.WORD_NUMBER, values.WORD_NUMBER_PLAIN), p.flags) for _, p in WORD_PATTERNS]
+
+
+def test_the_number_words_tree_holds_the_same_words():
+    longest_first = sorted(list(values._UNITS) + list(values._TENS), key=len, reverse=True)
+    words = sorted(longest_first)
+    tree = re.compile(values._tree(longest_first))
+    assert [w for w in words if tree.fullmatch(w)] == words
+    assert not any(tree.fullmatch(w) for w in ("seve", "fourt", "eigh", "tw", "", "sixs"))
+    assert values.WORD_NUMBER == values.WORD_NUMBER_PLAIN.replace("|".join(longest_first), tree.pattern, 1)
+    assert {"TERM_AFTER", "TERM_STARTS", "TERM_BEFORE"} <= {k for k, _ in WORD_PATTERNS}
+
+
+def _same_words(text: str) -> None:
+    for (name, fast), plain in zip(WORD_PATTERNS, PLAIN_WORD_PATTERNS):
+        assert [m.groupdict() | {"": m.span()} for m in fast.finditer(text)] == \
+            [m.groupdict() | {"": m.span()} for m in plain.finditer(text)], (name, text)
+
+
+def test_the_number_words_tree_changes_no_match_of_the_filings():
+    for text in corpus_sentences() + written_sentences():
+        _same_words(text)
+
+
+_WORD_PIECES = st.sampled_from(["seven", "seventeen", "seventy", "Seventy-Five", "six", "sixteen", "sixty", "four", "fourteen",
+                                "forty", "fourty", "eight", "eighteen", "eighty", "ten", "twenty", "two", "one", "nine",
+                                "nineteen", "-", " ", " years", " months", "year", "month", "for a period of ", "term of ",
+                                "expire ", "within ", "commencing ", " after the date of issuance", " and one-half", "5",
+                                "(5)", "vesting dates ", " and ", " days", "first ", "ſeven", "TWELVE"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD_PIECES, max_size=10).map("".join))
+def test_the_number_words_tree_changes_no_match_of_generated_text(text):
+    _same_words(text)

@@ -44,7 +44,8 @@ def test_the_example_filings_normalise_as_before():
 PIECES = st.sampled_from([
     "con-", "vertible", "five-", "year", "-", "--", ",", "1,", "845,", "594", "000", "$", "$11.", "826", "12", "7",
     "shares", "Page", "<PAGE>", "ITEM 5", "(a)", "1.1", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "\f", "\u00a0",
-    "\x0b", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029", "\u3000", "\u2003", "\u200b", "\ufeff", "word", "A"])
+    "\x0b", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029", "\u3000", "\u2003", "\u200b", "\ufeff", "word", "A",
+    "=", "===", "***", "_", "- 3 -", "PAGE 12", "page", "<page>"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -64,3 +65,16 @@ def test_any_text_normalises_as_before(text):
 def test_str_split_folds_exactly_what_backslash_s_matches():
     # why " ".join(p.split()) equals _SPACE.sub(" ", p).strip(): the same white space, every code point
     assert [c for c in range(0x110000) if bool(N._SPACE.match(chr(c))) != chr(c).isspace()] == []
+
+
+LINE_PIECES = st.sampled_from(["\n", "\n\n", " ", "\t", "-", "- ", "=", "*", "_", "==", "3", "12", "123", "1234", "page ", "PAGE",
+                               "<PAGE>", "<page> 7", "x", "\r", "\u2028", "\x85"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE_PIECES, max_size=40).map("".join))
+@example("7\n- 8 -\n\n---\n<PAGE> 9")
+@example("-\n\n5\nx")
+def test_whole_line_passes_tried_at_line_starts_remove_what_the_patterns_remove(text):
+    for lines in (N._PAGE_TAG_LINES, N._PAGE_NUMBER_LINES, N._RULE_LINES):
+        assert lines.sub(text) == lines.pattern.sub("", text), lines.pattern.pattern

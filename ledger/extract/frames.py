@@ -17,20 +17,21 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract import patterns as P
-from ledger.extract.gate import AnyOf, gated
+from ledger.extract.gate import AnyOf, Caseless, gated
 from ledger.extract.values import parse_date, word_number
 from ledger.extract.mentions import Kind, Mentions, Money, Role, Security
 from ledger.text.normalise import Sentence
 
 # --- the verbs of a sale, and the contexts in which a count is not one -----------------------
-# (Not gated: nearly every sentence read here has one of their words, and the test costs more than it saves.)
-SALE_VERB = re.compile(
+# (Not gated: nearly every sentence read here has one of their words, and the test costs more than it saves.
+# Caseless: asked only whether they match, so they run on the lower-cased text, without re.I.)
+SALE_VERB = Caseless(re.compile(
     r"\b(?:sold|sell|sells|selling|sale|offer|offers|issued|issue|issues|issuing|issuance|placed|placement|offering|offered|priced|"
     r"pricing|purchased|purchase|subscribed|subscription|subscriptions|closed|closing|closes|completed|completes|complete|"
     r"consummated|raised|raise|bought|financing|acquired|received|receive|invest|invested|investing|investment|"
-    r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I)
+    r"agreed\s+to|entered\s+into|delivered|allotted|allocated|distributed|granted|grant|exchange[ds]?)\b", re.I))
 # Words just before a count (in its clause) that make it something other than securities sold now.
-NOT_SOLD_BEFORE = re.compile(
+NOT_SOLD_BEFORE = Caseless(re.compile(
     r"(?:\b(?:upon|on|following|after)\s+(?:the\s+)?(?:full\s+)?(?:exercise|conversion|vesting|settlement)|\bissuable|\bunderlying|"
     r"\breserved|\bauthori[sz]ed|\boutstanding|\boption\s+to\s+(?:purchase|buy|acquire)|\bover-?allotment|"
     r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
@@ -46,7 +47,7 @@ NOT_SOLD_BEFORE = re.compile(
     r"\bbought\s+back|\bpurchased\s+for\s+cancellation|"
     r"\btotal\s+(?:number\s+of\s+)?(?:shares\s+)?outstanding|\b(?:become|becomes|adjusted\s+to|adjustment\w*)|"
     r"\b(?:insiders?|directors?|officers?|management|related\s+part(?:y|ies))\b[^.;$]{0,60}\b(?:subscribed|purchased|acquired|participated)\b[^.;$]{0,20})"
-    r"[^.;$]{0,25}$", re.I)
+    r"[^.;$]{0,25}$", re.I))
 PARTS = re.compile(r"\b(?:consisting\s+of|comprising|comprised\s+of|including|which\s+includes?|includes|of\s+which)\b", re.I)
 SECONDARY_WORDS = re.compile(r"\bselling\s+(?:stock|share|security)holders?|\bexisting\s+(?:stock|share)holders|\bsecondary\b", re.I)
 TABLE_ROW = re.compile(r"\s*(?:[A-Z][\w-]*\s+){0,3}[Ww]arrants?\s*\|?\s*[\d,]+\s*\|?\s*(?:US)?\$\s?[\d.]+")
@@ -125,6 +126,16 @@ AGENT_ROLE = (
     (re.compile(r"advis|due\s+diligence", re.I), "advisor"),
 )
 
+# Asked only whether they match, in the hot loops of a sentence: run on the lower-cased text (Caseless).
+_FEE_VERB = Caseless(re.compile(r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", re.I))
+_RECAP_VERB = Caseless(re.compile(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", re.I))
+_ADDITIONAL_BEFORE = Caseless(re.compile(r"\b(?:an\s+)?additional\s*$", re.I))
+_PRICE_IF = Caseless(re.compile(r"\b(?:if|unless|reduced\s+to|adjusted\s+to|reset\s+to|amended\s+to|lowered\s+to)\b[^.;]{0,60}$", re.I))
+_GROSS_IF_BEFORE = Caseless(re.compile(r"\b(?:up\s+to|maximum|would|could|if\s+(?:fully|all|the\s+warrants))\b[^.;]{0,40}$", re.I))
+_GROSS_UPON_AFTER = Caseless(re.compile(r"^[^.;]{0,60}\b(?:upon|if)\s+(?:the\s+)?(?:full\s+)?(?:exercise|cash\s+exercise)", re.I))
+_WARRANT_WORD = Caseless(re.compile(r"\bwarrants?\b", re.I))
+_AGREEMENT_SIGNED = Caseless(re.compile(r"\b(?:entered\s+into|signed|executed)\b[^.;]{0,120}\bagreements?\b", re.I))
+_FEE_UNSETTLED = Caseless(re.compile(r"\bany\s+increase\s+in\s+the\s+compensation|\bshall\s+(?:not\s+)?(?:pay|be\s+paid)", re.I))
 
 @attrs.frozen
 class Sale:
@@ -337,13 +348,12 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
     if not _DONE_NOW.search(text) and RECAP.found_in(text) or REPORTED_BEFORE.search(text):
         return out
     when, expected = _sentence_date(text, m)
-    fee_sentence = FEE_WORDS.found_in(text) and bool(re.search(
-        r"\b(?:paid|pay|pays|payable|agreed\s+to\s+pay|receive[sd]?|issued|earned|entitled|compensat\w+|granted)\b", text, re.I))
+    fee_sentence = FEE_WORDS.found_in(text) and bool(_FEE_VERB.search(text))
     counted = [sec for sec in m.securities if not (sec.count is not None and sec.count.words and sec.count.value <= 10) and (sec.counted is not None or sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
                and (sec.formula or sec.underlying_fraction is not None) or (sec.kind is Kind.PREFERRED))]
     starts = [sec.start for sec in counted] + [len(text)]
     # Read only for the loop over counted securities below, which most sentences never enter.
-    recap_sentence = bool(counted) and bool(re.search(r"\bpreviously\s+(?:issued|sold)|\bhad\s+(?:previously\s+)?(?:issued|sold)\b", text, re.I))
+    recap_sentence = bool(counted) and bool(_RECAP_VERB.search(text))
     kind_of = _kind_of_consideration(text, bool(m.money)) if counted else "not_stated"
     gross = _money_in(m, 0, len(text), Role.GROSS)
     combined = _money_in(m, 0, len(text), Role.COMBINED)
@@ -447,7 +457,7 @@ def sentence_frames(s: Sentence, m: Mentions, order: int, own: frozenset[str] = 
             s, sec, int(count.value) if count is not None else None, bool(count and count.approximate), bool(count and count.up_to),
             price=price, consideration=local_gross or (gross if first_sale is None else None), consideration_kind=kind,
             date=when, expected=expected,
-            additional=bool(re.search(r"\b(?:an\s+)?additional\s*$", text[max(0, lo - 30):lo], re.I)) and not OVER_ALLOTMENT.search(text),
+            additional=bool(_ADDITIONAL_BEFORE.search(text[max(0, lo - 30):lo])) and not OVER_ALLOTMENT.search(text),
             option_shares=bool(OVER_ALLOTMENT.search(text[max(0, lo - 150):hi])) and bool(OPTION_EXERCISED.search(text)),
             named_buyer=_named_buyer(text[lo:hi]), order=order + i)
         out.append(sale)
@@ -607,7 +617,7 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
             sec = holder or sec
         if x.role is Role.EXERCISE or (x.role is Role.PER_SHARE and sec is not None and sec.kind in (Kind.WARRANT, Kind.PREFUNDED)
                                        and re.search(r"\b(?:purchase|acquire|exercis\w+|subscribe)\b", text[sec.end:x.start], re.I)):
-            if re.search(r"\b(?:if|unless|reduced\s+to|adjusted\s+to|reset\s+to|amended\s+to|lowered\s+to)\b[^.;]{0,60}$", text[:x.start], re.I):
+            if _PRICE_IF.search(text[:x.start]):
                 continue
             out.append(Statement(s, "exercise", x.value, sec.kind if sec else None, sec.label if sec else None, order=order))
         elif x.role in (Role.PER_SHARE, Role.COMBINED) and not _MARKET_PRICE.search(text[max(0, x.start - 80):x.start]) \
@@ -618,14 +628,14 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
         elif x.role is Role.PER_PREFUNDED:
             out.append(Statement(s, "prefunded_price", x.value, Kind.PREFUNDED, "Pre-Funded Warrants", order=order))
         elif x.role is Role.GROSS and not has_sale:
-            if re.search(r"\b(?:up\s+to|maximum|would|could|if\s+(?:fully|all|the\s+warrants))\b[^.;]{0,40}$", text[:x.start], re.I) \
-                    or re.search(r"^[^.;]{0,60}\b(?:upon|if)\s+(?:the\s+)?(?:full\s+)?(?:exercise|cash\s+exercise)", text[x.end:], re.I):
+            if _GROSS_IF_BEFORE.search(text[:x.start]) \
+                    or _GROSS_UPON_AFTER.search(text[x.end:]):
                 continue
             out.append(Statement(s, "gross", x.value, approximate=x.figure.approximate, order=order))
         elif x.role is Role.NET:
             out.append(Statement(s, "net", x.value, approximate=x.figure.approximate, order=order))
     # terms and expiry of warrants named without a count
-    if re.search(r"\bwarrants?\b", text, re.I):
+    if _WARRANT_WORD.search(text):
         term, offset = _term(text)
         sec = next((x for x in named if x.kind in (Kind.WARRANT, Kind.PREFUNDED)), None)
         if term is not None:
@@ -643,7 +653,7 @@ def _statements(s: Sentence, m: Mentions, when: date | None, expected: bool, ord
                 r"\b(?:offering|placement|financing|closing|transaction|sale|tranche|units|shares|issuance|subscription)\b", text, re.I):
             out.append(Statement(s, "closing", d.value, order=order, approximate=expected))
             break
-    if re.search(r"\b(?:entered\s+into|signed|executed)\b[^.;]{0,120}\bagreements?\b", text, re.I) and when is not None:
+    if _AGREEMENT_SIGNED.search(text) and when is not None:
         out.append(Statement(s, "agreement", when, order=order))
     # the over-allotment option: how many shares it covers
     if OVER_ALLOTMENT.search(text):
@@ -691,13 +701,13 @@ def _fee(s: Sentence, m: Mentions, order: int) -> Fee | None:
         elif _PERCENT_OF_PROCEEDS.match(after.lstrip(" ")) or re.match(r"\s*(?:cash\s+)?(?:fee|commission)", after, re.I):
             percent = percent or p.value
     grant = next((sec for sec in m.securities if sec.kind is Kind.WARRANT), None)
-    warrants = bool(grant) or bool(re.search(r"\bwarrants?\b", text, re.I))
+    warrants = bool(grant) or bool(_WARRANT_WORD.search(text))
     shares = grant.counted if grant else None
     if cash is None and percent is None and not warrants and not re.search(
             r"\bfinder['’]?s?\s+fee|\bplacement\s+(?:agent\s+)?fee|\b(?:paid|pay|pays)\s+(?:to\s+)?(?:\w+\s+){0,4}?(?:a|the|its)\s+(?:cash\s+)?fee\b|"
             r"\bunderwriting\s+discount", text, re.I):
         return None
-    if re.search(r"\bany\s+increase\s+in\s+the\s+compensation|\bshall\s+(?:not\s+)?(?:pay|be\s+paid)", text, re.I):
+    if _FEE_UNSETTLED.search(text):
         return None
     role = _fee_role(text)
     payee = _PAYEE.search(text)

@@ -215,16 +215,43 @@ class AnyOf:
     ``B`` (and one of ``P(?:A|B)S`` where it holds one of ``P(?:A)S`` or ``P(?:B)S``), so
     ``found_in`` is ``bool(pattern.search(text))``; only the alternatives whose words are there run."""
 
-    __slots__ = ("pattern", "parts")
+    __slots__ = ("pattern", "parts", "_words", "_by_word", "_always")
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
         self.parts = tuple(Gated(re.compile(alt, pattern.flags)) for alt in _alternatives(pattern.pattern))
+        # Each part's word test, asked once for all parts: every word any part needs is looked for
+        # once in the folded text, and only the parts whose first clause holds a word found are
+        # tested further. A part without a word test always runs.
+        self._always = tuple(p for p in self.parts if not p._clauses)
+        by_word: dict[str, list[int]] = {}
+        for i, p in enumerate(self.parts):
+            if p._clauses:
+                for w in p._clauses[0]:
+                    by_word.setdefault(w, []).append(i)
+        self._words = tuple(sorted(by_word, key=len))
+        self._by_word = {w: tuple(ix) for w, ix in by_word.items()}
 
     def found_in(self, text: str) -> bool:
-        for part in self.parts:
-            if part.search(text) is not None:
+        for part in self._always:
+            if part.pattern.search(text) is not None:
                 return True
+        low = _fold(text)
+        candidates: set[int] = set()
+        for w in self._words:
+            if w in low:
+                candidates.update(self._by_word[w])
+        for i in sorted(candidates):
+            part = self.parts[i]
+            for clause in part._clauses[1:]:
+                for w in clause:
+                    if w in low:
+                        break
+                else:
+                    break
+            else:
+                if part.pattern.search(text) is not None:
+                    return True
         return False
 
     def __repr__(self) -> str:
@@ -235,11 +262,65 @@ def gated(pattern: re.Pattern) -> Gated:
     return Gated(pattern)
 
 
-__all__ = ["AnyOf", "Gated", "gated", "needles"]
+_ESCAPE_KEPT = re.compile(r"\\(?:[xuUN0-9])")      # escapes that may name a letter: not lowered safely
+
+
+def _lowered_source(source: str) -> str:
+    """A pattern's source with its letters lower-cased, except escapes (``\\S``, ``\\W``, ``\\b``...)
+    and group names (``(?P<Name>``, ``(?P=Name)``), which keep their meaning."""
+    out, i = [], 0
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if source.startswith(("(?P<", "(?P="), i):
+            j = source.index(">" if source[i + 3] == "<" else ")", i)
+            out.append(source[i:j + 1])
+            i = j + 1
+            continue
+        out.append(c.lower())
+        i += 1
+    return "".join(out)
+
+
+class Caseless:
+    """A case-insensitive pattern, searched in ASCII text as its lower-cased form in the text
+    lower-cased: Python runs an ``re.IGNORECASE`` alternation of words several times slower than
+    the same words without the flag. For ASCII text (and an ASCII letter under re.IGNORECASE
+    matches only its two cases there) the matches have the same spans; the text of a group is
+    lower-cased, so this is only for a pattern whose matched words are not read. Other text
+    runs the pattern itself. Either way its word test (``Gated``) comes first. A pattern with a scoped flag (``(?-i:``) or an escape that may name a
+    letter is refused when built. tests/test_gate.py and bench/check_gates.py hold each one to its
+    pattern."""
+
+    __slots__ = ("pattern", "lowered", "_gate")
+
+    def __init__(self, pattern: re.Pattern):
+        source = pattern.pattern
+        if not pattern.flags & re.IGNORECASE or "(?-i" in source or "(?i" in source or _ESCAPE_KEPT.search(source):
+            raise ValueError(f"Caseless needs a case-insensitive pattern without scoped flags or letter escapes: {source[:60]!r}")
+        self.pattern = pattern
+        self.lowered = re.compile(_lowered_source(source), pattern.flags & ~re.IGNORECASE)
+        self._gate = Gated(pattern)       # and its word test first, as a gated pattern's
+
+    def search(self, text: str, *args) -> re.Match | None:
+        if not self._gate.admits(text):
+            return None
+        if text.isascii():
+            return self.lowered.search(_fold(text), *args)
+        return self.pattern.search(text, *args)
+
+    def __repr__(self) -> str:
+        return f"Caseless({self.pattern!r})"
+
+
+__all__ = ["AnyOf", "Caseless", "Gated", "gated", "needles"]
 
 
 GATED_MODULES = ("ledger.extract.frames", "ledger.extract.mentions", "ledger.extract.patterns",
-                 "ledger.extract.assembly")
+                 "ledger.extract.assembly", "ledger.extract.plausible")
 
 
 def every_gate() -> list[tuple[str, Gated | AnyOf]]:
@@ -251,4 +332,20 @@ def every_gate() -> list[tuple[str, Gated | AnyOf]]:
     for name in GATED_MODULES:
         module = importlib.import_module(name)
         out += [(f"{name}.{k}", v) for k, v in vars(module).items() if isinstance(v, (Gated, AnyOf))]
+    return out
+
+
+def every_caseless() -> list[tuple[str, Caseless]]:
+    """Every Caseless pattern of the extractor, for tests/test_gate.py and bench/check_gates.py."""
+    import importlib
+
+    out = []
+    for name in GATED_MODULES:
+        module = importlib.import_module(name)
+        for k, v in vars(module).items():
+            if isinstance(v, Caseless):
+                out.append((f"{name}.{k}", v))
+            elif isinstance(v, tuple):        # a table of them: ((pattern, role), ...)
+                out += [(f"{name}.{k}[{i}]", c) for i, row in enumerate(v)
+                        for c in (row if isinstance(row, tuple) else (row,)) if isinstance(c, Caseless)]
     return out

@@ -15,7 +15,7 @@ from decimal import Decimal
 import attrs
 
 from ledger.extract.figures import DateMention, Figure, dates, figures
-from ledger.extract.gate import gated
+from ledger.extract.gate import Caseless, gated
 
 Q = r"[\"“”']"
 
@@ -151,6 +151,8 @@ _FORMULA = re.compile(
     r"(?:(?P<pct>\d+(?:\.\d+)?)\s*%|[^.;]{0,40}?\((?P<pct2>\d+(?:\.\d+)?)\s*%\))?)?", re.I)
 _DEFINED_AFTER = re.compile(rf"\s*(?:,\s*)?\((?:collectively,?\s+|each,?\s+|individually,?\s+)?(?:the\s+|a\s+)?{Q}(?P<term>[^\"“”']{{1,50}}){Q}")
 
+# "for each Share together with 5,000 Warrants": asked only whether it matches (Caseless).
+_EACH_WITH = Caseless(re.compile(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", re.I))
 _ROW = re.compile(r"[ \t]*(?:\||:)?[ \t]*")
 _ROW_PRICE = re.compile(r"[ \t]*(?:\|[ \t]*)?(?:US)?\$\s?\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -236,7 +238,7 @@ def securities(text: str, figs: tuple[Figure, ...]) -> tuple[Security, ...]:
             continue
         if _YEAR.fullmatch(text[f.start:f.end]) or (f.value < 10 and f.start < 4 and not f.words) or \
                 re.search(r"\d\s*(?:to|-|–|and)\s*$", text[max(0, f.start - 8):f.start]) or \
-                re.search(r"\b(?:for\s+each|per\s+(?!share\b)|each)\s+[^.;$]{0,100}?\bwith\b[^.;$]{0,60}$", text[max(0, f.start - 160):f.start], re.I):
+                _EACH_WITH.search(text[max(0, f.start - 160):f.start]):
             continue       # a year ("a 1995 Warrant"), a paragraph number ("2 The shares"), a range
                            # ("2.6 to 2.8 million"), or what each unit carries ("for each Share together with 5,000 Warrants")
         m = _NOUN.match(text, f.end)
@@ -303,7 +305,8 @@ def _with_terms(text: str, sec: Security, m: re.Match, figs_by_start, consumed: 
 # --- money and its role -----------------------------------------------------------------------
 # Read from the words just before a figure (cut at the previous figure) and just after it.
 _TAIL = r"[^$\d;()]{0,30}$"
-_BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if t is not None else _TAIL), re.I), r) for p, r, t in (
+# Asked only whether they match, so each runs on the lower-cased text (Caseless).
+_BEFORE_ROLES: tuple[tuple[Caseless, Role], ...] = tuple((Caseless(re.compile(p + (t if t is not None else _TAIL), re.I)), r) for p, r, t in (
     (r"\b(?:exercise|strike)\s+price", Role.EXERCISE, None),
     (r"\bexercisable\s+(?:at|for\s+cash\s+at)", Role.EXERCISE, None),
     (r"\bconversion\s+price|\bconvertible\b[^$]{0,80}\bat\b|\bconverted\b[^$]{0,60}\bat\b", Role.CONVERSION, None),
@@ -326,7 +329,7 @@ _BEFORE_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(p + (t if
      r"in\s+exchange\s+for|for\s+an\s+aggregate\s+of|for\s+a\s+total\s+of|for\s+(?:aggregate\s+)?(?:additional\s+)?(?:cash\s+)?consideration\s+of|for\s+total\s+of|in\s+the\s+amount\s+of|totall?ing|"
      r"valued\s+at|worth)", Role.GROSS, None),
 ))
-_AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + p, re.I), r) for p, r in (
+_AFTER_ROLES: tuple[tuple[Caseless, Role], ...] = tuple((Caseless(re.compile(r"^\s*" + p, re.I)), r) for p, r in (
     (r"(?:per|for\s+each|a|/)\s*(?:pre-?funded|prefunded)\s+warrant", Role.PER_PREFUNDED),
     (r"(?:per\s+share\s+)?(?:par|nominal)\s+value", Role.PAR),
     (r"(?:per|for\s+each)\s+(?:share|common\s+share|ordinary\s+share|ADS|Share|Common\s+Share)\s+(?:of\s+common\s+stock\s+)?"
@@ -345,9 +348,10 @@ _AFTER_ROLES: tuple[tuple[re.Pattern, Role], ...] = tuple((re.compile(r"^\s*" + 
      r"(?:in\s+)?(?:total\s+)?(?:gross\s+)?(?:proceeds|financing|investment|offering|private\s+placement|placement|"
      r"registered\s+direct|public\s+offering|raise|capital\s+raise|equity\s+financing|underwritten))\b", Role.GROSS),
 ))
-_AT_PRICE = re.compile(r"\b(?:at|@)\s+(?:a\s+(?:purchase\s+|offering\s+|issue\s+|subscription\s+)?price\s+of\s+)?(?:approximately\s+)?$"
+_EXERCISE_BEFORE = Caseless(re.compile(r"\b(?:exercise|strike)\s+price\b[^$]{0,40}$", re.I))
+_AT_PRICE = Caseless(re.compile(r"\b(?:at|@)\s+(?:a\s+(?:purchase\s+|offering\s+|issue\s+|subscription\s+)?price\s+of\s+)?(?:approximately\s+)?$"
                        r"|\b(?:purchase|offering|issue|subscription|sale|public\s+offering|placement|deemed)\s+price\s+"
-                       r"(?:to\s+the\s+public\s+)?(?:of|equal\s+to|is|was|will\s+be)?\s*$|\bpriced\s+at\s*$", re.I)
+                       r"(?:to\s+the\s+public\s+)?(?:of|equal\s+to|is|was|will\s+be)?\s*$|\bpriced\s+at\s*$", re.I))
 
 
 _OR_FEE = gated(re.compile(r"\b(?:fee|commission|discount)s?\b[^$;]{0,60}\bor\s*$", re.I))   # "a fee of 8.0% of the gross proceeds, or $800,000"
@@ -363,8 +367,8 @@ def money_role(text: str, fig: Figure, previous_end: int) -> Role:
         if pattern.search(before):
             return role
     for pattern, role in _AFTER_ROLES:
-        if pattern.match(after):
-            if role is Role.PER_SHARE and re.search(r"\b(?:exercise|strike)\s+price\b[^$]{0,40}$", before, re.I):
+        if pattern.search(after):      # each starts with "^": a match at the start
+            if role is Role.PER_SHARE and _EXERCISE_BEFORE.search(before):
                 return Role.EXERCISE
             return role
     for pattern, role in _BEFORE_ROLES[10:]:

@@ -24,6 +24,7 @@ import attrs
 
 from events import Event, FilingRecorded
 from ledger.errors import BadInput
+from ledger.extract.gate import Caseless
 from ledger.extract.values import DATE_RE, parse_date
 
 MAX_SHARES = 10 ** 12
@@ -37,6 +38,9 @@ _PRICES = frozenset({"price", "exercise_price", "conversion_price", "fixed_price
 # A minus sign attached to a figure: "-845,594", "−$11.826", "$-11.826". Not a hyphen inside a word or
 # number ("Series A-1", "000-28782", "10b-5"), and not parentheses ("one million (1,000,000) shares").
 _NEGATIVE = re.compile(r"(?:(?<![\w.,)\]/-])[-\u2212]\s?\$?\s?|\$\s?[-\u2212]\s?)(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+# Every date of a whole filing, found in its lower-cased text (Caseless): parse_date reads a month in
+# any case, and what a message quotes is cut from the text itself (_Date).
+_DATES_LOWERED = Caseless(DATE_RE)
 _CLOSED_ON = re.compile(rf"\b(?:closed|closing|completed|consummated)\b[^.]{{0,80}}?{DATE_RE.pattern}", re.I)
 
 
@@ -73,8 +77,16 @@ def _paragraphs(text: str):
     return bounds
 
 
+def _written_dates(text: str):
+    """(start, the date as written) of every DATE_RE match of the text; found in the lower-cased
+    text when it is ASCII (Caseless), cut from the text itself."""
+    if not text.isascii():
+        return [(m.start(), m.group()) for m in DATE_RE.finditer(text)]
+    return [(m.start(), text[m.start():m.end()]) for m in _DATES_LOWERED.lowered.finditer(text.lower())]
+
+
 def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]) -> None:
-    impossible = [m for m in DATE_RE.finditer(text) if parse_date(m.group()) is None]
+    impossible = [(at, written) for at, written in _written_dates(text) if parse_date(written) is None]
     if not impossible:
         return
     used: list[tuple[int, int, str]] = []          # spans where a date would be read, and what from
@@ -93,13 +105,13 @@ def _check_dates(text: str, events: tuple[Event, ...], path, warnings: list[str]
     starts = [start for start, _, _ in used]
     reach = list(accumulate((end for _, end, _ in used), max))   # furthest end among spans so far
     unused = []
-    for m in impossible:
-        i = bisect_right(starts, m.start()) - 1
-        if i >= 0 and reach[i] > m.start():
-            what = next(why for start, end, why in reversed(used[:i + 1]) if start <= m.start() < end)
-            raise BadInput(path, f"'{m.group()}' is not a calendar date, and {what}; "
+    for at, written in impossible:
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and reach[i] > at:
+            what = next(why for start, end, why in reversed(used[:i + 1]) if start <= at < end)
+            raise BadInput(path, f"'{written}' is not a calendar date, and {what}; "
                                  "refusing the filing rather than date it by a guess")
-        unused.append(m.group())
+        unused.append(written)
     for date_text in unused[:_MAX_DATE_WARNINGS]:
         warnings.append(f"{path}: '{date_text}' is not a calendar date; no fact is dated by it")
     if len(unused) > _MAX_DATE_WARNINGS:

@@ -35,6 +35,31 @@ _WRAPPED_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})*,)[ \t]*\n[ \t]*
 _WRAPPED_CENTS = re.compile(
     r"(\$[ \t]?\d{1,3}(?:,\d{3})*\.|\$[ \t]?\d+\.)[ \t]*\n[ \t]*(\d+)(?![\d,])(?!\s+(?:shares|units|warrants)\b)", re.I)
 _WRAPPED_DOLLAR = re.compile(r"\$[ \t]*\n[ \t]*(?=\d)")
+
+
+class _Lines:
+    """``pattern.sub("", text)`` for a pattern that starts ``^`` under re.MULTILINE, tried only at
+    the starts of lines: the same pattern behind a newline, which Python's search finds by a fast
+    scan for its first character, where ``^`` is tried at every position of the text. A match
+    ends before a newline or at the end (``$``), so the newline in front of the next one is never
+    part of the one before; the first line is matched on its own. tests/test_normalise_fast.py
+    holds each to its pattern."""
+
+    __slots__ = ("pattern", "after_newline")
+
+    def __init__(self, pattern: re.Pattern):
+        assert pattern.pattern.startswith("^") and pattern.flags & re.M
+        self.pattern = pattern
+        self.after_newline = re.compile("\n" + pattern.pattern[1:], pattern.flags)
+
+    def sub(self, text: str) -> str:
+        first = self.pattern.match(text)
+        if first is not None:
+            text = text[first.end():]
+        return self.after_newline.sub("\n", text)
+
+
+_PAGE_TAG_LINES, _PAGE_NUMBER_LINES, _RULE_LINES = _Lines(_PAGE_TAG), _Lines(_PAGE_NUMBER), _Lines(_RULE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:\d{1,2}\.\d{1,2}|\(\w\)|ITEM\s+\d)\s)", re.I)
 _SPACE = re.compile(r"\s+")
 
@@ -99,9 +124,9 @@ def _join_wrapped_figures(text: str) -> str:
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n\n").replace("\u00a0", " ")
-    text = _PAGE_TAG.sub("", text)
-    text = _PAGE_NUMBER.sub("", text)
-    text = _RULE.sub("", text)
+    text = _PAGE_TAG_LINES.sub(text)
+    text = _PAGE_NUMBER_LINES.sub(text)
+    text = _RULE_LINES.sub(text)
     if _HYPHEN_AT_LINE_END.search(text):
         text = _HYPHEN_BREAK.sub(_join_hyphen, text)
     text = _join_wrapped_figures(text)
