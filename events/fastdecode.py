@@ -44,7 +44,7 @@ class Unsupported(Exception):
 
 
 # Converters that return, unchanged, the values the generated code produces for them.
-_IDENTITY_CONVERTERS = {tuple, records._consideration_kind}
+_IDENTITY_CONVERTERS = {tuple, rules.as_tuple, records._consideration_kind}
 _DECIMAL, _INT = records.DECIMAL, records.INT
 # The rule closures of events.records.basis(): "a None figure needs a basis other than stated".
 _EXPLAINED_CODE = records._known_or_explained("x").__code__
@@ -151,7 +151,7 @@ class _Generator:
             return inner is int                              # an int that is not a bool; None stays None
         if optional:
             return False
-        if converter is tuple:
+        if converter is tuple or converter is rules.as_tuple:
             return typing.get_origin(inner) is tuple
         if converter is records._consideration_kind:
             return inner is records.ConsiderationKind

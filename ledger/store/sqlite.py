@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
-import shutil
 import sqlite3
 import time
 import urllib.parse
@@ -36,7 +34,6 @@ from ledger.store.mapping import (
     ChainLink, EncodedEvent, EventRow, UnreadableEvent, chained_rows, checked_document, iso, stored_events, stream_values, to_stored, to_stream_info,
 )
 from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
-from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -327,6 +324,7 @@ class SQLiteStore(Appending):
                 raise StoreError(f"{self.location}: not a ledger database (an empty SQLite file)")
             found = self._found_version()
             if found < SCHEMA_VERSION:
+                from ledger.store.sqlite_migrations import migrate   # writers only, like shutil and random
                 self.backup_path = self._backup(found)
                 migrate(self._db.conn, found)
                 self.migrated_from = found
@@ -342,6 +340,7 @@ class SQLiteStore(Appending):
             target = f"{self.location}.schema-{found}.{n}.bak"
         mode = next(self._db.query("PRAGMA journal_mode"))["journal_mode"]
         if mode.lower() != "wal":
+            import shutil
             shutil.copyfile(self.location, target)
             return target
         source, copy = sqlite3.connect(self.location), sqlite3.connect(target)
@@ -410,6 +409,7 @@ class SQLiteStore(Appending):
                         f"{self.location}: the ledger stayed locked by another writer for "
                         f"{time.monotonic() - started:.0f} s over {attempt} tries; nothing was written "
                         "(run again to pick it up)") from None
+                import random
                 time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
