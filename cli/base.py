@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -15,8 +15,9 @@ try:    # typer 0.20+ carries its own copy of click; earlier releases use click 
 except ImportError:  # pragma: no cover
     from click.exceptions import NoArgsIsHelpError, UsageError
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from cli.console import (  # noqa: F401 - the commands import these from here
+    EXIT_BAD_INPUT, EXIT_FAILED_CHECK, CommandFailed, err, error_line, opened_store, out, package_version, table_console,
+)
 
 # Start-up: what every command imports is typer and this package's light modules; rich, cattrs, the
 # records, the store and the extractor are imported where a command first needs them (importing
@@ -84,45 +85,13 @@ class OneLineUsageErrors(LazyCommands):
             return super().invoke(ctx)
         except UsageError as e:   # raised while parsing a subcommand's options
             raise self._one_line(e) from None
+        except CommandFailed as e:   # from code shared with cli.quick: the message is out already
+            raise typer.Exit(code=e.code) from None
 
 
 app = typer.Typer(help="Deal Ledger: SEC financing filings as an append-only event ledger.", cls=OneLineUsageErrors,
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   rich_markup_mode=None)  # usage errors as click's plain lines, never a boxed panel that wraps
-
-
-class LazyConsole:
-    """A rich Console made on first use, so a command that prints no table or diagnostic never
-    imports rich. Attributes go to the console; ``get()`` is the console itself."""
-
-    def __init__(self, **options):
-        self._options = options
-        self._console: Console | None = None
-
-    def get(self) -> Console:
-        if self._console is None:
-            from rich.console import Console
-            self._console = Console(**self._options)
-        return self._console
-
-    def __getattr__(self, name: str):
-        return getattr(self.get(), name)
-
-
-# Diagnostics carry file names and filing text: never markup or emoji, never wrapped (one line each).
-err = LazyConsole(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
-out = LazyConsole(highlight=False, markup=False, emoji=False)  # filing text may contain [brackets]
-
-
-def table_console() -> Console:
-    """The shared console on a terminal; in a pipe a wide one, so tables keep their rows on one line."""
-    if out.is_terminal:
-        return out.get()
-    from rich.console import Console
-    return Console(file=sys.stdout, highlight=False, markup=False, emoji=False, width=220)
-
-EXIT_BAD_INPUT = 2      # a file, a date or a database the command cannot use
-EXIT_FAILED_CHECK = 1   # verify found a changed ledger
 
 
 class Format(StrEnum):
@@ -140,17 +109,9 @@ def parse_date(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2000-06-30") from None
 
 
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version   # ~10 ms: only for --version
-    try:
-        return version("deal-ledger")
-    except PackageNotFoundError:     # run from a source tree that was never installed
-        return "unknown (not installed)"
-
-
 def _show_version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"ledger {_package_version()}\n")     # plain text: no console, no rich
+        sys.stdout.write(f"ledger {package_version()}\n")     # plain text: no console, no rich
         raise typer.Exit()
 
 
@@ -172,26 +133,12 @@ def main_options(
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    from rich.markup import escape
-    err.print(f"[red]error:[/red] {escape(message)}", markup=True)
+    error_line(message)
     return typer.Exit(code=code)
 
 
 @contextmanager
 def opened(ctx: typer.Context, *, create: bool = False, write: bool = False):
     """The ledger; read-only unless the command writes, so readers take no lock and write nothing."""
-    from ledger.errors import LedgerError
-    from ledger.store import SCHEMA_VERSION, open_store
-    try:
-        store = open_store(ctx.obj, create=create, read_only=not (create or write))
-    except LedgerError as e:
-        raise fail(str(e)) from None
-    if store.migrated_from is not None:
-        err.print(f"{store.location}: upgraded the ledger from schema {store.migrated_from} to {SCHEMA_VERSION}; "
-                  f"the file as it was is kept at {store.backup_path}")
-    try:
+    with opened_store(ctx.obj, create=create, write=write) as store:
         yield store
-    except LedgerError as e:
-        raise fail(str(e)) from None
-    finally:
-        store.close()

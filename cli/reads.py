@@ -11,16 +11,11 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import Annotated, TextIO
 
 import typer
 
-from cli.base import AsOf, Format, IssuerOpt, app, err, fail, opened, parse_date, table_console
-
-if TYPE_CHECKING:   # the library is imported inside each command: start-up imports typer alone
-    from ledger.store import Store
-    from ledger.views import ReplayStream
-
+from cli.base import AsOf, Format, IssuerOpt, app, fail, opened, parse_date, table_console
 
 # Knowledge time: only facts public by the end of this day (a filing's FILED AS OF DATE, else its
 # signature date). Shared with the audit commands.
@@ -33,29 +28,6 @@ class Table(StrEnum):
     warrants = "warrants"
 
 
-@contextmanager
-def _replaying(ctx: typer.Context, as_of, known_at, issuer: str | None, *,
-               rendered: bool = False) -> Iterator[ReplayStream]:
-    """The replay, one issuer at a time, with the store open until it is written out."""
-    from ledger.views import replay_issuers, resolve_issuer
-    with opened(ctx) as store:
-        key = resolve_issuer(store, issuer)
-        result = replay_issuers(store, as_of=as_of, known_at=known_at, issuer_key=key, rendered=rendered)
-        # The first issuer is folded before anything is written: a bad correction (checked up
-        # front) or a bad row of that issuer stops the command with nothing on stdout.
-        if result.peek() is None and known_at is not None:
-            _nothing_public_yet(store, known_at, key)
-        yield result
-
-
-def _nothing_public_yet(store: Store, known_at: date, issuer_key: str | None) -> None:
-    """Say so when --known-at is before every filing: an empty answer is not "no financings"."""
-    dates = [i.public_date for i in store.streams(issuer_key=issuer_key) if i.public_date is not None]
-    if dates and min(dates) > known_at:
-        err.print(f"nothing in the ledger was public by {known_at}: the first filing became public on "
-                  f"{min(dates)}", soft_wrap=True)
-
-
 @app.command()
 def replay(
     ctx: typer.Context,
@@ -65,15 +37,8 @@ def replay(
     known_at: KnownAt = None,
 ) -> None:
     """The cap table and outstanding warrants of every issuer as of a date (inclusive)."""
-    with _replaying(ctx, as_of, known_at, issuer, rendered=fmt is Format.json) as result:
-        if fmt is Format.json:
-            from ledger.projections.report import json_chunks
-            sys.stdout.writelines(json_chunks(result))
-        elif known_at is None or result.peek() is not None:    # else the line on stderr said why there is nothing
-            from cli import render
-            render.replay(table_console(), result)
-        for warning in result.warnings:
-            err.print(f"warning: {warning}", soft_wrap=True)
+    from cli import replaying     # the one body, also run by cli.quick for the common JSON read
+    replaying.replay(ctx.obj, as_of=as_of, as_json=fmt is Format.json, issuer=issuer, known_at=known_at)
 
 
 @app.command()
@@ -117,7 +82,8 @@ def export(
     """A CSV of the cap table or of the warrants as of a date."""
     from ledger.export import write_cap_table_csv, write_warrants_csv
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
-    with _replaying(ctx, as_of, known_at, issuer) as result:
+    from cli.replaying import replaying
+    with replaying(ctx.obj, as_of, known_at, issuer) as result:
         if output is None:
             write(result, sys.stdout)
             return

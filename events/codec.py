@@ -1,6 +1,7 @@
 """JSON for events: Decimals as strings, dates as ISO, old schema versions upcast on read."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -8,15 +9,18 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 
+from typing import TYPE_CHECKING
+
 import attrs
-import cattrs
 import orjson
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from events import basis
 from events.records import Event
 from events.registry import event_class
 from events.rules import InvalidEvent
+
+if TYPE_CHECKING:
+    import cattrs
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -52,6 +56,7 @@ def _one_of(value, kind: type[Enum]):
 
 
 def _converter(detailed: bool) -> cattrs.Converter:
+    import cattrs
     c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     c.register_unstructure_hook(Decimal, str)
     c.register_unstructure_hook(date, date.isoformat)
@@ -76,8 +81,17 @@ _SORT_KEYS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT
 
 # Payloads a person wrote (a correction) get errors that name the field; payloads read back from the
 # store were valid when written, and replay reads millions of them, so they skip that bookkeeping.
-converter = _converter(detailed=True)
-_reader = _converter(detailed=False)
+# Both are made on first use: cattrs and the converters are 15-20 ms of start-up, and a replay reads
+# through events.fastdecode, which comes here only for what it cannot prove it reads the same.
+@functools.cache
+def _converters() -> tuple[cattrs.Converter, cattrs.Converter]:
+    return _converter(detailed=True), _converter(detailed=False)
+
+
+def __getattr__(name: str):
+    if name == "converter":      # codec.converter: the detailed one, as before
+        return _converters()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # (type, from_version) -> function that turns a payload of that version into the next version.
 Upcaster = Callable[[dict], dict]
@@ -95,7 +109,7 @@ def upcaster(type_name: str, from_version: int):
 
 
 def to_payload(event: Event) -> dict:
-    return converter.unstructure(event)
+    return _converters()[0].unstructure(event)
 
 
 def to_json(event: Event) -> str:
@@ -170,7 +184,7 @@ def from_payload(type_name: str, schema_version: int, payload: dict, *, explain_
             raise ValueError(f"no upcaster for {type_name} v{schema_version}")
         payload = step(payload)
         schema_version += 1
-    return (converter if explain_errors else _reader).structure(payload, cls)
+    return _converters()[0 if explain_errors else 1].structure(payload, cls)
 
 
 def from_json(type_name: str, schema_version: int, text: str) -> Event:
@@ -180,6 +194,8 @@ def from_json(type_name: str, schema_version: int, text: str) -> Event:
 def problems(error: BaseException, path: tuple[str, ...] = ()) -> list[str]:
     """What is wrong with a payload, one ``field: problem`` a line, from what ``from_payload(...,
     explain_errors=True)`` raised: the records' own rules, and cattrs' per-field errors."""
+    import cattrs
+    from cattrs.errors import AttributeValidationNote, IterableValidationNote
     if isinstance(error, cattrs.BaseValidationError):
         out = []
         for sub in error.exceptions:

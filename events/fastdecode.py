@@ -34,7 +34,7 @@ import attrs
 from events import codec, records, rules
 from events.basis import Basis, QuantityBasis
 from events.provenance import Provenance, Quote
-from events.registry import ALL_EVENTS
+from events.registry import ALL_EVENTS, BY_TYPE
 
 Builder = Callable[[dict], object]
 
@@ -44,7 +44,7 @@ class Unsupported(Exception):
 
 
 # Converters that return, unchanged, the values the generated code produces for them.
-_IDENTITY_CONVERTERS = {tuple, records._consideration_kind}
+_IDENTITY_CONVERTERS = {tuple, rules.as_tuple, records._consideration_kind}
 _DECIMAL, _INT = records.DECIMAL, records.INT
 # The rule closures of events.records.basis(): "a None figure needs a basis other than stated".
 _EXPLAINED_CODE = records._known_or_explained("x").__code__
@@ -151,7 +151,7 @@ class _Generator:
             return inner is int                              # an int that is not a bool; None stays None
         if optional:
             return False
-        if converter is tuple:
+        if converter is tuple or converter is rules.as_tuple:
             return typing.get_origin(inner) is tuple
         if converter is records._consideration_kind:
             return inner is records.ConsiderationKind
@@ -248,22 +248,50 @@ class _Reject(Exception):
     """The payload is not one the fast path can prove it reads as cattrs does."""
 
 
-def _generate(classes) -> tuple[dict[type, Builder], dict[type, str]]:
-    gen = _Generator()
-    for cls in classes:
+class _Builders:
+    """The builders, each generated on first use of its event type: generating and compiling all
+    of them was 15 ms of every start-up, and a one-issuer replay meets a few types."""
+
+    def __init__(self):
+        self.gen = _Generator()
+        self.scope: dict[str, object] = {}
+        self.compiled: set[type] = set()
+        self.by_type: dict[str, tuple[int, Builder] | None] = {}
+
+    def of(self, cls: type) -> Builder | None:
+        """``cls``'s builder, or None when the generator leaves it to cattrs."""
         try:
-            gen.builder(cls)
+            fn = self.gen.builder(cls)
         except Unsupported:
-            pass
-    source = "\n\n".join(s for s in gen.sources.values())
-    scope = dict(gen.names)
-    exec(compile(source, "<events.fastdecode>", "exec"), scope)   # noqa: S102 - our own generated source
-    built = {cls: scope[f"_build_{cls.__name__}_{id(cls)}"] for cls in classes if cls in gen.sources}
-    return built, gen.failed
+            return None
+        new = [c for c in self.gen.sources if c not in self.compiled]
+        if new:
+            self.scope.update(self.gen.names)
+            source = "\n\n".join(self.gen.sources[c] for c in new)
+            exec(compile(source, "<events.fastdecode>", "exec"), self.scope)   # noqa: S102 - our own generated source
+            self.compiled.update(new)
+        return self.scope[fn]
+
+    def for_type(self, type_name: str) -> tuple[int, Builder] | None:
+        known = self.by_type.get(type_name, False)
+        if known is False:
+            cls = BY_TYPE.get(type_name)
+            build = None if cls is None else self.of(cls)
+            known = self.by_type[type_name] = None if build is None else (cls.SCHEMA_VERSION, build)
+        return known
 
 
-BUILDERS, UNSUPPORTED = _generate(ALL_EVENTS)
-_BY_TYPE = {cls.TYPE: (cls.SCHEMA_VERSION, build) for cls, build in BUILDERS.items()}
+_BUILDERS = _Builders()
+
+
+def __getattr__(name: str):
+    """BUILDERS (event class -> builder) and UNSUPPORTED (class -> why not), every type generated."""
+    if name in ("BUILDERS", "UNSUPPORTED"):
+        built = {cls: _BUILDERS.of(cls) for cls in ALL_EVENTS}
+        if name == "BUILDERS":
+            return {cls: build for cls, build in built.items() if build is not None}
+        return dict(_BUILDERS.gen.failed)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # A scanner as json.loads' own decoder has, called without its wrappers (which cost as much as the
@@ -284,7 +312,7 @@ def from_json(type_name: str, schema_version: int, text: str) -> object:
 
 def from_payload(type_name: str, schema_version: int, payload) -> object:
     """``events.codec.from_payload(type_name, schema_version, payload)``, fast when it can be."""
-    known = _BY_TYPE.get(type_name)
+    known = _BUILDERS.for_type(type_name)
     if known is not None and schema_version == known[0]:
         try:
             return known[1](payload)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import attrs
 
+from events.rules import as_tuple
+
 
 @attrs.frozen
 class Quote:
@@ -27,7 +29,7 @@ class Provenance:
     """
 
     filing: str
-    quotes: tuple[Quote, ...] = attrs.field(converter=tuple)
+    quotes: tuple[Quote, ...] = attrs.field(converter=as_tuple)
 
     @quotes.validator
     def _not_empty(self, attribute, value):

@@ -110,7 +110,7 @@ def consideration_kind():
 
 
 def names(**kw):
-    return attrs.field(default=(), converter=tuple, **kw)
+    return attrs.field(default=(), converter=rules.as_tuple, **kw)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,7 +123,7 @@ class Event:
     effective_date: date = day()
     provenance: Provenance
     # The 8-K items it was reported under ("5"; "1.01", "3.02"): an 8-K/A supersedes by item.
-    reported_under: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reported_under: tuple[str, ...] = attrs.field(default=(), converter=rules.as_tuple)
 
 
 @attrs.frozen
@@ -150,7 +150,7 @@ class FilingRecorded(Event):
     raw_sha256: str                    # key of the raw text kept in the database
     source_name: str                   # the file name it was read from
     accession: str | None = None
-    items: tuple[str, ...] = attrs.field(default=(), converter=tuple)   # the 8-K items it reports
+    items: tuple[str, ...] = attrs.field(default=(), converter=rules.as_tuple)   # the 8-K items it reports
     amends: str | None = None          # an 8-K/A: the stream of the filing it amends, when matched
 
 
@@ -222,7 +222,7 @@ class QuantityFormula:
     """A warrant whose number of shares a price formula sets at later vesting dates."""
 
     description: str
-    vesting_dates: tuple[date, ...] = attrs.field(default=(), converter=tuple, validator=rules.in_range)
+    vesting_dates: tuple[date, ...] = attrs.field(default=(), converter=rules.as_tuple, validator=rules.in_range)
     vesting_basis: Basis = basis(Basis.NOT_STATED)      # COMPUTED from "four and six months after closing"
     zero_above_price: Decimal | None = price()    # no shares vest when the price is above this
     zero_above_approximate: bool = False
@@ -329,7 +329,7 @@ class EventCorrected(Event):
     TYPE: ClassVar[str] = "event_corrected"
 
     target: str
-    changes: tuple[FieldChange, ...] = attrs.field(converter=tuple)
+    changes: tuple[FieldChange, ...] = attrs.field(converter=rules.as_tuple)
     reason: str
 
 

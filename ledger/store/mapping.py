@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 import attrs
-import cattrs
 
 from events import BY_TYPE, Event, FilingRecorded, Issuer, to_json
 from events import fastdecode
@@ -198,10 +197,17 @@ def decode_event(seq, event_id, type_name, schema_version, payload) -> Event:
     as the codec writes it) to cattrs, so errors are the codec's own."""
     try:
         return fastdecode.from_json(type_name, schema_version, payload)
-    except (ValueError, KeyError, TypeError, cattrs.errors.CattrsError) as e:   # an extra key is a CattrsError
+    except _unreadable() as e:
         reason = e.args[0] if isinstance(e, KeyError) and e.args else e
         raise UnreadableEvent(f"cannot read seq {seq} ({event_id}, {type_name} "
                               f"v{schema_version}): {reason}") from e
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What a payload this program cannot read raises: an extra key is a CattrsError. Asked only
+    once something was raised, so a replay that decodes every row fast never imports cattrs."""
+    from cattrs.errors import CattrsError
+    return ValueError, KeyError, TypeError, CattrsError
 
 
 def to_stored(row: Mapping) -> StoredEvent:

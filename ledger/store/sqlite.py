@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
-import shutil
 import sqlite3
 import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
-from sqlite_utils import Database
 
 from events import DAY_RANK, Event
 from events.envelope import Document, StoredEvent, StreamInfo
@@ -37,8 +35,10 @@ from ledger.store.mapping import (
 )
 from ledger.store.mapping import stored_of   # the read path's row -> StoredEvent, from a tuple
 from ledger.store.contract import INDEXED_TYPES, INDEXED_TYPES_SQL
-from ledger.store.sqlite_migrations import migrate
 from ledger.store.sqlite_schema import DDL, SCHEMA_VERSION, TEMP_EVENT_TYPES
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EVENT_COLUMNS = (
     "e.seq, e.event_id, e.stream, e.version, e.issuer_key, e.type, e.schema_version, "
@@ -188,6 +188,27 @@ def _connect(name: str, *, read_only: bool, timeout: float) -> sqlite3.Connectio
     return sqlite3.connect(name, timeout=timeout)
 
 
+class ReaderDatabase:
+    """What a reader uses of sqlite-utils' Database (``query``, ``execute``, ``conn``, ``close``), on
+    the stdlib driver alone: importing sqlite-utils (with pluggy and dateutil) was a third of a
+    one-issuer replay's start-up. A reader runs only our own SELECTs on a read-only connection, so
+    it needs none of the savepoint guard sqlite-utils puts around a query. Writers keep sqlite-utils."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def query(self, sql: str, params: dict | None = None) -> Iterator[dict]:
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row)) for row in cursor)
+
+    def execute(self, sql: str, params: dict | None = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql) if params is None else self.conn.execute(sql, params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class SQLiteStore(Appending):
     """The embedded engine: one file, nothing to start."""
 
@@ -196,7 +217,7 @@ class SQLiteStore(Appending):
     write_attempts = 5
     backoff = 0.2
 
-    def __init__(self, db: Database, path: str, *, read_only: bool = False):
+    def __init__(self, db: Database | ReaderDatabase, path: str, *, read_only: bool = False):
         self._db = db
         self.location = path
         self.read_only = read_only
@@ -239,9 +260,14 @@ class SQLiteStore(Appending):
             conn = _connect(name, read_only=read_only, timeout=cls.busy_timeout)
         except sqlite3.Error as e:
             raise translate(name, e) from None
-        # No sqlite-utils plugins: loading them scans every installed package's entry points (10-80 ms
-        # at each open), and a ledger's SQL must not change with what else is installed.
-        store = cls(Database(conn, execute_plugins=False), name, read_only=read_only)
+        if read_only:
+            db = ReaderDatabase(conn)
+        else:
+            from sqlite_utils import Database
+            # No sqlite-utils plugins: loading them scans every installed package's entry points (10-80 ms
+            # at each open), and a ledger's SQL must not change with what else is installed.
+            db = Database(conn, execute_plugins=False)
+        store = cls(db, name, read_only=read_only)
         try:
             with store._errors():
                 if read_only:
@@ -319,6 +345,7 @@ class SQLiteStore(Appending):
                 raise StoreError(f"{self.location}: not a ledger database (an empty SQLite file)")
             found = self._found_version()
             if found < SCHEMA_VERSION:
+                from ledger.store.sqlite_migrations import migrate   # writers only, like shutil and random
                 self.backup_path = self._backup(found)
                 migrate(self._db.conn, found)
                 self.migrated_from = found
@@ -334,6 +361,7 @@ class SQLiteStore(Appending):
             target = f"{self.location}.schema-{found}.{n}.bak"
         mode = next(self._db.query("PRAGMA journal_mode"))["journal_mode"]
         if mode.lower() != "wal":
+            import shutil
             shutil.copyfile(self.location, target)
             return target
         source, copy = sqlite3.connect(self.location), sqlite3.connect(target)
@@ -402,6 +430,7 @@ class SQLiteStore(Appending):
                         f"{self.location}: the ledger stayed locked by another writer for "
                         f"{time.monotonic() - started:.0f} s over {attempt} tries; nothing was written "
                         "(run again to pick it up)") from None
+                import random
                 time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
