@@ -337,8 +337,7 @@ def unpack(blob: bytes) -> tuple:
         raise
     except Exception as e:   # noqa: BLE001 - lz4 or marshal: damaged either way
         raise StateFormatError(f"a damaged snapshot ({type(e).__name__})") from None
-    if (not isinstance(state, tuple) or len(state) != len(_SHAPE) or state[0] != FORMAT
-            or not all(type(x) is t for x, t in zip(state, _SHAPE))):
+    if type(state) is not tuple or tuple(map(type, state)) != _SHAPE or state[0] != FORMAT:
         raise StateFormatError("a snapshot of another format")
     return state
 
