@@ -16,7 +16,8 @@ except ImportError:  # pragma: no cover
     from click.exceptions import NoArgsIsHelpError, UsageError
 
 from cli.console import (  # noqa: F401 - the commands import these from here
-    EXIT_BAD_INPUT, EXIT_FAILED_CHECK, CommandFailed, err, error_line, opened_store, out, package_version, table_console,
+    DB_ENV, DEFAULT_DB, EXIT_BAD_INPUT, EXIT_FAILED_CHECK, CommandFailed, err, error_line, opened_store, out,
+    package_version, table_console,
 )
 
 # Start-up: what every command imports is typer and this package's light modules; rich, cattrs, the
@@ -124,8 +125,8 @@ AsOf = Annotated[date, typer.Option("--as-of", parser=parse_date, metavar="YYYY-
 def main_options(
     ctx: typer.Context,
     db: Annotated[str, typer.Option(
-        "--db", envvar="LEDGER_DB", metavar="PATH|URL",
-        help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://user@host/dbname).")] = "ledger.db",
+        "--db", envvar=DB_ENV, metavar="PATH|URL",
+        help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://user@host/dbname).")] = DEFAULT_DB,
     _version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
                                            help="Print the version and exit.")] = False,
 ) -> None:

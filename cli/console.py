@@ -20,6 +20,10 @@ EXIT_BAD_INPUT = 2      # a file, a date or a database the command cannot use
 EXIT_FAILED_CHECK = 1   # verify found a changed ledger
 
 
+# Where --db points when it is not given: the typer option (cli.base) and cli.quick read both.
+DB_ENV, DEFAULT_DB = "LEDGER_DB", "ledger.db"
+
+
 class CommandFailed(Exception):
     """A command stops with this exit code; what went wrong is already on stderr. The typer app
     turns it into typer.Exit (cli.base), cli.quick into the process's exit code."""

@@ -70,7 +70,8 @@ def command(args: Sequence[str], environ: Mapping[str, str]) -> Callable[[], Non
     known_at = _date(options["known_at"]) if "known_at" in options else None
     if as_of is None or ("known_at" in options and known_at is None):
         return None
-    location = options["db"] if "db" in options else environ.get("LEDGER_DB") or "ledger.db"
+    from cli.console import DB_ENV, DEFAULT_DB
+    location = options["db"] if "db" in options else environ.get(DB_ENV) or DEFAULT_DB
 
     def replay() -> None:
         from cli import replaying
