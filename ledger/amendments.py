@@ -50,9 +50,8 @@ class Restated(Mapping):
 
     def _work_out(self, original: str) -> frozenset[str] | None | bool:
         """The original's items, or False when none of its amendments restates anything."""
-        found = self._items.get(original, _UNKNOWN)
-        if found is not _UNKNOWN:
-            return found
+        if original in self._items:
+            return self._items[original]
         out: frozenset[str] | None | bool = False
         for info in self._candidates.get(original, ()):
             events = [stored.event for stored in self._store.log(stream=info.stream)]
@@ -82,9 +81,6 @@ class Restated(Mapping):
 
     def __bool__(self) -> bool:     # without decoding anything: an empty one has no candidates
         return bool(self._candidates)
-
-
-_UNKNOWN = object()
 
 
 def restated(store: Store, amendments: Iterable[StreamInfo], *,
