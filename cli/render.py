@@ -12,6 +12,7 @@ from rich.table import Column, Table
 from events import ConsiderationKind, to_payload
 from ledger.ids import short_id
 from ledger.projections import Replay
+from ledger.projections.dilution import ROUNDING, FullyDiluted, of_report
 from ledger.projections.report import dec
 from ledger.views import ReplayStream
 from events.envelope import StoredEvent
@@ -113,8 +114,51 @@ def replay(console: Console, result: Replay | ReplayStream) -> None:
         totals.add_row("cash fees paid (stated)", f"${t.fees_paid_cash:,}" + (" approx." if t.fees_approximate else ""))
         totals.add_row("fees with undisclosed cash", str(t.undisclosed_cash_fees))
         show(console, totals)
+        _fully_diluted(console, of_report(report))
     if not shown:
         console.print(f"No events on or before {result.as_of}.")
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _fully_diluted(console: Console, f: FullyDiluted) -> None:
+    """Fully diluted shares both ways (a variable-price security at its fixed price and at its cap),
+    each holder group's share of them, and what could not be counted."""
+    figures = table("fully diluted", "at fixed price", "at cap", atomic={"at fixed price", "at cap"},
+                    title=f"Fully diluted (conversions rounded {ROUNDING})", title_justify="left")
+    figures.add_row("common shares", f"{f.common_shares:,}", f"{f.common_shares:,}")
+    figures.add_row("warrant shares outstanding (determined)", f"{f.warrant_shares:,}", f"{f.warrant_shares:,}")
+    figures.add_row("convertibles as converted", f"{f.convertible_shares_at_fixed_price:,}",
+                    f"{f.convertible_shares_at_cap:,}")
+    figures.add_row("fully diluted shares", f"{f.total_at_fixed_price:,}", f"{f.total_at_cap:,}")
+    figures.add_row("not counted (undetermined)", str(len(f.undetermined)), str(len(f.undetermined)))
+    show(console, figures)
+    if f.convertibles:
+        conv = table("security", "holders", "amount", "converts at", "at fixed price", "cap", "at cap", "events",
+                     atomic={"amount", "converts at", "at fixed price", "cap", "at cap", "events"},
+                     title="Convertibles as converted", title_justify="left")
+        for c in f.convertibles:
+            price = _cell(dec(c.conversion_price)) + (" or variable" if c.variable_formula else "")
+            conv.add_row(c.security, _holders(c.holders, c.holders_description), _money(c.amount), price,
+                         _money(c.at_fixed_price), _money(c.share_cap), _money(c.at_cap), _ids(c.event_ids))
+        show(console, conv)
+    if f.ownership:
+        heads = ("common", "% basic", "fully diluted", "% fully diluted", "fully diluted at cap", "% at cap")
+        own = table("holders", *heads, atomic=set(heads), title="Ownership by holder group", title_justify="left")
+        for o in f.ownership:
+            own.add_row(o.holders, f"{o.common_shares:,}", _percent(o.basic_percent), f"{o.fully_diluted_shares:,}",
+                        _percent(o.fully_diluted_percent), f"{o.fully_diluted_shares_at_cap:,}",
+                        _percent(o.fully_diluted_percent_at_cap))
+        show(console, own)
+    if f.undetermined:
+        rest = table("security", "kind", "holders", "unknown", "basis", "events", atomic={"kind", "unknown", "events"},
+                     title="Not counted: quantities undetermined", title_justify="left")
+        for u in f.undetermined:
+            rest.add_row(u.security, u.kind, _holders(u.holders, u.holders_description), u.figure, u.basis,
+                         _ids(u.event_ids))
+        show(console, rest)
 
 
 def _ids(event_ids) -> str:

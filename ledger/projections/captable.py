@@ -36,6 +36,10 @@ class Holding:
     conversion_share_cap: int | None = None
     # What was given for the shares: cash, or an acquisition, an exchange, services, a conversion.
     consideration_kind: ConsiderationKind = ConsiderationKind.NOT_STATED
+    # Preferred only: the variable conversion price as the filing gives it, and the common already
+    # received from its conversions (split-rebased), which the cap counts against (ledger/projections/dilution.py).
+    conversion_formula: str | None = None
+    converted_common: int = 0
 
     @property
     def is_common(self) -> bool:
@@ -90,6 +94,7 @@ def holding(stored: StoredEvent) -> Holding | None:
             event.stated_amount, None, stored.effective_date, (stored.event_id,), sources(event),
             terms.fixed_price if terms else None, terms.share_cap if terms else None,
             consideration_kind=event.consideration_kind,
+            conversion_formula=terms.variable_formula if terms else None,
         )
     return None
 
@@ -104,7 +109,8 @@ def _split_lot(lot: Holding, stored: StoredEvent) -> Holding:
     if lot.conversion_price is None and lot.conversion_share_cap is None:
         return lot
     return attrs.evolve(lot, conversion_price=split_price(lot.conversion_price, split),
-                        conversion_share_cap=split_shares(lot.conversion_share_cap, split), event_ids=ids)
+                        conversion_share_cap=split_shares(lot.conversion_share_cap, split),
+                        converted_common=split_shares(lot.converted_common, split), event_ids=ids)
 
 
 class CapTableFold:
@@ -158,6 +164,7 @@ class CapTableFold:
             if amount is not None and event.stated_amount_converted is not None:
                 amount = amount - event.stated_amount_converted
             lots[event.preferred] = attrs.evolve(lot, shares=shares, stated_amount=amount,
+                                                 converted_common=lot.converted_common + event.common_received,
                                                  event_ids=lot.event_ids + (stored.event_id,))
         lots[stored.event_id] = Holding(
             "Common Stock", lot.holders if lot else (), lot.holders_description if lot else None,

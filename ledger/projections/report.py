@@ -11,6 +11,7 @@ import attrs
 from events import DAY_RANK, Issuer
 from ledger.projections.notes import NoteFold, NoteRow
 from ledger.projections.captable import CapTable, CapTableFold, ClassSummary, Holding
+from ledger.projections.dilution import ROUNDING, Convertible, FullyDiluted, Ownership, Undetermined, of_report
 from ledger.projections.totals import Totals, TotalsFold
 from ledger.projections.warrants import WarrantFold, WarrantRow
 from events.envelope import StoredEvent
@@ -183,10 +184,51 @@ def totals_json(t: Totals) -> dict:
     }
 
 
+def convertible_json(c: Convertible) -> dict:
+    return {
+        "kind": c.kind, "security": c.security, "holders": list(c.holders), "holders_description": c.holders_description,
+        "amount": dec(c.amount), "conversion_price": dec(c.conversion_price), "variable_formula": c.variable_formula,
+        "share_cap": c.share_cap, "at_fixed_price": c.at_fixed_price, "at_cap": c.at_cap, "event_ids": list(c.event_ids),
+    }
+
+
+def undetermined_json(u: Undetermined) -> dict:
+    return {
+        "kind": u.kind, "security": u.security, "holders": list(u.holders), "holders_description": u.holders_description,
+        "figure": u.figure, "basis": u.basis, "event_ids": list(u.event_ids),
+    }
+
+
+def ownership_json(o: Ownership) -> dict:
+    return {
+        "holders": o.holders, "common_shares": o.common_shares, "basic_percent": dec(o.basic_percent),
+        "warrant_shares": o.warrant_shares, "convertible_shares_at_fixed_price": o.convertible_shares_at_fixed_price,
+        "convertible_shares_at_cap": o.convertible_shares_at_cap, "fully_diluted_shares": o.fully_diluted_shares,
+        "fully_diluted_percent": dec(o.fully_diluted_percent), "fully_diluted_shares_at_cap": o.fully_diluted_shares_at_cap,
+        "fully_diluted_percent_at_cap": dec(o.fully_diluted_percent_at_cap),
+    }
+
+
+def fully_diluted_json(f: FullyDiluted) -> dict:
+    return {
+        "common_shares": f.common_shares,
+        "warrant_shares": f.warrant_shares,
+        "convertible_shares_at_fixed_price": f.convertible_shares_at_fixed_price,
+        "convertible_shares_at_cap": f.convertible_shares_at_cap,
+        "total_at_fixed_price": f.total_at_fixed_price,
+        "total_at_cap": f.total_at_cap,
+        "conversion_rounding": ROUNDING,
+        "convertibles": [convertible_json(c) for c in f.convertibles],
+        "undetermined": [undetermined_json(u) for u in f.undetermined],
+        "ownership": [ownership_json(o) for o in f.ownership],
+    }
+
+
 def issuer_json(r: IssuerReport) -> dict:
     return {
         "issuer": {"name": r.issuer.name, "cik": r.issuer.cik, "file_number": r.issuer.file_number},
         "totals": totals_json(r.totals),
+        "fully_diluted": fully_diluted_json(of_report(r)),
         "holdings": [holding_json(h) for h in r.holdings],
         "warrants": [warrant_json(w) for w in r.warrants],
         "notes": [note_json(n) for n in r.notes],
@@ -278,6 +320,66 @@ def _note_text(n: NoteRow) -> str:
     )
 
 
+# fully_diluted stands one level deeper than the rows above: its keys, its rows, their keys, their lists.
+_FK, _FR, _FI, _FL = "\n        ", "\n          ", "\n            ", "\n              "
+
+
+def _convertible_text(c: Convertible) -> str:
+    k = _FI
+    return (
+        f'{{{k}"kind": {_str(c.kind)},{k}"security": {_str(c.security)},{k}"holders": {_items(c.holders, _FL)},'
+        f'{k}"holders_description": {_opt(c.holders_description)},{k}"amount": {_dec(c.amount)},'
+        f'{k}"conversion_price": {_dec(c.conversion_price)},{k}"variable_formula": {_opt(c.variable_formula)},'
+        f'{k}"share_cap": {_int(c.share_cap)},{k}"at_fixed_price": {_int(c.at_fixed_price)},{k}"at_cap": {_int(c.at_cap)},'
+        f'{k}"event_ids": {_items(c.event_ids, _FL)}{_FR}}}'
+    )
+
+
+def _undetermined_text(u: Undetermined) -> str:
+    k = _FI
+    return (
+        f'{{{k}"kind": {_str(u.kind)},{k}"security": {_str(u.security)},{k}"holders": {_items(u.holders, _FL)},'
+        f'{k}"holders_description": {_opt(u.holders_description)},{k}"figure": {_str(u.figure)},'
+        f'{k}"basis": {_str(u.basis)},{k}"event_ids": {_items(u.event_ids, _FL)}{_FR}}}'
+    )
+
+
+def _ownership_text(o: Ownership) -> str:
+    k = _FI
+    return (
+        f'{{{k}"holders": {_str(o.holders)},{k}"common_shares": {_int(o.common_shares)},'
+        f'{k}"basic_percent": {_dec(o.basic_percent)},{k}"warrant_shares": {_int(o.warrant_shares)},'
+        f'{k}"convertible_shares_at_fixed_price": {_int(o.convertible_shares_at_fixed_price)},'
+        f'{k}"convertible_shares_at_cap": {_int(o.convertible_shares_at_cap)},'
+        f'{k}"fully_diluted_shares": {_int(o.fully_diluted_shares)},'
+        f'{k}"fully_diluted_percent": {_dec(o.fully_diluted_percent)},'
+        f'{k}"fully_diluted_shares_at_cap": {_int(o.fully_diluted_shares_at_cap)},'
+        f'{k}"fully_diluted_percent_at_cap": {_dec(o.fully_diluted_percent_at_cap)}{_FR}}}'
+    )
+
+
+def _fd_list(rows: Sequence, text) -> str:
+    if not rows:
+        return "[]"
+    return "[" + _FR + ("," + _FR).join(map(text, rows)) + _FK + "]"
+
+
+def fully_diluted_text(f: FullyDiluted) -> str:
+    """``fully_diluted_json(f)`` as json.dumps(indent=2) writes it where it stands in an issuer (its
+    keys 8 deep), from ``{`` to ``}``."""
+    k = _FK
+    return (
+        f'{{{k}"common_shares": {_int(f.common_shares)},{k}"warrant_shares": {_int(f.warrant_shares)},'
+        f'{k}"convertible_shares_at_fixed_price": {_int(f.convertible_shares_at_fixed_price)},'
+        f'{k}"convertible_shares_at_cap": {_int(f.convertible_shares_at_cap)},'
+        f'{k}"total_at_fixed_price": {_int(f.total_at_fixed_price)},{k}"total_at_cap": {_int(f.total_at_cap)},'
+        f'{k}"conversion_rounding": {_str(ROUNDING)},'
+        f'{k}"convertibles": {_fd_list(f.convertibles, _convertible_text)},'
+        f'{k}"undetermined": {_fd_list(f.undetermined, _undetermined_text)},'
+        f'{k}"ownership": {_fd_list(f.ownership, _ownership_text)}\n      }}'
+    )
+
+
 def _rows(rows: Sequence, text) -> Iterator[str]:
     # Yielded, not joined to the issuer's text: each copy of a large string costs page faults.
     if not rows:
@@ -290,8 +392,19 @@ def _rows(rows: Sequence, text) -> Iterator[str]:
 
 def issuer_chunks(r: IssuerReport) -> Iterator[str]:
     """``json.dumps(issuer_json(r), indent=2)`` as it stands in the issuers list (nested 4 deep), in pieces."""
-    i, t, k = r.issuer, r.totals, _L
-    yield (
+    yield issuer_head(r.issuer, r.totals, of_report(r))
+    yield from _rows(r.holdings, _holding_text)
+    yield ',\n      "warrants": '
+    yield from _rows(r.warrants, _warrant_text)
+    yield ',\n      "notes": '
+    yield from _rows(r.notes, _note_text)
+    yield "\n    }"
+
+
+def issuer_head(i: Issuer, t: Totals, f: FullyDiluted) -> str:
+    """An issuer's text up to its rows: its details, totals and fully diluted figures."""
+    k = _L
+    return (
         f'{{\n      "issuer": {{{k}"name": {_str(i.name)},{k}"cik": {_opt(i.cik)},{k}"file_number": {_opt(i.file_number)}'
         f'\n      }},\n      "totals": {{{k}"common_shares": {_int(t.common_shares)},'
         f'{k}"warrant_shares_outstanding": {_int(t.warrant_shares_outstanding)},'
@@ -299,14 +412,9 @@ def issuer_chunks(r: IssuerReport) -> Iterator[str]:
         f'{k}"contingent_warrant_tranches": {_int(t.contingent_warrant_tranches)},'
         f'{k}"capital_raised": {_dec(t.capital_raised)},{k}"undisclosed_consideration": {_int(t.undisclosed_consideration)},'
         f'{k}"fees_paid_cash": {_dec(t.fees_paid_cash)},{k}"undisclosed_cash_fees": {_int(t.undisclosed_cash_fees)},'
-        f'{k}"fees_approximate": {_int(t.fees_approximate)}\n      }},\n      "holdings": '
+        f'{k}"fees_approximate": {_int(t.fees_approximate)}\n      }},\n      "fully_diluted": {fully_diluted_text(f)},'
+        '\n      "holdings": '
     )
-    yield from _rows(r.holdings, _holding_text)
-    yield ',\n      "warrants": '
-    yield from _rows(r.warrants, _warrant_text)
-    yield ',\n      "notes": '
-    yield from _rows(r.notes, _note_text)
-    yield "\n    }"
 
 
 def json_chunks(result) -> Iterator[str]:

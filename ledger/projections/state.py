@@ -30,13 +30,12 @@ import attrs
 from events import ConsiderationKind, Issuer, QuantityBasis, WarrantKind
 from ledger.projections.captable import Holding
 from ledger.projections.notes import MATURED, NoteRow
-from ledger.projections.report import (
-    IssuerReport, ReportFold, _holding_text, _note_text, _warrant_text, issuer_chunks,
-)
+from ledger.projections.dilution import LotFact, NoteFact, TrancheFact, fully_diluted, lot_fact
+from ledger.projections.report import ReportFold, _holding_text, _note_text, _warrant_text, issuer_head
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus
 
-FORMAT = 3   # bump when the tuples below change: a snapshot of another format is not used
+FORMAT = 4   # bump when the tuples below change: a snapshot of another format is not used
 
 _STATUS = "\x00status\x00"     # stands for the status while a row's text is cut in two
 _CUT = json.dumps(_STATUS)
@@ -67,12 +66,12 @@ def _day(x: str | None) -> date | None:
 def _holding(h: Holding) -> tuple:
     return (h.security_class, h.holders, h.holders_description, h.shares, _d(h.stated_amount), _d(h.price),
             h.date.isoformat(), h.event_ids, h.sources, _d(h.conversion_price), h.conversion_share_cap,
-            h.consideration_kind.value)
+            h.consideration_kind.value, h.conversion_formula, h.converted_common)
 
 
 def _to_holding(t: tuple) -> Holding:
     return Holding(t[0], t[1], t[2], t[3], _D(t[4]), _D(t[5]), date.fromisoformat(t[6]), t[7], t[8],
-                   _D(t[9]), t[10], ConsiderationKind(t[11]))
+                   _D(t[9]), t[10], ConsiderationKind(t[11]), t[12], t[13])
 
 
 def _tranche(t: Tranche) -> tuple:
@@ -398,60 +397,82 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     as_of = fold.as_of
     day = as_of.isoformat()
     rows = dict.values(fold.holdings._rows.get(issuer_key, {}))
+    lot_facts = []
     if set(map(type, rows)) <= {tuple}:     # every lot frozen, as a snapshot left it: all in C
         frozen = sorted(rows, key=itemgetter(1))      # stable: same-day lots keep the fold's order
         lot_texts = list(map(itemgetter(0), frozen))
         common = sum(map(itemgetter(2), frozen))
+        for v in frozen:
+            lot_facts.append(_lot_fact(v))
     else:
-        lots = []     # (date, text), in the fold's order: the sort below is stable, as in result()
+        lots = []     # (date, text, fact), in the fold's order: the sort below is stable, as in result()
         common = 0
         for v in rows:
             if type(v) is tuple:
-                lots.append((v[1], v[0]))
+                lots.append((v[1], v[0], _lot_fact(v)))
                 common += v[2]
             else:
-                lots.append((v.date.isoformat(), holding_text(v)))
+                lots.append((v.date.isoformat(), holding_text(v), lot_fact(v)))
                 if v.is_common:
                     common += v.shares or 0
         lots.sort(key=itemgetter(0))
-        lot_texts = [t for _, t in lots]
+        lot_texts = [t for _, t, _ in lots]
+        lot_facts = [f for _, _, f in lots]
     tranches = []
     outstanding = contingent = undetermined = 0
     quoted = _QUOTED
     expired_text, contingent_text, outstanding_text = quoted[_EXPIRED], quoted[_CONTINGENT], quoted[_OUTSTANDING]
     for v in dict.values(fold.warrants._books.get(issuer_key, {})):
         if type(v) is tuple:
-            before, after, issued, closed, expires, vests, remaining, _ = v
+            before, after, issued, closed, expires, vests, remaining, data = v
         else:
-            d = _tranche(v)
-            issued, closed, expires, vests, remaining = d[7], d[12], d[5], d[6], d[10]
+            data = _tranche(v)
+            issued, closed, expires, vests, remaining = data[7], data[12], data[5], data[6], data[10]
             before, after = tranche_text(v)
         # Tranche.row's status, on the stored fields and an ISO date (this runs for every tranche)
         if closed is not None:
-            status = quoted[closed]
+            status, value = quoted[closed], closed
         elif expires is not None and day >= expires:
-            status = expired_text
+            status, value = expired_text, _EXPIRED
         elif vests is not None and day < vests and remaining is None:
-            status = contingent_text
+            status, value = contingent_text, _CONTINGENT
             contingent += 1
         else:
-            status = outstanding_text
+            status, value = outstanding_text, _OUTSTANDING
             if remaining is None:
                 undetermined += 1
             else:
                 outstanding += remaining
-        tranches.append((issued, before + status + after))
+        tranches.append((issued, before + status + after, before, after, remaining, value, data))
     tranches.sort(key=itemgetter(0))
-    notes = []
+    notes, note_facts = [], []
     for n in fold.notes._rows.get(issuer_key, ()):
         before, after = note_text(n)
         status = MATURED if n.maturity is not None and as_of >= n.maturity else n.status
         notes.append(before + (_QUOTED.get(status) or json.dumps(status)) + after)
+        note_facts.append(NoteFact(n.security, n.holders, n.holders_description, n.principal, n.conversion_price,
+                                   n.conversion_formula, status, n.event_ids))
     money = fold.money._by_issuer[issuer_key]
     totals = Totals(common, outstanding, undetermined, contingent, money.capital_raised,
                     money.undisclosed_consideration, money.fees_paid_cash, money.undisclosed_cash_fees,
                     money.fees_approximate, money.warnings)
-    head = next(issuer_chunks(IssuerReport(issuer, issuer_key, (), (), totals)))   # its text up to the rows
-    text = (f'{head}{_array(lot_texts)},\n      "warrants": {_array([t for _, t in tranches])},'
+    diluted = fully_diluted(lot_facts, map(_tranche_fact, tranches), note_facts)
+    text = (f'{issuer_head(issuer, totals, diluted)}{_array(lot_texts)},'
+            f'\n      "warrants": {_array([t[1] for t in tranches])},'
             f'\n      "notes": {_array(notes)}\n    }}')
     return text, totals
+
+
+def _lot_fact(v: tuple) -> LotFact:
+    """A frozen lot's figures for the dilution fold: its marshalled data, read in C; its event ids
+    stay in its text until the lot is listed."""
+    d = marshal.loads(v[LOT_DATA])
+    if "Common" in d[0]:
+        return LotFact(d[0], True, d[1], d[2], d[3], None, None, None, None, 0, v[0])
+    return LotFact(d[0], False, d[1], d[2], d[3], _D(d[4]), _D(d[9]), d[10], d[12], d[13], v[0])
+
+
+def _tranche_fact(t: tuple) -> TrancheFact:
+    _, _, before, after, remaining, status, data = t
+    d = marshal.loads(data) if type(data) is bytes else data
+    return TrancheFact(d[0], d[1], d[2], d[3], remaining, d[4], status, before + '"x"' + after)
