@@ -10,8 +10,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from events import (
-    Basis, CommonIssued, QuantityBasis, EventCorrected, EventRetracted, FieldChange, FilingRecorded, Issuer, NoteIssued, Provenance,
-    Quote, StockSplit, WarrantExercised, WarrantGranted, WarrantKind,
+    Basis, CommonIssued, ConversionTerms, QuantityBasis, EventCorrected, EventRetracted, FieldChange, FilingRecorded, Issuer,
+    NoteIssued, PreferredConverted, PreferredIssued, Provenance, Quote, StockSplit, WarrantExercised, WarrantGranted, WarrantKind,
 )
 from events.envelope import StoredEvent, StreamInfo
 from ledger.store import Store
@@ -41,7 +41,7 @@ def fact(draw, stream: str, report: date):
     when = report + timedelta(days=draw(st.integers(0, 60)))
     under = draw(st.sampled_from(ITEMS))
     p = said(stream, f"fact {draw(st.integers(0, 10**6))}")
-    kind = draw(st.sampled_from(("common", "warrant", "note")))
+    kind = draw(st.sampled_from(("common", "warrant", "note", "preferred")))
     if kind == "common":
         shares = draw(st.integers(1, 10**6))
         price = Decimal(draw(st.integers(1, 5000))) / 100
@@ -56,6 +56,18 @@ def fact(draw, stream: str, report: date):
                               quantity_basis=QuantityBasis.UNDISCLOSED if shares is None else QuantityBasis.FIXED,
                               exercise_price=Decimal(draw(st.integers(1, 5000))) / 100,
                               expires_on=draw(st.none() | st.just(when + timedelta(days=draw(st.integers(1, 900))))))
+    if kind == "preferred":     # fixed, variable, capped or not: dilution counts each its own way
+        amount = Decimal(draw(st.integers(1, 10**7)))
+        terms = ConversionTerms(fixed_price=draw(st.none() | st.integers(1, 5000).map(lambda c: Decimal(c) / 100)),
+                                share_cap=draw(st.none() | st.integers(1, 10**6)),
+                                variable_formula=draw(st.sampled_from((None, "95% of the average closing price"))))
+        stated = draw(st.sampled_from((None, amount)))
+        return PreferredIssued(effective_date=when, provenance=p, reported_under=under, series="Series A",
+                               title="Series A Preferred Stock", stated_amount=stated,
+                               stated_amount_basis=Basis.NOT_STATED if stated is None else Basis.STATED,
+                               consideration=amount, consideration_basis=Basis.STATED,
+                               consideration_kind="cash", holders=draw(st.sampled_from(((), ("B Fund",), ("A Fund",)))),
+                               holders_description="an investor", conversion=draw(st.none() | st.just(terms)))
     return NoteIssued(effective_date=when, provenance=p, reported_under=under, security="Convertible Notes",
                       principal=Decimal(draw(st.integers(1, 10**6))), conversion_price=Decimal("1.50"),
                       maturity=draw(st.none() | st.just(when + timedelta(days=draw(st.integers(1, 900))))))
@@ -111,7 +123,7 @@ def recorded(draw, store: Store, first: int = 1000) -> None:
     issuers = {s.issuer_key: s.event.issuer for s in stored if isinstance(s.event, FilingRecorded)}
     for n in range(draw(st.integers(0, 6))):
         stream = f"manual:{first + n:064x}"     # a tail of its own: event ids are the tail and a version
-        what = draw(st.sampled_from(("split", "exercise", "retract", "retract filing", "correct", "move")))
+        what = draw(st.sampled_from(("split", "exercise", "retract", "retract filing", "correct", "move", "convert")))
         public = draw(maybe_days)
         if what == "split":
             key = draw(st.sampled_from(sorted(issuers)))
@@ -120,6 +132,7 @@ def recorded(draw, store: Store, first: int = 1000) -> None:
                                numerator=numerator, denominator=denominator)
         else:
             pool = {"exercise": [s for s in facts if isinstance(s.event, WarrantGranted)],
+                    "convert": [s for s in facts if isinstance(s.event, PreferredIssued)],
                     "retract filing": filings_, "correct": [s for s in facts if isinstance(s.event, CommonIssued)]
                     }.get(what, facts)
             if not pool:
@@ -130,6 +143,10 @@ def recorded(draw, store: Store, first: int = 1000) -> None:
             if what == "exercise":
                 event = WarrantExercised(effective_date=target.effective_date + timedelta(days=draw(st.integers(0, 400))),
                                          provenance=p, tranche=target.event_id, shares=draw(st.integers(1, 10**5)))
+            elif what == "convert":
+                event = PreferredConverted(effective_date=target.effective_date + timedelta(days=draw(st.integers(0, 400))),
+                                           provenance=p, preferred=target.event_id, common_received=draw(st.integers(1, 10**5)),
+                                           stated_amount_converted=draw(st.none() | st.integers(0, 10**6).map(Decimal)))
             elif what.startswith("retract"):
                 event = EventRetracted(effective_date=target.effective_date, provenance=p, target=target.event_id,
                                        reason="wrong")

@@ -224,7 +224,9 @@ def _convertible(kind: str, security: str, holders, description, amount, price, 
     c = Convertible(kind, security, holders, description, amount, price, formula, share_cap, at_fixed, at_cap, event_ids)
     if not missing:
         return c, None
-    basis = "; ".join(dict.fromkeys(why)) or "no conversion terms stated"
+    if price is None and cap_remaining is None and formula is None:
+        why = ["no conversion terms stated"]
+    basis = "; ".join(dict.fromkeys(why))
     return c, Undetermined(kind, security, holders, description, " and ".join(missing), basis, event_ids)
 
 
