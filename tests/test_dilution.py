@@ -217,3 +217,9 @@ def test_holder_groups_add_up_to_the_totals(lots, tranches):
     assert len(fd.undetermined) == (sum(1 for _, s, c in lots if c and s is None)
                                     + sum(1 for _, s, st_ in tranches
                                           if st_ == "contingent" or (st_ == "outstanding" and s is None)))
+
+
+def test_a_group_with_nothing_determined_is_left_out_of_ownership():
+    fd = acme(filing("s", DAY), common(1000), preferred(Decimal("5000")))
+    assert [o.holders for o in fd.ownership] == ["A Fund"]
+    assert [u.holders for u in fd.undetermined] == [("B Fund",)]

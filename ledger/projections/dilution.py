@@ -293,6 +293,8 @@ def fully_diluted(lots: Iterable[LotFact], tranches: Iterable[TrancheFact], note
     ownership = []
     for g in groups.values():
         fd_fixed, fd_cap = g.common + g.warrants + g.fixed, g.common + g.warrants + g.cap
+        if not (fd_fixed or fd_cap):
+            continue      # nothing determined: its instruments are in ``undetermined``
         ownership.append(Ownership(g.label, g.common, percent(g.common, common), g.warrants, g.fixed, g.cap,
                                    fd_fixed, percent(fd_fixed, total_fixed), fd_cap, percent(fd_cap, total_cap)))
     ownership.sort(key=lambda o: (-o.fully_diluted_shares, -o.fully_diluted_shares_at_cap, o.holders))
