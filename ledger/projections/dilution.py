@@ -188,7 +188,8 @@ def _ids(value: tuple[str, ...] | str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _group(holders: tuple[str, ...], description: str | None) -> tuple[tuple, str]:
+def group_of(holders: tuple[str, ...], description: str | None) -> tuple[tuple, str]:
+    """A holder group's key (the names in any order; unnamed, the description) and its label."""
     if holders:
         return tuple(sorted(holders)), "; ".join(holders)
     return ((), description or ""), description or "holders not named"
@@ -230,73 +231,94 @@ def _convertible(kind: str, security: str, holders, description, amount, price, 
     return c, Undetermined(kind, security, holders, description, " and ".join(missing), basis, event_ids)
 
 
-def fully_diluted(lots: Iterable[LotFact], tranches: Iterable[TrancheFact], notes: Iterable[NoteFact]) -> FullyDiluted:
-    groups: dict[tuple, _Group] = {}
-    convertibles: list[Convertible] = []
-    undetermined: list[Undetermined] = []
-    common = warrants = fixed = cap = 0
+class DilutionFold:
+    """Fully diluted figures built row by row. ``lot``, ``tranche`` and ``note`` take any row;
+    ``common`` and ``warrants`` take a row already known to be a determined common lot or an
+    outstanding tranche, by its holder group (``group_of``): a snapshot's frozen rows carry it."""
 
-    def group(holders, description) -> _Group:
-        key, label = _group(holders, description)
-        g = groups.get(key)
+    def __init__(self):
+        self.groups: dict[tuple, _Group] = {}
+        self.convertibles: list[Convertible] = []
+        self.undetermined: list[Undetermined] = []
+        self.common_total = self.warrant_total = self.fixed_total = self.cap_total = 0
+
+    def group(self, key: tuple, label: str) -> _Group:
+        g = self.groups.get(key)
         if g is None:
-            g = groups[key] = _Group(label)
+            g = self.groups[key] = _Group(label)
         return g
 
-    for lot in lots:
-        if lot.common:
-            if lot.shares is None:
-                undetermined.append(Undetermined("common", lot.security_class, lot.holders, lot.holders_description,
-                                                 "shares", "shares not stated", _ids(lot.event_ids)))
-            elif lot.shares:
-                common += lot.shares
-                group(lot.holders, lot.holders_description).common += lot.shares
-            continue
-        cap_remaining = None if lot.share_cap is None else max(lot.share_cap - lot.converted_common, 0)
-        if (lot.stated_amount is not None and lot.stated_amount.is_zero()) or lot.shares == 0 or cap_remaining == 0:
-            continue      # converted in full: its common is in the lots already
-        c, u = _convertible("preferred", lot.security_class, lot.holders, lot.holders_description, lot.stated_amount,
-                            lot.conversion_price, lot.conversion_formula, cap_remaining, lot.share_cap, lot.event_ids)
-        convertibles.append(c)
+    def common(self, key: tuple, label: str, shares: int) -> None:
+        if shares:
+            self.common_total += shares
+            self.group(key, label).common += shares
+
+    def warrants(self, key: tuple, label: str, shares: int) -> None:
+        if shares:
+            self.warrant_total += shares
+            self.group(key, label).warrants += shares
+
+    def _converts(self, c: Convertible, u: Undetermined | None) -> None:
+        self.convertibles.append(c)
         if u is not None:
-            undetermined.append(u)
-        g = group(lot.holders, lot.holders_description)
+            self.undetermined.append(u)
+        g = self.group(*group_of(c.holders, c.holders_description))
         g.fixed += c.at_fixed_price or 0
         g.cap += c.at_cap or 0
-        fixed += c.at_fixed_price or 0
-        cap += c.at_cap or 0
-    for t in tranches:
+        self.fixed_total += c.at_fixed_price or 0
+        self.cap_total += c.at_cap or 0
+
+    def lot(self, lot: LotFact) -> None:
+        if lot.common:
+            if lot.shares is None:
+                self.undetermined.append(Undetermined("common", lot.security_class, lot.holders, lot.holders_description,
+                                                      "shares", "shares not stated", _ids(lot.event_ids)))
+            else:
+                self.common(*group_of(lot.holders, lot.holders_description), lot.shares)
+            return
+        cap_remaining = None if lot.share_cap is None else max(lot.share_cap - lot.converted_common, 0)
+        if (lot.stated_amount is not None and lot.stated_amount.is_zero()) or lot.shares == 0 or cap_remaining == 0:
+            return      # converted in full: its common is in the lots already
+        self._converts(*_convertible("preferred", lot.security_class, lot.holders, lot.holders_description,
+                                     lot.stated_amount, lot.conversion_price, lot.conversion_formula, cap_remaining,
+                                     lot.share_cap, lot.event_ids))
+
+    def tranche(self, t: TrancheFact) -> None:
         if t.status == OUTSTANDING and t.shares is not None:
-            if t.shares:
-                warrants += t.shares
-                group(t.holders, t.holders_description).warrants += t.shares
+            self.warrants(*group_of(t.holders, t.holders_description), t.shares)
         elif t.status == OUTSTANDING or t.status == CONTINGENT:
             basis = WHY_UNDETERMINED.get(t.quantity_basis, t.quantity_basis)
             if t.status == CONTINGENT:
                 basis = f"contingent until its last vesting date; {basis}"
-            undetermined.append(Undetermined(t.kind, t.tranche, t.holders, t.holders_description, "shares", basis,
-                                             _ids(t.event_ids)))
+            self.undetermined.append(Undetermined(t.kind, t.tranche, t.holders, t.holders_description, "shares", basis,
+                                                  _ids(t.event_ids)))
+
+    def note(self, n: NoteFact) -> None:
+        if n.status != MATURED:
+            self._converts(*_convertible("note", n.security, n.holders, n.holders_description, n.principal,
+                                         n.conversion_price, n.conversion_formula, None, None, n.event_ids))
+
+    def result(self) -> FullyDiluted:
+        common, warrants, fixed, cap = self.common_total, self.warrant_total, self.fixed_total, self.cap_total
+        total_fixed, total_cap = common + warrants + fixed, common + warrants + cap
+        ownership = []
+        for g in self.groups.values():
+            fd_fixed, fd_cap = g.common + g.warrants + g.fixed, g.common + g.warrants + g.cap
+            if not (fd_fixed or fd_cap):
+                continue      # nothing determined: its instruments are in ``undetermined``
+            ownership.append(Ownership(g.label, g.common, percent(g.common, common), g.warrants, g.fixed, g.cap,
+                                       fd_fixed, percent(fd_fixed, total_fixed), fd_cap, percent(fd_cap, total_cap)))
+        ownership.sort(key=lambda o: (-o.fully_diluted_shares, -o.fully_diluted_shares_at_cap, o.holders))
+        return FullyDiluted(common, warrants, fixed, cap, total_fixed, total_cap, tuple(self.convertibles),
+                            tuple(self.undetermined), tuple(ownership))
+
+
+def fully_diluted(lots: Iterable[LotFact], tranches: Iterable[TrancheFact], notes: Iterable[NoteFact]) -> FullyDiluted:
+    fold = DilutionFold()
+    for lot in lots:
+        fold.lot(lot)
+    for t in tranches:
+        fold.tranche(t)
     for n in notes:
-        if n.status == MATURED:
-            continue
-        c, u = _convertible("note", n.security, n.holders, n.holders_description, n.principal, n.conversion_price,
-                            n.conversion_formula, None, None, n.event_ids)
-        convertibles.append(c)
-        if u is not None:
-            undetermined.append(u)
-        g = group(n.holders, n.holders_description)
-        g.fixed += c.at_fixed_price or 0
-        g.cap += c.at_cap or 0
-        fixed += c.at_fixed_price or 0
-        cap += c.at_cap or 0
-    total_fixed, total_cap = common + warrants + fixed, common + warrants + cap
-    ownership = []
-    for g in groups.values():
-        fd_fixed, fd_cap = g.common + g.warrants + g.fixed, g.common + g.warrants + g.cap
-        if not (fd_fixed or fd_cap):
-            continue      # nothing determined: its instruments are in ``undetermined``
-        ownership.append(Ownership(g.label, g.common, percent(g.common, common), g.warrants, g.fixed, g.cap,
-                                   fd_fixed, percent(fd_fixed, total_fixed), fd_cap, percent(fd_cap, total_cap)))
-    ownership.sort(key=lambda o: (-o.fully_diluted_shares, -o.fully_diluted_shares_at_cap, o.holders))
-    return FullyDiluted(common, warrants, fixed, cap, total_fixed, total_cap, tuple(convertibles),
-                        tuple(undetermined), tuple(ownership))
+        fold.note(n)
+    return fold.result()

@@ -345,15 +345,16 @@ def _undetermined_text(u: Undetermined) -> str:
 
 
 def _ownership_text(o: Ownership) -> str:
+    # Its counts are ints, never None or bool: written as int.__repr__ writes them.
     k = _FI
     return (
-        f'{{{k}"holders": {_str(o.holders)},{k}"common_shares": {_int(o.common_shares)},'
-        f'{k}"basic_percent": {_dec(o.basic_percent)},{k}"warrant_shares": {_int(o.warrant_shares)},'
-        f'{k}"convertible_shares_at_fixed_price": {_int(o.convertible_shares_at_fixed_price)},'
-        f'{k}"convertible_shares_at_cap": {_int(o.convertible_shares_at_cap)},'
-        f'{k}"fully_diluted_shares": {_int(o.fully_diluted_shares)},'
+        f'{{{k}"holders": {_str(o.holders)},{k}"common_shares": {o.common_shares:d},'
+        f'{k}"basic_percent": {_dec(o.basic_percent)},{k}"warrant_shares": {o.warrant_shares:d},'
+        f'{k}"convertible_shares_at_fixed_price": {o.convertible_shares_at_fixed_price:d},'
+        f'{k}"convertible_shares_at_cap": {o.convertible_shares_at_cap:d},'
+        f'{k}"fully_diluted_shares": {o.fully_diluted_shares:d},'
         f'{k}"fully_diluted_percent": {_dec(o.fully_diluted_percent)},'
-        f'{k}"fully_diluted_shares_at_cap": {_int(o.fully_diluted_shares_at_cap)},'
+        f'{k}"fully_diluted_shares_at_cap": {o.fully_diluted_shares_at_cap:d},'
         f'{k}"fully_diluted_percent_at_cap": {_dec(o.fully_diluted_percent_at_cap)}{_FR}}}'
     )
 

@@ -30,7 +30,7 @@ import attrs
 from events import ConsiderationKind, Issuer, QuantityBasis, WarrantKind
 from ledger.projections.captable import Holding
 from ledger.projections.notes import MATURED, NoteRow
-from ledger.projections.dilution import LotFact, NoteFact, TrancheFact, fully_diluted, lot_fact
+from ledger.projections.dilution import DilutionFold, LotFact, NoteFact, TrancheFact, group_of, lot_fact, tranche_fact
 from ledger.projections.report import ReportFold, _holding_text, _note_text, _warrant_text, issuer_head
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus
@@ -106,22 +106,26 @@ def _stored_tranche(t: Tranche) -> tuple:
     return (*d[:8], None, None, *d[10:])
 
 
-# A frozen lot: (text, date, common shares (0 unless a common lot), marshalled _stored_lot);
+# A frozen lot: (text, date, common shares (0 unless a common lot), marshalled _stored_lot, owner);
 # a frozen tranche: (text before the status, text after it, issued_on, closed, expires_on,
-# vests_until, remaining, marshalled _stored_tranche). Each its own ``marshal`` blob, loaded only
-# when a later event reads the row.
+# vests_until, remaining, marshalled _stored_tranche, owner). Each its own ``marshal`` blob, loaded
+# only when a later event reads the row. ``owner`` is what the fully diluted figures need of most
+# rows without reading that blob: a lot's (COMMON, COMMON_UNKNOWN or PREFERRED, holder group key,
+# label), a tranche's (holder group key, label) (ledger/projections/dilution.py group_of).
 LOT_DATA, TRANCHE_DATA = 3, 7
+COMMON, COMMON_UNKNOWN, PREFERRED = 1, 0, 2
 
 
 def _frozen_lot(h: Holding) -> tuple:
+    code = PREFERRED if not h.is_common else COMMON if h.shares is not None else COMMON_UNKNOWN
     return (holding_text(h), h.date.isoformat(), (h.shares or 0) if h.is_common else 0,
-            marshal.dumps(_stored_lot(h)))
+            marshal.dumps(_stored_lot(h)), (code, *group_of(h.holders, h.holders_description)))
 
 
 def _frozen_tranche(t: Tranche) -> tuple:
     d = _stored_tranche(t)
     before, after = tranche_text(t)
-    return (before, after, d[7], d[12], d[5], d[6], d[10], marshal.dumps(d))
+    return (before, after, d[7], d[12], d[5], d[6], d[10], marshal.dumps(d), group_of(d[2], d[3]))
 
 
 def _frozen_grant(g: tuple) -> list:
@@ -319,7 +323,7 @@ def comparable(state: tuple) -> tuple:
     """An unpacked delta with each row's own marshal blob read: two deltas of equal data compare
     equal (marshal's bytes for equal data may differ: it shares objects by identity)."""
     def rows(items, at):
-        return tuple((*r[:at], marshal.loads(r[at])) for r in items)
+        return tuple((*r[:at], marshal.loads(r[at]), *r[at + 1:]) for r in items)
     return (*state[:3], rows(state[3], LOT_DATA), *state[4:9], rows(state[9], TRANCHE_DATA), *state[10:])
 
 
@@ -355,7 +359,7 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
             (_, lots_gone, lot_keys, lot_rows, grants_gone, grant_keys, grant_rows, book_gone, book_keys, book_rows,
              _, _) = state
             if (len(lot_keys) != len(lot_rows) or len(book_keys) != len(book_rows) or len(grant_keys) != len(grant_rows)
-                    or not set(map(len, lot_rows)) <= {4} or not set(map(len, book_rows)) <= {8}
+                    or not set(map(len, lot_rows)) <= {5} or not set(map(len, book_rows)) <= {9}
                     or not set(map(len, grant_rows)) <= {3}
                     or not set(map(type, lot_rows)) | set(map(type, book_rows)) <= {tuple}
                     or not set(map(type, grant_rows)) <= {list}):
@@ -397,34 +401,41 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     as_of = fold.as_of
     day = as_of.isoformat()
     rows = dict.values(fold.holdings._rows.get(issuer_key, {}))
-    lot_facts = []
+    diluted = DilutionFold()
     if set(map(type, rows)) <= {tuple}:     # every lot frozen, as a snapshot left it: all in C
         frozen = sorted(rows, key=itemgetter(1))      # stable: same-day lots keep the fold's order
         lot_texts = list(map(itemgetter(0), frozen))
         common = sum(map(itemgetter(2), frozen))
-        for v in frozen:
-            lot_facts.append(_lot_fact(v))
+        ordered = frozen
     else:
-        lots = []     # (date, text, fact), in the fold's order: the sort below is stable, as in result()
+        lots = []     # (date, text, row), in the fold's order: the sort below is stable, as in result()
         common = 0
         for v in rows:
             if type(v) is tuple:
-                lots.append((v[1], v[0], _lot_fact(v)))
+                lots.append((v[1], v[0], v))
                 common += v[2]
             else:
-                lots.append((v.date.isoformat(), holding_text(v), lot_fact(v)))
+                lots.append((v.date.isoformat(), holding_text(v), v))
                 if v.is_common:
                     common += v.shares or 0
         lots.sort(key=itemgetter(0))
         lot_texts = [t for _, t, _ in lots]
-        lot_facts = [f for _, _, f in lots]
+        ordered = [v for _, _, v in lots]
+    add_common, add_lot = diluted.common, diluted.lot
+    for v in ordered:
+        if type(v) is not tuple:
+            add_lot(lot_fact(v))
+        elif v[4][0] == COMMON:
+            add_common(v[4][1], v[4][2], v[2])
+        else:
+            add_lot(_lot_fact(v))
     tranches = []
     outstanding = contingent = undetermined = 0
     quoted = _QUOTED
     expired_text, contingent_text, outstanding_text = quoted[_EXPIRED], quoted[_CONTINGENT], quoted[_OUTSTANDING]
     for v in dict.values(fold.warrants._books.get(issuer_key, {})):
         if type(v) is tuple:
-            before, after, issued, closed, expires, vests, remaining, data = v
+            before, after, issued, closed, expires, vests, remaining, data, _ = v
         else:
             data = _tranche(v)
             issued, closed, expires, vests, remaining = data[7], data[12], data[5], data[6], data[10]
@@ -443,21 +454,29 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
                 undetermined += 1
             else:
                 outstanding += remaining
-        tranches.append((issued, before + status + after, before, after, remaining, value, data))
+        tranches.append((issued, before + status + after, before, after, remaining, value, data, v))
     tranches.sort(key=itemgetter(0))
-    notes, note_facts = [], []
+    add_warrants, add_tranche = diluted.warrants, diluted.tranche
+    for t in tranches:
+        v = t[7]
+        if type(v) is not tuple:
+            add_tranche(tranche_fact(v.row(as_of)))
+        elif t[5] == _OUTSTANDING and t[4] is not None:
+            add_warrants(v[8][0], v[8][1], t[4])
+        elif t[5] == _OUTSTANDING or t[5] == _CONTINGENT:
+            add_tranche(_tranche_fact(t))
+    notes = []
     for n in fold.notes._rows.get(issuer_key, ()):
         before, after = note_text(n)
         status = MATURED if n.maturity is not None and as_of >= n.maturity else n.status
         notes.append(before + (_QUOTED.get(status) or json.dumps(status)) + after)
-        note_facts.append(NoteFact(n.security, n.holders, n.holders_description, n.principal, n.conversion_price,
-                                   n.conversion_formula, status, n.event_ids))
+        diluted.note(NoteFact(n.security, n.holders, n.holders_description, n.principal, n.conversion_price,
+                              n.conversion_formula, status, n.event_ids))
     money = fold.money._by_issuer[issuer_key]
     totals = Totals(common, outstanding, undetermined, contingent, money.capital_raised,
                     money.undisclosed_consideration, money.fees_paid_cash, money.undisclosed_cash_fees,
                     money.fees_approximate, money.warnings)
-    diluted = fully_diluted(lot_facts, map(_tranche_fact, tranches), note_facts)
-    text = (f'{issuer_head(issuer, totals, diluted)}{_array(lot_texts)},'
+    text = (f'{issuer_head(issuer, totals, diluted.result())}{_array(lot_texts)},'
             f'\n      "warrants": {_array([t[1] for t in tranches])},'
             f'\n      "notes": {_array(notes)}\n    }}')
     return text, totals
@@ -473,6 +492,6 @@ def _lot_fact(v: tuple) -> LotFact:
 
 
 def _tranche_fact(t: tuple) -> TrancheFact:
-    _, _, before, after, remaining, status, data = t
-    d = marshal.loads(data) if type(data) is bytes else data
+    _, _, before, after, remaining, status, data, _ = t
+    d = marshal.loads(data)
     return TrancheFact(d[0], d[1], d[2], d[3], remaining, d[4], status, before + '"x"' + after)
