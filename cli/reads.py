@@ -114,6 +114,9 @@ def export(
         # The first row is built before anything is written: a ledger error there (a bad
         # correction, a row this release cannot read) leaves stdout empty.
         first = next(rows, None)
+        if first is None and known_at is not None:
+            from cli.replaying import _nothing_public_yet     # says so when K is before every filing
+            _nothing_public_yet(store, known_at, key)
         rows = rows if first is None else itertools.chain((first,), rows)
         _written(output, lambda fh: write(columns, rows, fh))
 

@@ -1,10 +1,12 @@
 """Deals: one row per financing, folded from one issuer's effective events (replay order, with
 corrections, retractions and 8-K/A restatements already applied, as a replay folds them).
 
-A deal is the issuance events (common, preferred, notes) of one filing stream, with the warrants
-and fees that filing reports; an 8-K/A's restated facts count under the filing it amends, so an
-amended financing stays one deal. A stream with no issuance (a filing of warrants alone, a fact
-recorded by hand) is no deal. Figures the ledger does not know are None, never 0.
+A deal is the issuances that raise money (common or preferred sold for cash or for a consideration
+not stated, as ``capital_raised`` counts them; convertible notes) of one filing stream, with the
+warrants and fees that filing reports; an 8-K/A's restated facts count under the filing it amends,
+so an amended financing stays one deal. Shares issued for an acquisition, an exchange, services or
+a conversion are no financing and no part of one; a stream with no financing issuance (a filing of
+warrants alone, a fact recorded by hand) is no deal. Figures the ledger does not know are None.
 """
 from __future__ import annotations
 
@@ -65,7 +67,7 @@ class Deal:
     gross_proceeds: Decimal | None   # stated considerations of the issuances that raise money
     warrant_shares: int | None       # investors' warrants of a determined quantity
     warrant_coverage_pct: Decimal | None
-    coverage_base: int | None        # what coverage is against: common sold, else preferred as converted
+    coverage_base: int | None        # what coverage is against: common (and pre-funded) sold, else preferred as converted
     fees_cash: Decimal | None
     fees_basis: str
     investors: tuple[str, ...]
@@ -112,7 +114,7 @@ class DealFold:
             draft.issuances.append(stored)
 
     def result(self) -> list[Deal]:
-        deals = [_deal(key, d) for key, d in self._drafts.items() if d.issuances]
+        deals = [deal for key, d in self._drafts.items() if (deal := _deal(key, d)) is not None]
         order = {key: d.first_seq for key, d in self._drafts.items()}
         return sorted(deals, key=lambda deal: (deal.date, order[deal.filing]))
 
@@ -151,23 +153,38 @@ def _sum(values: list) -> int | Decimal | None:
     return total
 
 
-def _deal(key: str, d: _Draft) -> Deal:
-    issued = [s.event for s in d.issuances]
+def _cash_undisclosed(fee: FeePaid) -> bool:
+    """Cash was paid and its amount is not given: said to be undisclosed, or set by a formula (a
+    percentage of proceeds), or a fee with no cash figure and no warrants either. A fee of warrants
+    alone states no cash: it is no cash fee."""
+    return fee.cash is None and (fee.cash_basis != Basis.NOT_STATED or not fee.warrants)
+
+
+def _sold(event: CommonIssued | PreferredIssued | NoteIssued) -> bool:
+    return isinstance(event, NoteIssued) or raises_money(event)
+
+
+def _deal(key: str, d: _Draft) -> Deal | None:
+    sales = [s for s in d.issuances if _sold(s.event)]
+    if not sales:
+        return None
+    issued = [s.event for s in sales]
     common = [e for e in issued if isinstance(e, CommonIssued)]
     preferred = [e for e in issued if isinstance(e, PreferredIssued)]
     shares = _sum([e.shares for e in common])
     prices = {e.price for e in common}
     price = common[0].price if len(prices) == 1 else None   # {None} gives None too
-    stated = [e.consideration for e in issued
-              if isinstance(e, (CommonIssued, PreferredIssued)) and raises_money(e) and e.consideration is not None]
+    stated = [e.consideration for e in issued if not isinstance(e, NoteIssued) and e.consideration is not None]
     gross = _sum(stated)
 
     coverage = [w for w in d.warrants if w.kind in COVERAGE_KINDS]
     determined = [w.shares for w in coverage if w.shares is not None]
     # None granted is zero; granted but none of a determined quantity (a formula) is unknown.
     warrant_shares = sum(determined) if determined or not coverage else None
+    # Coverage is against the common sold, with the pre-funded warrants sold in place of shares.
+    prefunded = [w.shares for w in d.warrants if w.kind == WarrantKind.PRE_FUNDED]
     if common:
-        base = shares
+        base = _sum([shares, *prefunded])
     elif preferred:
         base = _sum([as_converted(e.stated_amount, e.conversion.fixed_price if e.conversion else None)
                      for e in preferred])
@@ -175,7 +192,7 @@ def _deal(key: str, d: _Draft) -> Deal:
         base = None
 
     cash = [f.cash for f in d.fees if f.cash is not None]
-    if any(f.cash is None and f.cash_basis == Basis.UNDISCLOSED for f in d.fees):
+    if any(_cash_undisclosed(f) for f in d.fees):
         fees_basis = FeesBasis.UNDISCLOSED
     elif any(f.cash is not None and (f.approximate or f.cash_basis == Basis.APPROXIMATE) for f in d.fees):
         fees_basis = FeesBasis.APPROXIMATE
@@ -191,7 +208,7 @@ def _deal(key: str, d: _Draft) -> Deal:
     securities = [e.security if isinstance(e, (CommonIssued, NoteIssued)) else e.title for e in issued]
     securities += [w.tranche for w in d.warrants if w.kind not in FEE_KINDS]
     return Deal(
-        filing=key, date=min(s.effective_date for s in d.issuances), securities=_unique(securities),
+        filing=key, date=min(s.effective_date for s in sales), securities=_unique(securities),
         shares=shares, price=price, gross_proceeds=gross, warrant_shares=warrant_shares,
         warrant_coverage_pct=coverage_percent(warrant_shares, base), coverage_base=base,
         fees_cash=_sum(cash) if cash else None, fees_basis=fees_basis, investors=_unique(names),
