@@ -30,7 +30,8 @@ COVERAGE_KINDS = frozenset({WarrantKind.INVESTOR, WarrantKind.CLOSING, WarrantKi
 FEE_KINDS = frozenset({WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT})
 
 
-# The dilution rules, as ledger.projections.dilution states them (coverage_percent, as_converted).
+# The dilution rules, as ledger.projections.dilution states them (coverage_percent, as_converted):
+# written here until that module reaches this branch, then imported from it instead.
 def coverage_percent(warrant_shares: int | None, shares_sold: int | None) -> Decimal | None:
     """Warrant shares / shares sold x 100, to 0.01 with ROUND_HALF_EVEN, in exact integer
     arithmetic; None when either is unknown or nothing was sold."""
