@@ -1,6 +1,7 @@
-"""Read-side commands: replay, events, export."""
+"""Read-side commands: replay, events, export (cap-table, warrants, events, deals)."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -26,6 +27,15 @@ KnownAt = Annotated[date | None, typer.Option("--known-at", parser=parse_date, m
 class Table(StrEnum):
     cap_table = "cap-table"
     warrants = "warrants"
+    events = "events"
+    deals = "deals"
+    # `ledger export ocf` (cli/ocf.py) is its own table, added beside these.
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
 
 
 @app.command()
@@ -73,30 +83,59 @@ def events(
 @app.command()
 def export(
     ctx: typer.Context,
-    table: Annotated[Table, typer.Argument(help="cap-table or warrants")],
-    as_of: AsOf,
+    table: Annotated[Table, typer.Argument(help="cap-table, warrants, events or deals")],
+    as_of: Annotated[date | None, typer.Option(
+        "--as-of", parser=parse_date, metavar="YYYY-MM-DD",
+        help="Effective date, inclusive: required for cap-table and warrants; events and deals: all when omitted.")] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or jsonl")] = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     issuer: IssuerOpt = None,
     known_at: KnownAt = None,
 ) -> None:
-    """A CSV of the cap table or of the warrants as of a date."""
-    from ledger.export import write_cap_table_csv, write_warrants_csv
-    write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
-    from cli.replaying import replaying
-    with replaying(ctx.obj, as_of, known_at, issuer) as result:
-        if output is None:
-            write(result, sys.stdout)
-            return
-        try:
-            with replaced_whole(output) as fh:
-                write(result, fh)
-        except OSError as e:
-            raise fail(f"{output}: cannot write ({e.strerror or e})") from None
+    """A table as CSV, JSON or JSON Lines: the cap table or the warrants as of a date, every event,
+    or one row per financing (deals)."""
+    from ledger.export import WRITERS
+    write = WRITERS[fmt.value]
+    if table in (Table.cap_table, Table.warrants):
+        if as_of is None:
+            raise fail(f"export {table.value}: --as-of is required: the date to replay to, YYYY-MM-DD")
+        from cli.replaying import replaying
+        from ledger.export import CAP_TABLE_COLUMNS, WARRANT_COLUMNS, cap_table_rows, warrant_rows
+        columns, rows = ((CAP_TABLE_COLUMNS, cap_table_rows) if table is Table.cap_table
+                         else (WARRANT_COLUMNS, warrant_rows))
+        with replaying(ctx.obj, as_of, known_at, issuer) as result:
+            _written(output, lambda fh: write(columns, rows(result), fh))
+        return
+    from ledger.services.exports import EXPORTS
+    from ledger.views import resolve_issuer
+    with opened(ctx) as store:
+        key = resolve_issuer(store, issuer)
+        columns, rows = EXPORTS[table.value](store, as_of=as_of, known_at=known_at, issuer_key=key)
+        # The first row is built before anything is written: a ledger error there (a bad
+        # correction, a row this release cannot read) leaves stdout empty.
+        first = next(rows, None)
+        if first is None and known_at is not None:
+            from cli.replaying import _nothing_public_yet     # says so when K is before every filing
+            _nothing_public_yet(store, known_at, key)
+        rows = rows if first is None else itertools.chain((first,), rows)
+        _written(output, lambda fh: write(columns, rows, fh))
+
+
+def _written(output: Path | None, write) -> None:
+    """``write(fh)`` to stdout, or to ``output`` as a whole file (``replaced_whole``)."""
+    if output is None:
+        write(sys.stdout)
+        return
+    try:
+        with replaced_whole(output) as fh:
+            write(fh)
+    except OSError as e:
+        raise fail(f"{output}: cannot write ({e.strerror or e})") from None
 
 
 @contextmanager
 def replaced_whole(path: Path) -> Iterator[TextIO]:
-    """A CSV file written beside ``path`` and moved over it when complete, since rows are written
+    """An export file written beside ``path`` and moved over it when complete, since rows are written
     as the replay goes: a replay that stops on a damaged row leaves no half-written file. A device,
     a pipe, a symbolic link or a file this user may not write is opened in place, as before."""
     if path.is_symlink() or (path.exists() and not (path.is_file() and os.access(path, os.W_OK))):

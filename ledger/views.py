@@ -174,3 +174,24 @@ def effective_issuer_events(store: Store, issuer_key: str, *, pending: Known, wa
     moved = _visible_moves(store, pending, known_at=None, issuer_key=issuer_key)
     return _effective(store, issuer_key, as_of=None, known_at=None, pending=pending, moved=moved,
                       pairs=restated(store, amendments), watch=watch)
+
+
+def effective_by_issuer(store: Store, *, as_of: date | None, known_at: date | None = None,
+                        issuer_key: str | None = None,
+                        ) -> Iterator[tuple[str, str, list[StreamInfo], Iterator[StoredEvent]]]:
+    """Each issuer's effective events, one issuer at a time, as ``replay_issuers`` folds them:
+    (issuer key, name, its streams, its events in replay order as of ``as_of``, all when None, as
+    the record stood at ``known_at``), corrections, retractions and 8-K/A restatements applied.
+    The issuers come sorted by name, then key; read each one's events before asking for the next.
+    Corrections are read once, as in a replay; a bad one raises before the first issuer."""
+    names = dict(store.issuer_names(issuer_key=issuer_key))    # the last stream's name, as replay shows it
+    pending = known_corrections(store, known_at=known_at, issuer_key=issuer_key)
+    moved: dict[str, list[StoredEvent]] = {}
+    for m in _visible_moves(store, pending, known_at=known_at, issuer_key=issuer_key):
+        moved.setdefault(m.issuer_key, []).append(m)
+    check_corrections(store, pending, as_of=as_of, known_at=known_at, issuer_key=issuer_key)
+    for key in sorted(names, key=lambda k: (names[k], k)):
+        infos = list(store.streams(issuer_key=key))
+        pairs = restated(store, [i for i in infos if is_amendment(i)], known_at=known_at)
+        yield key, names[key], infos, _effective(store, key, as_of=as_of, known_at=known_at, pending=pending,
+                                                 moved=moved.get(key, []), pairs=pairs)

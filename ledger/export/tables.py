@@ -1,11 +1,12 @@
-"""CSV exports of a replay, written row by row as its issuers come (a ``Replay`` or a streamed
-``ledger.views.ReplayStream``). Open ``fh`` with ``newline=""`` (csv module rule)."""
+"""The cap-table and warrants exports of a replay: rows built as its issuers come (a ``Replay`` or a
+streamed ``ledger.views.ReplayStream``), written by ``ledger.export.writers``. Open ``fh`` with
+``newline=""`` (csv module rule)."""
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
+from ledger.export.writers import write_csv
 from ledger.projections.report import Replay, dec
 
 if TYPE_CHECKING:
@@ -20,10 +21,11 @@ WARRANT_COLUMNS = (
     "issued_on", "expires_on", "status", "event_ids", "source",
 )
 
-# Rows are tuples handed to csv.writer.writerows in one call: the writer itself writes None as an
-# empty cell and str() of anything else (ints, dates as ISO, StrEnum members as their values), so a
-# cell needs no conversion of its own unless the text differs: decimals as dec() writes them, the
-# lists joined, the holders' description in place of no names.
+# Rows are tuples of the cells ledger.export.writers takes, handed to csv.writer.writerows in one
+# call for CSV: the writer itself writes None as an empty cell and str() of anything else (ints,
+# dates as ISO, StrEnum members as their values), so a cell needs no conversion of its own unless
+# the text differs: decimals as dec() writes them, the lists joined, the holders' description in
+# place of no names.
 
 
 def _holders(names: tuple[str, ...], description: str | None) -> str | None:
@@ -54,12 +56,8 @@ def warrant_rows(result: Replay | ReplayStream) -> Iterator[tuple]:
 
 
 def write_cap_table_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
-    writer = csv.writer(fh)
-    writer.writerow(CAP_TABLE_COLUMNS)
-    writer.writerows(cap_table_rows(result))
+    write_csv(CAP_TABLE_COLUMNS, cap_table_rows(result), fh)
 
 
 def write_warrants_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
-    writer = csv.writer(fh)
-    writer.writerow(WARRANT_COLUMNS)
-    writer.writerows(warrant_rows(result))
+    write_csv(WARRANT_COLUMNS, warrant_rows(result), fh)
