@@ -18,7 +18,8 @@ import attrs
 
 from events import Basis, CommonIssued, FeePaid, NoteIssued, PreferredIssued, WarrantGranted, WarrantKind
 from events.envelope import StoredEvent, StreamInfo
-from ledger.projections import EXACT, add
+from ledger.projections import add
+from ledger.projections.dilution import as_converted, coverage_percent  # noqa: F401 - the one rule, re-exported
 from ledger.projections.totals import raises_money
 
 ISSUANCES = (CommonIssued, PreferredIssued, NoteIssued)
@@ -28,27 +29,6 @@ ISSUANCES = (CommonIssued, PreferredIssued, NoteIssued)
 # warrants are a fee, so none of them is coverage.
 COVERAGE_KINDS = frozenset({WarrantKind.INVESTOR, WarrantKind.CLOSING, WarrantKind.ADJUSTABLE})
 FEE_KINDS = frozenset({WarrantKind.FINDER, WarrantKind.PLACEMENT_AGENT})
-
-
-# The dilution rules, as ledger.projections.dilution states them (coverage_percent, as_converted):
-# written here until that module reaches this branch, then imported from it instead.
-def coverage_percent(warrant_shares: int | None, shares_sold: int | None) -> Decimal | None:
-    """Warrant shares / shares sold x 100, to 0.01 with ROUND_HALF_EVEN, in exact integer
-    arithmetic; None when either is unknown or nothing was sold."""
-    if warrant_shares is None or not shares_sold:
-        return None
-    hundredths, rest = divmod(warrant_shares * 10_000, shares_sold)
-    if 2 * rest > shares_sold or (2 * rest == shares_sold and hundredths % 2):
-        hundredths += 1
-    return Decimal(hundredths).scaleb(-2)
-
-
-def as_converted(stated_amount: Decimal | None, fixed_price: Decimal | None) -> int | None:
-    """Common shares a preferred's stated amount converts into at its fixed price: the floor of
-    amount / price; None when either is unknown."""
-    if stated_amount is None or fixed_price is None or fixed_price <= 0:
-        return None
-    return int(EXACT.divide_int(stated_amount, fixed_price))
 
 
 class FeesBasis:
