@@ -11,7 +11,7 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -26,6 +26,7 @@ KnownAt = Annotated[date | None, typer.Option("--known-at", parser=parse_date, m
 class Table(StrEnum):
     cap_table = "cap-table"
     warrants = "warrants"
+    ocf = "ocf"     # an Open Cap Table Format package: cli/ocf.py
 
 
 @app.command()
@@ -73,13 +74,17 @@ def events(
 @app.command()
 def export(
     ctx: typer.Context,
-    table: Annotated[Table, typer.Argument(help="cap-table or warrants")],
+    table: Annotated[Table, typer.Argument(help="cap-table, warrants or ocf")],
     as_of: AsOf,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     issuer: IssuerOpt = None,
     known_at: KnownAt = None,
 ) -> None:
-    """A CSV of the cap table or of the warrants as of a date."""
+    """A CSV of the cap table or of the warrants as of a date; or one issuer's OCF package (ocf, -o FILE.ocf.zip)."""
+    if table is Table.ocf:
+        from cli import ocf
+        ocf.export(ctx.obj, as_of=as_of, output=output, issuer=issuer, known_at=known_at)
+        return
     from ledger.export import write_cap_table_csv, write_warrants_csv
     write = write_cap_table_csv if table is Table.cap_table else write_warrants_csv
     from cli.replaying import replaying
@@ -95,18 +100,21 @@ def export(
 
 
 @contextmanager
-def replaced_whole(path: Path) -> Iterator[TextIO]:
+def replaced_whole(path: Path, *, binary: bool = False) -> Iterator[TextIO | BinaryIO]:
     """A CSV file written beside ``path`` and moved over it when complete, since rows are written
     as the replay goes: a replay that stops on a damaged row leaves no half-written file. A device,
-    a pipe, a symbolic link or a file this user may not write is opened in place, as before."""
+    a pipe, a symbolic link or a file this user may not write is opened in place, as before.
+    ``binary``: a file opened for bytes (a zip) instead of UTF-8 text."""
+    text = {} if binary else {"newline": "", "encoding": "utf-8"}
+    open_mode = "wb" if binary else "w"
     if path.is_symlink() or (path.exists() and not (path.is_file() and os.access(path, os.W_OK))):
-        with path.open("w", newline="", encoding="utf-8") as fh:
+        with path.open(open_mode, **text) as fh:
             yield fh
         return
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        with open(fd, "w", newline="", encoding="utf-8") as fh:
+        with open(fd, open_mode, **text) as fh:
             yield fh
         os.chmod(temporary, mode)
         os.replace(temporary, path)
