@@ -188,6 +188,7 @@ class _Builder:
         self.first_date: date | None = None
         self.recorded_at = ""
         self.status = {w.event_ids[0]: w.status for w in report.warrants}
+        self.issuer = report.issuer     # the streams' columns; a filing event adds the IRS number and state
         self._class(COMMON, "COMMON")
 
     # -- ids and shared objects
@@ -277,6 +278,7 @@ class _Builder:
 
     def _filing_recorded(self, stored: StoredEvent) -> None:
         e: FilingRecorded = stored.event
+        self.issuer = e.issuer
         when = e.report_date or stored.effective_date
         label = e.accession or e.source_name
         self._filing(stored.stream).name = f"{e.form} of {when.isoformat()} ({label})"
@@ -699,7 +701,7 @@ class _Builder:
 
     def _manifest(self) -> dict:
         r, t = self.report, self.report.totals
-        issuer = r.issuer
+        issuer = attrs.evolve(self.issuer, name=r.issuer.name)
         formed = (self.first_date or self.as_of).isoformat()
         obj = {"id": f"issuer-{_digest(r.issuer_key)}", "object_type": "ISSUER", "legal_name": issuer.name,
                "formation_date": formed, "country_of_formation": "US"}
