@@ -32,7 +32,7 @@ import attrs
 
 from events import (
     CommonIssued, ContingentRight, FeePaid, FilingRecorded, NoteIssued, PreferredConverted, PreferredIssued,
-    QuantityBasis, SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted, WarrantKind,
+    SharesOutstanding, StockSplit, WarrantCancelled, WarrantExercised, WarrantGranted, WarrantKind,
     WarrantVested,
 )
 from events.envelope import StoredEvent
