@@ -1,4 +1,4 @@
-"""Read-side commands: replay, events, export (cap-table, warrants, events, deals)."""
+"""Read-side commands: replay, events, export (cap-table, warrants, events, deals, ocf)."""
 from __future__ import annotations
 
 import itertools
@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 
@@ -29,7 +29,7 @@ class Table(StrEnum):
     warrants = "warrants"
     events = "events"
     deals = "deals"
-    # `ledger export ocf` (cli/ocf.py) is its own table, added beside these.
+    ocf = "ocf"     # an Open Cap Table Format package: cli/ocf.py
 
 
 class ExportFormat(StrEnum):
@@ -83,17 +83,25 @@ def events(
 @app.command()
 def export(
     ctx: typer.Context,
-    table: Annotated[Table, typer.Argument(help="cap-table, warrants, events or deals")],
+    table: Annotated[Table, typer.Argument(help="cap-table, warrants, events, deals or ocf")],
     as_of: Annotated[date | None, typer.Option(
         "--as-of", parser=parse_date, metavar="YYYY-MM-DD",
-        help="Effective date, inclusive: required for cap-table and warrants; events and deals: all when omitted.")] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or jsonl")] = ExportFormat.csv,
+        help="Effective date, inclusive: required for cap-table, warrants and ocf; events and deals: all when omitted.")] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or jsonl (not for ocf: a zip)")] = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     issuer: IssuerOpt = None,
     known_at: KnownAt = None,
 ) -> None:
     """A table as CSV, JSON or JSON Lines: the cap table or the warrants as of a date, every event,
-    or one row per financing (deals)."""
+    or one row per financing (deals); or one issuer's Open Cap Table Format package (ocf, -o FILE.ocf.zip)."""
+    if table is Table.ocf:
+        if as_of is None:
+            raise fail("export ocf: --as-of is required: the date of the cap table, YYYY-MM-DD")
+        if fmt is not ExportFormat.csv:
+            raise fail(f"export ocf: --format {fmt.value} does not apply: an OCF package is a zip of JSON files")
+        from cli import ocf
+        ocf.export(ctx.obj, as_of=as_of, output=output, issuer=issuer, known_at=known_at)
+        return
     from ledger.export import WRITERS
     write = WRITERS[fmt.value]
     if table in (Table.cap_table, Table.warrants):
@@ -134,18 +142,21 @@ def _written(output: Path | None, write) -> None:
 
 
 @contextmanager
-def replaced_whole(path: Path) -> Iterator[TextIO]:
+def replaced_whole(path: Path, *, binary: bool = False) -> Iterator[TextIO | BinaryIO]:
     """An export file written beside ``path`` and moved over it when complete, since rows are written
     as the replay goes: a replay that stops on a damaged row leaves no half-written file. A device,
-    a pipe, a symbolic link or a file this user may not write is opened in place, as before."""
+    a pipe, a symbolic link or a file this user may not write is opened in place, as before.
+    ``binary``: a file opened for bytes (a zip) instead of UTF-8 text."""
+    text = {} if binary else {"newline": "", "encoding": "utf-8"}
+    open_mode = "wb" if binary else "w"
     if path.is_symlink() or (path.exists() and not (path.is_file() and os.access(path, os.W_OK))):
-        with path.open("w", newline="", encoding="utf-8") as fh:
+        with path.open(open_mode, **text) as fh:
             yield fh
         return
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        with open(fd, "w", newline="", encoding="utf-8") as fh:
+        with open(fd, open_mode, **text) as fh:
             yield fh
         os.chmod(temporary, mode)
         os.replace(temporary, path)

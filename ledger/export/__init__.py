@@ -3,7 +3,8 @@ Lines writers of ``writers``, row by row as the builders give them.
 
 - ``tables``: the cap table and the warrants of a replay, issuer by issuer;
 - ``events``: every event in recording order;
-- ``deals``: one row per financing, issuer by issuer (``ledger.projections.deals``).
+- ``deals``: one row per financing, issuer by issuer (``ledger.projections.deals``);
+- ``ocf``: one issuer's Open Cap Table Format package (a zip, not rows).
 """
 from ledger.export.deals import DEAL_COLUMNS, deal_rows
 from ledger.export.events import EVENT_COLUMNS, event_rows
