@@ -1,4 +1,4 @@
-"""Read-side commands: replay, events, export (cap-table, warrants, events, deals, ocf)."""
+"""Read-side commands: replay, events, export (cap-table, warrants, dilution, events, deals, ocf)."""
 from __future__ import annotations
 
 import itertools
@@ -27,6 +27,7 @@ KnownAt = Annotated[date | None, typer.Option("--known-at", parser=parse_date, m
 class Table(StrEnum):
     cap_table = "cap-table"
     warrants = "warrants"
+    dilution = "dilution"
     events = "events"
     deals = "deals"
     ocf = "ocf"     # an Open Cap Table Format package: cli/ocf.py
@@ -83,16 +84,16 @@ def events(
 @app.command()
 def export(
     ctx: typer.Context,
-    table: Annotated[Table, typer.Argument(help="cap-table, warrants, events, deals or ocf")],
+    table: Annotated[Table, typer.Argument(help="cap-table, warrants, dilution, events, deals or ocf")],
     as_of: Annotated[date | None, typer.Option(
         "--as-of", parser=parse_date, metavar="YYYY-MM-DD",
-        help="Effective date, inclusive: required for cap-table, warrants and ocf; events and deals: all when omitted.")] = None,
+        help="Effective date, inclusive: required for cap-table, warrants, dilution and ocf; events and deals: all when omitted.")] = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or jsonl (not for ocf: a zip)")] = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
     issuer: IssuerOpt = None,
     known_at: KnownAt = None,
 ) -> None:
-    """A table as CSV, JSON or JSON Lines: the cap table or the warrants as of a date, every event,
+    """A table as CSV, JSON or JSON Lines: the cap table, the warrants or the fully diluted holder groups as of a date, every event,
     or one row per financing (deals); or one issuer's Open Cap Table Format package (ocf, -o FILE.ocf.zip)."""
     if table is Table.ocf:
         if as_of is None:
@@ -104,13 +105,14 @@ def export(
         return
     from ledger.export import WRITERS
     write = WRITERS[fmt.value]
-    if table in (Table.cap_table, Table.warrants):
+    if table in (Table.cap_table, Table.warrants, Table.dilution):
         if as_of is None:
             raise fail(f"export {table.value}: --as-of is required: the date to replay to, YYYY-MM-DD")
         from cli.replaying import replaying
-        from ledger.export import CAP_TABLE_COLUMNS, WARRANT_COLUMNS, cap_table_rows, warrant_rows
-        columns, rows = ((CAP_TABLE_COLUMNS, cap_table_rows) if table is Table.cap_table
-                         else (WARRANT_COLUMNS, warrant_rows))
+        from ledger import export as exports
+        columns, rows = {Table.cap_table: (exports.CAP_TABLE_COLUMNS, exports.cap_table_rows),
+                         Table.warrants: (exports.WARRANT_COLUMNS, exports.warrant_rows),
+                         Table.dilution: (exports.DILUTION_COLUMNS, exports.dilution_rows)}[table]
         with replaying(ctx.obj, as_of, known_at, issuer) as result:
             _written(output, lambda fh: write(columns, rows(result), fh))
         return

@@ -223,3 +223,27 @@ def test_a_group_with_nothing_determined_is_left_out_of_ownership():
     fd = acme(filing("s", DAY), common(1000), preferred(Decimal("5000")))
     assert [o.holders for o in fd.ownership] == ["A Fund"]
     assert [u.holders for u in fd.undetermined] == [("B Fund",)]
+
+
+def test_the_dilution_export_has_each_holder_group_and_the_total(run, built_db, tmp_path):
+    out = tmp_path / "dilution.csv"
+    result = run("--db", built_db, "export", "dilution", "--as-of", "2000-06-30", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "issuer,row,holders,common_shares,basic_percent,warrant_shares,convertible_shares_at_fixed_price,"
+        "convertible_shares_at_cap,fully_diluted_shares,fully_diluted_percent,fully_diluted_shares_at_cap,"
+        "fully_diluted_percent_at_cap,undetermined",
+        '"NeoTherapeutics, Inc.",holder group,"Strong River Investments, Inc.; Montrose Investments Ltd.",'
+        "1365918,73.20,230839,0,0,1596757,61.34,1596757,42.62,",
+        '"NeoTherapeutics, Inc.",holder group,Royal Canadian Growth Fund,500000,26.80,125000,0,0,625000,24.01,625000,16.68,',
+        '"NeoTherapeutics, Inc.",holder group,Westover Investments L.P.; Montrose Investments L.P.,'
+        "0,0.00,75000,306278,1450000,381278,14.65,1525000,40.70,",
+        '"NeoTherapeutics, Inc.",total,,1865918,100.00,430839,306278,1450000,2603035,100.00,3746757,100.00,5',
+    ]
+    result = run("--db", built_db, "export", "dilution", "--as-of", "2000-06-30", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert rows[-1]["fully_diluted_shares_at_cap"] == 3746757 and rows[-1]["undetermined"] == 5
+    assert rows[0]["basic_percent"] == "73.20"
+    missing = run("--db", built_db, "export", "dilution")
+    assert missing.exit_code == 2
+    assert missing.stderr.splitlines() == ["error: export dilution: --as-of is required: the date to replay to, YYYY-MM-DD"]

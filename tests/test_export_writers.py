@@ -124,7 +124,7 @@ def one_error_line(result) -> str:
 def test_unknown_table(run, built_db):
     line = one_error_line(run("--db", built_db, "export", "trades"))
     assert line == ("Error: Invalid value for 'table': 'trades' is not one of "     # CliRunner names the app "root"
-                    "'cap-table', 'warrants', 'events', 'deals', 'ocf'. (see 'root export --help')")
+                    "'cap-table', 'warrants', 'dilution', 'events', 'deals', 'ocf'. (see 'root export --help')")
 
 
 def test_bad_format(run, built_db):

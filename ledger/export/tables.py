@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from ledger.export.writers import write_csv
+from ledger.projections.dilution import of_report, percent
 from ledger.projections.report import Replay, dec
 
 if TYPE_CHECKING:
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
 CAP_TABLE_COLUMNS = (
     "issuer", "class", "holders", "shares", "stated_amount", "price", "conversion_price", "conversion_share_cap",
     "consideration_kind", "date", "event_ids", "source",
+)
+# One row per holder group, then the issuer's total (`row` says which); percentages of the totals.
+DILUTION_COLUMNS = (
+    "issuer", "row", "holders", "common_shares", "basic_percent", "warrant_shares",
+    "convertible_shares_at_fixed_price", "convertible_shares_at_cap", "fully_diluted_shares",
+    "fully_diluted_percent", "fully_diluted_shares_at_cap", "fully_diluted_percent_at_cap", "undetermined",
 )
 WARRANT_COLUMNS = (
     "issuer", "tranche", "kind", "holders", "shares", "quantity_basis", "exercise_price",
@@ -53,6 +60,26 @@ def warrant_rows(result: Replay | ReplayStream) -> Iterator[tuple]:
                 dec(w.exercise_price), w.issued_on, w.expires_on, w.status, "; ".join(w.event_ids),
                 w.sources[0] if w.sources else None,
             )
+
+
+def dilution_rows(result: Replay | ReplayStream) -> Iterator[tuple]:
+    """Each issuer's holder groups, then its total: fully diluted at the fixed conversion prices and
+    at the caps (ledger/projections/dilution.py). ``undetermined``, on the total row, counts the
+    instruments not counted (``ledger replay`` lists each with its basis)."""
+    for report in result.issuers:
+        name, f = report.issuer.name, of_report(report)
+        for o in f.ownership:
+            yield (
+                name, "holder group", o.holders, o.common_shares, dec(o.basic_percent), o.warrant_shares,
+                o.convertible_shares_at_fixed_price, o.convertible_shares_at_cap, o.fully_diluted_shares,
+                dec(o.fully_diluted_percent), o.fully_diluted_shares_at_cap, dec(o.fully_diluted_percent_at_cap), None,
+            )
+        yield (
+            name, "total", None, f.common_shares, dec(percent(f.common_shares, f.common_shares)), f.warrant_shares,
+            f.convertible_shares_at_fixed_price, f.convertible_shares_at_cap, f.total_at_fixed_price,
+            dec(percent(f.total_at_fixed_price, f.total_at_fixed_price)), f.total_at_cap,
+            dec(percent(f.total_at_cap, f.total_at_cap)), len(f.undetermined),
+        )
 
 
 def write_cap_table_csv(result: Replay | ReplayStream, fh: TextIO) -> None:
