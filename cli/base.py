@@ -35,6 +35,7 @@ COMMAND_MODULES = {
     "copy": "cli.copy", "ingest": "cli.ingest", "verify": "cli.integrity", "checkpoint": "cli.integrity",
     "record": "cli.record", "retract": "cli.record", "correct": "cli.record", "check": "cli.record",
     "snapshots": "cli.snapshots",
+    "serve": "cli.serve",
 }
 
 
