@@ -47,7 +47,7 @@ CAP_TABLE_AS_OF_SQL = """SELECT r.issuer, r.class, r.holders, r.holders_descript
                         WHERE x.type = 'preferred_converted' AND json_extract(x.payload, '$.preferred') = r.event_id
                           AND x.effective_date <= :date), '')), '') AS note
 FROM cap_table_rows r
-WHERE date(:date) IS :date AND r.date <= :date
+WHERE date(julianday(:date)) IS :date AND r.date <= :date   -- YYYY-MM-DD and a real day, or no rows
   AND NOT EXISTS (   -- an opening balance on or before :date replaces the lots of its class before it
       SELECT 1 FROM cap_table_rows b
       WHERE b.made_by = 'shares_outstanding' AND b.issuer_key = r.issuer_key AND b.class = r.class
