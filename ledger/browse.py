@@ -83,8 +83,10 @@ VIEWS = {
         "quote and the row's chain hash. Append-only: nothing here is ever edited."),
     "effective_events": (
         "Events as the record stands",
-        "The events ledger replay folds: " + APPLIED.split(": ", 1)[1].split(", warrant exercises")[0]
-        + ". The payload is the corrected one; corrected_by names the corrections."),
+        "The events ledger replay folds, as the record stands now: retracted events (and every event of a "
+        "filing retracted whole) left out, corrections applied to the payload in recording order "
+        "(corrected_by names them; a corrected effective_date moves the event), the events of an 8-K that "
+        "its 8-K/A restates left out, by item."),
     "issuers": (
         "Issuers",
         "Each issuer's name and numbers as its last recorded filing gives them."),
