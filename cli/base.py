@@ -34,7 +34,7 @@ COMMAND_MODULES = {
     "history": "cli.audit", "show": "cli.audit", "explain": "cli.audit", "diff": "cli.audit",
     "copy": "cli.copy", "ingest": "cli.ingest", "verify": "cli.integrity", "checkpoint": "cli.integrity",
     "record": "cli.record", "retract": "cli.record", "correct": "cli.record", "check": "cli.record",
-    "snapshots": "cli.snapshots", "chart": "cli.chart",
+    "snapshots": "cli.snapshots", "chart": "cli.chart", "serve": "cli.serve",
 }
 
 

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from ledger.store.base import NewFiling
 
 # Bump when any engine's tables change, with a migration step for each engine that has one.
-SCHEMA_VERSION = 5   # 4: chain v2 (ledger/store/chain.py) from a recorded seq; events_public dropped
+SCHEMA_VERSION = 6   # 4: chain v2 (ledger/store/chain.py) from a recorded seq; events_public dropped
 # 5: events_type indexes only INDEXED_TYPES
+# 6: SQLite only: views for browsing (ledger/store/sqlite_views.py); PostgreSQL's tables are unchanged
 
 # The event types ``log(types=...)`` and ``read(types=...)`` look up among every row: corrections,
 # retractions, balance assertions (ledger/corrections.py, ledger/check.py), a few among a million.

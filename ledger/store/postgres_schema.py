@@ -113,6 +113,8 @@ UPGRADES = {
         "DROP INDEX IF EXISTS events_type",
         EVENTS_TYPE_INDEX,
     ),
+    # Schema 5 -> 6 added SQLite views for browsing in Datasette, which reads SQLite only: nothing here.
+    5: (),
 }
 
 DDL = TABLES + (REFUSE_FUNCTION,) + TRIGGERS

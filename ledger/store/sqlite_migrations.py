@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 from ledger.store.sqlite_schema import EVENTS_TYPE_INDEX, NO_REPLACE, SCHEMA_VERSION, TRIGGERS
+from ledger.store.sqlite_views import DROP_VIEWS, VIEWS
 
 
 def _v1_to_v2(conn: sqlite3.Connection) -> None:
@@ -63,11 +64,19 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
     conn.execute(EVENTS_TYPE_INDEX)
 
 
+def _v5_to_v6(conn: sqlite3.Connection) -> None:
+    # Views for browsing the file (Datasette, `ledger serve`): the events read by what they mean. A
+    # view holds no data: no row is written or rewritten, so every hash and checkpoint stays valid.
+    for statement in DROP_VIEWS + VIEWS:
+        conn.execute(statement)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 assert sorted(STEPS) == list(range(1, SCHEMA_VERSION)), "every schema version needs its step"

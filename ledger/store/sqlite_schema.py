@@ -103,7 +103,11 @@ NO_REPLACE = (
     END""",
 )
 
-DDL = TABLES + TRIGGERS + NO_REPLACE
+# Views for browsing the file in Datasette or any SQLite tool (schema 6): they hold no data and write
+# nothing; the events, streams and documents stay append-only.
+from ledger.store.sqlite_views import VIEWS  # noqa: E402
+
+DDL = TABLES + TRIGGERS + NO_REPLACE + VIEWS
 
 # Same-day replay order is the program's, not the file's: each connection gets it as a TEMP
 # table (which a read-only connection may create), so reading a ledger never writes to it.
