@@ -1,10 +1,6 @@
 """`ledger chart`: one issuer's common and fully diluted shares over time, as a PNG or SVG file."""
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
-from contextlib import suppress
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.base import app, fail, opened, parse_date
+from cli.whole import replaced_whole
 
 MISSING_MATPLOTLIB = "ledger chart needs matplotlib: pip install -e '.[chart]'"
 
@@ -45,32 +42,7 @@ def chart(
         found = issuer_series(store, issuer, start=start, end=end)
     data = render(found.series, found.issuer.name, fmt)
     try:
-        write_whole(output, data)
+        with replaced_whole(output, binary=True) as fh:    # a failed write leaves no half image
+            fh.write(data)
     except OSError as e:
         raise fail(f"{output}: cannot write ({e.strerror or e})") from None
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """``data`` written beside ``path`` and moved over it, as cli.reads.replaced_whole does for a
-    CSV: a write that fails (a full disk) leaves no half-written image. A device, a pipe, a
-    symbolic link or a file this user may not write is written in place."""
-    if path.is_symlink() or (path.exists() and not (path.is_file() and os.access(path, os.W_OK))):
-        path.write_bytes(data)
-        return
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    try:
-        with open(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

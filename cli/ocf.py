@@ -12,7 +12,7 @@ def export(location: str, *, as_of: date, output: Path | None, issuer: str | Non
     """Write the package to ``output`` whole, or nothing: a zip is never written to stdout."""
     if output is None:
         raise failed("export ocf writes a zip file: give -o FILE.ocf.zip")
-    from cli.reads import replaced_whole
+    from cli.whole import replaced_whole
     from ledger.export.ocf import issuer_package, sole_issuer, write_package
     with opened_store(location) as store:
         key = sole_issuer(store, issuer)
