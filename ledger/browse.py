@@ -68,14 +68,16 @@ VIEWS = {
         "issued_on, expires_on. Exercises, cancellations, vesting, expiry and splits are folded by "
         "ledger replay only."),
     "deals": (
-        "Deals: one row per filing that issued securities",
-        "Dated by its first closing. shares: common sold (empty for a preferred-only deal or when a lot's "
-        "count is unknown); price: when one price applies; gross_proceeds: the stated considerations of "
-        "cash issuances, summed exactly; warrant_shares: warrants sold with the securities (not finder's "
-        "or placement agent's) whose quantity is known; warrant_coverage_pct: warrant_shares / shares x "
-        "100 to 0.01, half to even (a preferred-only deal: against the preferred as converted at its "
-        "fixed price); fees_cash and fees_basis (stated, approximate, undisclosed, none). The columns "
-        "of ledger export deals."),
+        "Deals: one row per financing, as ledger export deals lists them",
+        "The rows of ledger export deals without --as-of, in its order, as its CSV writes them. A deal: "
+        "the issuances of one filing that raise money (not for an acquisition, exchange, services or "
+        "conversion), with the warrants and fees it reports; an 8-K/A's facts count under the filing it "
+        "amends (form 8-K; 8-K/A). Dated by its first closing. securities: what was sold, then the "
+        "warrants sold with it; shares: common sold; price: when one price applies; gross_proceeds: the "
+        "stated considerations of the sales, summed exactly; warrant_shares: investor, closing and "
+        "adjustable warrants whose quantity is known; warrant_coverage_pct: warrant_shares / (common "
+        "and pre-funded warrants sold, else the preferred as converted at its fixed price) x 100 to "
+        "0.01, half to even; fees_cash and fees_basis (stated, approximate, undisclosed, none)."),
     "event_log": (
         "Event log, in recording order",
         "Every event as recorded, corrections and retractions included as events of their own: seq, id, "

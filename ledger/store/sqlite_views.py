@@ -56,12 +56,13 @@ def _unscaled(n: str, s: str) -> str:
             f"substr({padded}, 1, length({padded}) - {s}) || '.' || substr({padded}, -{s}) END)")
 
 
-def decimal_sum(x: str, group: str) -> tuple[str, str]:
-    """Columns for an exact sum of the decimal strings ``x`` per ``group``: the inner query's two
-    window columns (``_n``: scaled to the group's most fraction digits; ``_s``: those digits) and
-    the outer query's expression of the sum."""
-    s = f"MAX(length({_frac(x)})) OVER (PARTITION BY {group})"
-    return s, _unscaled("SUM(_n)", "MAX(_s)")
+def _exact_total(values: str) -> str:
+    """A scalar subquery: the exact decimal sum, as text, of column ``x`` (decimal strings) of the
+    query ``values``, to the most fraction digits among them (what Decimal addition writes); NULL
+    when ``values`` has no row."""
+    total = f"SUM({_scaled('x', '_s')})"
+    return (f"(SELECT {_unscaled(total, 'MAX(_s)')} FROM ("
+            f"SELECT x, MAX(length({_frac('x')})) OVER () AS _s FROM ({values})))")
 
 
 EFFECTIVE_EVENTS = f"""CREATE VIEW effective_events AS
@@ -207,89 +208,125 @@ LEFT JOIN streams s ON s.stream = e.stream
 WHERE e.type = 'warrant_granted'
 ORDER BY i.name, e.issuer_key, e.effective_date, e.day_rank, e.seq"""
 
-_SUM_S, _SUM = decimal_sum("x", "stream")
+# -- deals: the rows of `ledger export deals` (ledger/projections/deals.py `_deal`, ledger/export/deals.py) --
 _AMOUNT, _PRICE = "json_extract(payload, '$.stated_amount')", "json_extract(payload, '$.conversion.fixed_price')"
 _SP = f"length({_frac(_PRICE)})"
 _SA = f"length({_frac(_AMOUNT)})"
-# floor(amount / price) on integers: amount x 10^sp // (price x 10^sa) (ledger.projections.dilution.as_converted)
-_AS_CONVERTED = (f"{_scaled(_AMOUNT, _SA)} * {_ten_to(_SP)} / ({_scaled(_PRICE, _SP)} * {_ten_to(_SA)})")
+# floor(amount / price) on integers: amount x 10^sp // (price x 10^sa); none for a price not above 0
+# or an amount below 0 (ledger.projections.dilution.as_converted)
+_AS_CONVERTED = (f"CASE WHEN {_scaled(_PRICE, _SP)} > 0 AND {_scaled(_AMOUNT, _SA)} >= 0 THEN "
+                 f"{_scaled(_AMOUNT, _SA)} * {_ten_to(_SP)} / ({_scaled(_PRICE, _SP)} * {_ten_to(_SA)}) END")
+# Decimal text as a set member: 1.50 and 1.5 are one price, as Decimals compare.
+_PRICE_VALUE = ("CASE WHEN instr(json_extract(payload, '$.price'), '.') > 0 "
+                "THEN rtrim(rtrim(json_extract(payload, '$.price'), '0'), '.') ELSE json_extract(payload, '$.price') END")
+_OF_DEAL = "issuer_key = d.issuer_key AND filing = d.filing"
+_WARRANT_OF_DEAL = f"{_OF_DEAL} AND type = 'warrant_granted'"
+_FEE_OF_DEAL = f"{_OF_DEAL} AND type = 'fee_paid'"
+_KIND_OF = "json_extract(payload, '$.kind')"
+_CASH = "json_extract(payload, '$.cash')"
+_CASH_BASIS = "COALESCE(json_extract(payload, '$.cash_basis'), 'stated')"
+_ORDER = 1_000_000   # names in a list, or events in the replay of an issuer, below this many: a composite sort key
 
-
-def _exact_sum(rows: str) -> str:
-    """The exact decimal sum of column ``x`` of ``rows`` (which also yields ``stream``), per stream."""
-    return f"""(SELECT stream, {_SUM} AS total FROM (
-        SELECT stream, {_scaled('x', '_s')} AS _n, _s FROM (SELECT stream, x, {_SUM_S} AS _s FROM ({rows}))
-    ) GROUP BY stream)"""
-
-
-# One row per filing stream that issued securities (the columns of `ledger export deals`).
+# One row per deal, as `ledger export deals` (without --as-of) gives them: a deal is the issuances of
+# one filing that raise money (common or preferred sold for cash or for a kind not stated, notes), with
+# the warrants and fees that filing reports; an 8-K/A's facts count under the filing it amends.
 DEALS = f"""CREATE VIEW deals AS
 WITH
-issue AS (
-    SELECT e.* FROM effective_events e WHERE e.type IN ('common_issued', 'preferred_issued', 'note_issued')
+amendment AS (   -- an 8-K/A and the filing it amends: its amends column, else same issuer and date of report
+    SELECT a.stream, COALESCE(NULLIF(a.amends, ''), (
+        SELECT o.stream FROM streams o
+        WHERE o.issuer_key = a.issuer_key AND upper(o.form) = upper(substr(a.form, 1, length(a.form) - 2))
+          AND o.report_date = a.report_date ORDER BY o.rowid LIMIT 1)) AS original
+    FROM streams a WHERE upper(a.form) LIKE '%/A'
 ),
-common AS (SELECT * FROM issue WHERE type = 'common_issued'),
-proceeds AS {_exact_sum(f"SELECT stream, json_extract(payload, '$.consideration') AS x FROM issue e "
-                        f"WHERE e.type IN ('common_issued', 'preferred_issued') AND {_KIND.replace(_P, 'e.payload')} = 'cash' "
-                        "AND json_extract(payload, '$.consideration') IS NOT NULL")},
-fee AS (SELECT * FROM effective_events WHERE type = 'fee_paid'),
-fees AS {_exact_sum("SELECT stream, json_extract(payload, '$.cash') AS x FROM fee WHERE json_extract(payload, '$.cash') IS NOT NULL")},
-warrant AS (   -- warrants sold with the securities: not a finder's or a placement agent's
-    SELECT * FROM effective_events
-    WHERE type = 'warrant_granted' AND json_extract(payload, '$.kind') NOT IN ('finder', 'placement_agent')
+part AS (        -- what deals are made of, under the filing they count for; rn: the issuer's replay order
+    SELECT e.issuer_key, COALESCE(am.original, e.stream) AS filing, e.stream, e.seq, e.type, e.effective_date,
+           e.payload, row_number() OVER (PARTITION BY e.issuer_key ORDER BY e.effective_date, e.day_rank, e.seq) AS rn,
+           -- a sale: a note, or common or preferred for cash or a kind not stated (totals.raises_money;
+           -- a schema-1 issuance is read as one of those two, events/upcasters.py)
+           (e.type = 'note_issued' OR (e.type IN ('common_issued', 'preferred_issued') AND
+            COALESCE(json_extract(e.payload, '$.consideration_kind'), 'not_stated') IN ('cash', 'not_stated'))) AS sold
+    FROM effective_events e LEFT JOIN amendment am ON am.stream = e.stream
+    WHERE e.type IN ('common_issued', 'preferred_issued', 'note_issued', 'warrant_granted', 'fee_paid')
 ),
-names AS (
-    SELECT e.stream, n.value AS name, MIN(e.seq * 1000 + CAST(n.key AS INTEGER)) AS k
-    FROM issue e, json_each(e.payload, CASE e.type WHEN 'common_issued' THEN '$.buyers' ELSE '$.holders' END) n
-    GROUP BY e.stream, n.value
+sale AS (SELECT * FROM part WHERE sold),
+deal AS (        -- a filing with no sale is no deal; it is dated by its first sale, ordered by its first event
+    SELECT issuer_key, filing, MIN(CASE WHEN sold THEN effective_date END) AS date, MIN(seq) AS first_seq
+    FROM part GROUP BY issuer_key, filing HAVING MAX(sold)
 ),
-deal AS (
-    SELECT d.stream, MIN(d.effective_date) AS date, d.issuer_key,
-           (SELECT group_concat(c, '; ') FROM (
-               SELECT CASE x.type WHEN 'common_issued' THEN {_COMMON_CLASS.replace(_P, 'x.payload')}
-                                  WHEN 'preferred_issued' THEN {_PREFERRED_CLASS.replace(_P, 'x.payload')}
-                                  ELSE json_extract(x.payload, '$.security') END AS c
-               FROM issue x WHERE x.stream = d.stream GROUP BY c ORDER BY MIN(x.seq))) AS securities,
-           (SELECT CASE WHEN COUNT(*) = 0 OR COUNT(json_extract(payload, '$.shares')) < COUNT(*) THEN NULL
-                        ELSE SUM(json_extract(payload, '$.shares')) END FROM common x WHERE x.stream = d.stream) AS shares,
-           (SELECT CASE WHEN COUNT(DISTINCT json_extract(payload, '$.price')) = 1
-                         AND COUNT(json_extract(payload, '$.price')) = COUNT(*) THEN MIN(json_extract(payload, '$.price')) END
-            FROM common x WHERE x.stream = d.stream) AS price,
-           (SELECT CASE WHEN COUNT(*) = 0 THEN 0
-                        WHEN COUNT(json_extract(payload, '$.shares')) = 0 THEN NULL
-                        ELSE SUM(json_extract(payload, '$.shares')) END FROM warrant w WHERE w.stream = d.stream) AS warrant_shares,
-           (SELECT CASE WHEN COUNT(*) = 0 OR COUNT({_AMOUNT}) < COUNT(*) OR COUNT({_PRICE}) < COUNT(*) THEN NULL
-                        ELSE SUM({_AS_CONVERTED}) END
-            FROM issue x WHERE x.stream = d.stream AND x.type = 'preferred_issued') AS as_converted,
-           (SELECT CASE WHEN COUNT(*) = 0 THEN 'none'
-                        WHEN COUNT(json_extract(payload, '$.cash')) < COUNT(*) THEN 'undisclosed'
-                        WHEN MAX(json_extract(payload, '$.approximate')) THEN 'approximate'
-                        ELSE 'stated' END FROM fee f WHERE f.stream = d.stream) AS fees_basis,
-           COALESCE((SELECT group_concat(name, '; ') FROM (SELECT name FROM names n WHERE n.stream = d.stream ORDER BY k)),
-                    (SELECT json_extract(x.payload, CASE x.type WHEN 'common_issued' THEN '$.buyers_description'
-                                                                ELSE '$.holders_description' END)
-                     FROM issue x WHERE x.stream = d.stream ORDER BY x.seq LIMIT 1)) AS investors
-    FROM issue d GROUP BY d.stream, d.issuer_key
+figures AS (
+    SELECT d.*,
+           (SELECT group_concat(name, '; ') FROM (   -- the sales' securities, then the warrants sold with them
+               SELECT name FROM (
+                   SELECT CASE type WHEN 'preferred_issued' THEN json_extract(payload, '$.title')
+                                    ELSE json_extract(payload, '$.security') END AS name, rn AS k
+                   FROM sale WHERE {_OF_DEAL}
+                   UNION ALL
+                   SELECT json_extract(payload, '$.tranche'), {_ORDER} * {_ORDER} + rn FROM part
+                   WHERE {_WARRANT_OF_DEAL} AND {_KIND_OF} NOT IN ('finder', 'placement_agent'))
+               WHERE COALESCE(name, '') <> '' GROUP BY name ORDER BY MIN(k))) AS securities,
+           (SELECT CASE WHEN COUNT(json_extract(payload, '$.shares')) = COUNT(*) THEN SUM(json_extract(payload, '$.shares')) END
+            FROM sale WHERE {_OF_DEAL} AND type = 'common_issued') AS shares,
+           (SELECT CASE WHEN COUNT(json_extract(payload, '$.price')) = COUNT(*) AND COUNT(DISTINCT {_PRICE_VALUE}) = 1
+                        THEN (SELECT json_extract(f.payload, '$.price') FROM sale f
+                              WHERE f.issuer_key = d.issuer_key AND f.filing = d.filing AND f.type = 'common_issued'
+                              ORDER BY f.rn LIMIT 1) END
+            FROM sale WHERE {_OF_DEAL} AND type = 'common_issued') AS price,
+           {_exact_total(f"SELECT json_extract(payload, '$.consideration') AS x FROM sale WHERE {_OF_DEAL} "
+                         "AND type <> 'note_issued' AND json_extract(payload, '$.consideration') IS NOT NULL")} AS gross_proceeds,
+           (SELECT CASE WHEN COUNT(*) = 0 THEN 0 WHEN COUNT(json_extract(payload, '$.shares')) > 0
+                        THEN SUM(json_extract(payload, '$.shares')) END   -- granted, none determined: unknown
+            FROM part WHERE {_WARRANT_OF_DEAL} AND {_KIND_OF} IN ('investor', 'closing', 'adjustable')) AS warrant_shares,
+           (SELECT CASE WHEN COUNT(json_extract(payload, '$.shares')) = COUNT(*) THEN COALESCE(SUM(json_extract(payload, '$.shares')), 0) END
+            FROM part WHERE {_WARRANT_OF_DEAL} AND {_KIND_OF} = 'pre_funded') AS prefunded,
+           EXISTS (SELECT 1 FROM sale WHERE {_OF_DEAL} AND type = 'common_issued') AS sold_common,
+           (SELECT CASE WHEN COUNT(*) > 0 AND COUNT(n) = COUNT(*) THEN SUM(n) END FROM (
+               SELECT {_AS_CONVERTED} AS n FROM sale WHERE {_OF_DEAL} AND type = 'preferred_issued')) AS as_converted,
+           {_exact_total(f"SELECT {_CASH} AS x FROM part WHERE {_FEE_OF_DEAL} AND {_CASH} IS NOT NULL")} AS fees_cash,
+           (SELECT CASE   -- undisclosed: cash paid, its amount not given (a fee of warrants alone is no cash fee)
+                WHEN SUM({_CASH} IS NULL AND ({_CASH_BASIS} <> 'not_stated'
+                                              OR NOT COALESCE(json_extract(payload, '$.warrants'), 0))) > 0 THEN 'undisclosed'
+                WHEN SUM({_CASH} IS NOT NULL AND (COALESCE(json_extract(payload, '$.approximate'), 0)
+                                                  OR {_CASH_BASIS} = 'approximate')) > 0 THEN 'approximate'
+                WHEN COUNT({_CASH}) > 0 THEN 'stated' ELSE 'none' END
+            FROM part WHERE {_FEE_OF_DEAL}) AS fees_basis,
+           COALESCE(
+               (SELECT group_concat(name, '; ') FROM (
+                   SELECT n.value AS name FROM sale s,
+                          json_each(s.payload, CASE s.type WHEN 'common_issued' THEN '$.buyers' ELSE '$.holders' END) n
+                   WHERE s.issuer_key = d.issuer_key AND s.filing = d.filing AND COALESCE(n.value, '') <> ''
+                   GROUP BY n.value ORDER BY MIN(s.rn * {_ORDER} + n.key))),
+               (SELECT group_concat(v, '; ') FROM (SELECT v FROM (   -- else the descriptions of them
+                   SELECT json_extract(payload, CASE type WHEN 'common_issued' THEN '$.buyers_description'
+                                                          ELSE '$.holders_description' END) AS v, rn FROM sale WHERE {_OF_DEAL})
+                WHERE COALESCE(v, '') <> '' GROUP BY v ORDER BY MIN(rn)))) AS investors,
+           (SELECT group_concat(form, '; ') FROM (   -- the filing, then its 8-K/As, as the deal met them
+               SELECT s.form FROM (SELECT d.filing AS stream, 0 AS k
+                                   UNION ALL SELECT stream, MIN(rn) FROM part WHERE {_OF_DEAL} GROUP BY stream) x
+               JOIN streams s ON s.stream = x.stream AND s.issuer_key = d.issuer_key
+               GROUP BY s.form ORDER BY MIN(x.k))) AS form,
+           (SELECT group_concat(source_name, '; ') FROM (
+               SELECT s.source_name FROM (SELECT d.filing AS stream, 0 AS k
+                                          UNION ALL SELECT stream, MIN(rn) FROM part WHERE {_OF_DEAL} GROUP BY stream) x
+               JOIN streams s ON s.stream = x.stream AND s.issuer_key = d.issuer_key
+               GROUP BY s.source_name ORDER BY MIN(x.k))) AS source
+    FROM deal d
 ),
-basis AS (     -- coverage against the common sold, or for a preferred-only deal the preferred as converted
-    SELECT deal.*, CASE WHEN shares IS NOT NULL THEN shares WHEN NOT EXISTS (
-               SELECT 1 FROM common c WHERE c.stream = deal.stream) THEN as_converted END AS base
-    FROM deal
+basis AS (       -- coverage is against the common sold with the pre-funded warrants, else the preferred as converted
+    SELECT f.*, CASE WHEN sold_common THEN shares + prefunded ELSE as_converted END AS base FROM figures f
 )
-SELECT i.name AS issuer, b.date, b.securities, b.shares, b.price, p.total AS gross_proceeds, b.warrant_shares,
+SELECT i.name AS issuer, b.date, b.securities, b.shares, b.price, b.gross_proceeds, b.warrant_shares,
        CASE WHEN b.warrant_shares IS NULL OR b.base IS NULL OR b.base = 0 THEN NULL ELSE (
            -- warrant shares / base x 100, to 0.01, half to even, on integers
            SELECT CAST(h / 100 AS TEXT) || '.' || printf('%02d', h % 100) FROM (
                SELECT q + (CASE WHEN 2 * r > base OR (2 * r = base AND q % 2 = 1) THEN 1 ELSE 0 END) AS h FROM (
                    SELECT b.warrant_shares * 10000 / b.base AS q, b.warrant_shares * 10000 % b.base AS r, b.base AS base)))
        END AS warrant_coverage_pct,
-       f.total AS fees_cash, b.fees_basis, b.investors, b.stream AS filing, s.form, s.source_name AS source
+       b.fees_cash, b.fees_basis, b.investors, b.filing, b.form, b.source
 FROM basis b
 JOIN issuers i ON i.issuer_key = b.issuer_key
-LEFT JOIN streams s ON s.stream = b.stream
-LEFT JOIN proceeds p ON p.stream = b.stream
-LEFT JOIN fees f ON f.stream = b.stream
-ORDER BY i.name, b.issuer_key, b.date, b.stream"""
+ORDER BY i.name, b.issuer_key, b.date, b.first_seq"""
+
 
 VIEWS = (ISSUERS, EFFECTIVE_EVENTS, EVENT_LOG, CAP_TABLE_ROWS, WARRANT_TRANCHES, DEALS)
 DROP_VIEWS = tuple(f"DROP VIEW IF EXISTS {name}" for name in reversed(VIEW_NAMES))   # constant names
