@@ -109,6 +109,16 @@ restated AS (          -- the items each original's amendments restate; '*' for 
     LEFT JOIN json_each(f.payload, '$.reported_under') j
     WHERE am.original IS NOT NULL
       AND (SELECT h.type FROM events h WHERE h.stream = am.stream ORDER BY h.version LIMIT 1) = 'filing_recorded'
+),
+-- An original's events whose items an 8-K/A restates: found from the few originals, through the
+-- (stream, version) index, once; a test per event row against every restated item was quadratic.
+superseded AS (
+    SELECT DISTINCT e.event_id FROM restated r JOIN events e ON e.stream = r.original
+    LEFT JOIN corrected c ON c.target = e.event_id
+    WHERE e.type <> 'filing_recorded' AND (
+        r.item = '*'
+        OR COALESCE(json_array_length(COALESCE(c.payload, e.payload), '$.reported_under'), 0) = 0
+        OR r.item IN (SELECT u.value FROM json_each(COALESCE(c.payload, e.payload), '$.reported_under') u))
 )
 SELECT e.seq, e.event_id, e.stream, e.version, e.issuer_key, e.type,
        json_extract(COALESCE(c.payload, e.payload), '$.effective_date') AS effective_date,
@@ -117,11 +127,7 @@ SELECT e.seq, e.event_id, e.stream, e.version, e.issuer_key, e.type,
 FROM events e LEFT JOIN corrected c ON c.target = e.event_id
 WHERE e.event_id NOT IN (SELECT target FROM retraction WHERE target IS NOT NULL)
   AND e.stream NOT IN (SELECT stream FROM retracted_stream)
-  AND NOT (e.type <> 'filing_recorded' AND EXISTS (
-      SELECT 1 FROM restated r WHERE r.original = e.stream AND (
-          r.item = '*'
-          OR COALESCE(json_array_length(COALESCE(c.payload, e.payload), '$.reported_under'), 0) = 0
-          OR r.item IN (SELECT u.value FROM json_each(COALESCE(c.payload, e.payload), '$.reported_under') u))))"""
+  AND e.event_id NOT IN (SELECT event_id FROM superseded)"""
 
 # The issuer's name and numbers as the last filing recorded for it gives them (as replay names it).
 ISSUERS = """CREATE VIEW issuers AS
