@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, assume, find, given, settings, strategies as st
 
 from events import BY_TYPE, Provenance, Quote, codec
 from events import records as events_records
@@ -30,6 +30,11 @@ st.register_type_strategy(Quote, st.builds(lambda s, t: Quote(s, s + len(t), t),
 st.register_type_strategy(Provenance, st.builds(Provenance, text, st.lists(st.from_type(Quote), min_size=1, max_size=3).map(tuple)))
 st.register_type_strategy(Decimal, decimals)
 st.register_type_strategy(int, st.integers(1, 10**9) | st.integers(-2**63, 2**63))
+# Plain str and float: once numpy is imported (matplotlib, by the chart tests), from_type(str) and
+# from_type(float) also draw numpy's subclasses, which no event holds: the records then failed
+# validation hundreds of times over, slowly, and the reach test below found a type unbuildable.
+st.register_type_strategy(str, text)
+st.register_type_strategy(float, st.floats())
 
 
 def value_for(kind):
@@ -67,14 +72,13 @@ def test_the_fast_encoder_writes_the_definitions_bytes_for_every_event_type(even
 
 
 def test_every_event_type_is_reached_by_the_property():
-    """The strategy builds every registered type (a type it never built would go unproven)."""
+    """The strategy builds every registered type (a type it never built would go unproven). One
+    valid record of each is enough: ``find`` stops at the first, without shrinking it."""
     built = set()
-    for name, cls in BY_TYPE.items():
-        @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-        @given(events(cls))
-        def one(event):
-            built.add(type(event).TYPE)
-        one()
+    quick = settings(database=None, derandomize=True, max_examples=1000, phases=[Phase.generate],
+                     suppress_health_check=list(HealthCheck))
+    for cls in BY_TYPE.values():
+        built.add(type(find(events(cls), lambda event: True, settings=quick)).TYPE)
     assert built == set(BY_TYPE)
 
 

@@ -291,8 +291,13 @@ class SQLiteStore(Appending):
         return None if row is None else row["value"]
 
     def _found_version(self) -> int:
-        """The file's schema version; refuses a file that is not a ledger, or is too new."""
-        if not {"meta", "events"} <= self._tables():
+        """The file's schema version; refuses a file that is not a ledger, or is too new. A file with
+        no tables at all is a ledger not made yet (a process killed between creating the file and
+        committing its tables leaves one): nothing to read, and the next writer makes it."""
+        tables = self._tables()
+        if not tables:
+            raise LedgerNotFound(self.location)
+        if not {"meta", "events"} <= tables:
             raise StoreError(f"{self.location}: not a ledger database (it has no ledger tables)")
         value = self._meta("schema_version")
         if value is None or not value.isdigit():

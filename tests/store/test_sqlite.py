@@ -411,3 +411,19 @@ def test_a_filing_refused_midway_in_a_batch_is_rolled_back_alone(store, monkeypa
     assert isinstance(results[1], StoreError)   # a ledger error, never the raw driver one
     assert [len(results[0]), len(results[2])] == [2, 1] and [s.seq for s in results[2]] == [3]
     assert [i.stream for i in store.streams()] == [S1, s3] and store.count() == 3 and verify(store).ok
+
+
+@pytest.mark.parametrize("make", ["zero bytes", "sqlite, no tables"])
+def test_a_file_whose_creation_was_killed_is_no_ledger_yet_and_the_next_writer_makes_it(tmp_path, make):
+    # A kill between creating the file and committing its tables leaves such a file.
+    path = tmp_path / "ledger.db"
+    if make == "zero bytes":
+        path.write_bytes(b"")
+    else:
+        sqlite3.connect(path).execute("PRAGMA user_version = 0").connection.close()
+    with pytest.raises(LedgerNotFound):
+        open_store(path, read_only=True)
+    with open_store(path, create=True) as store:
+        appended = one_stream(store)
+    with open_store(path, read_only=True) as store:
+        assert [r.event_id for r in store.rows()] == [e.event_id for e in appended] and len(appended) == 4
