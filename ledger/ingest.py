@@ -83,7 +83,7 @@ def extract_file(path: Path, *, explain: bool = False) -> Extracted:
     try:
         try:
             result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
-                             source_name=path.name, header=filing.header)
+                             source_name=path.name, header=filing.header, cover_facts=filing.cover_facts)
         except NotAFiling as e:
             raise BadInput(path, str(e)) from None
         warnings = filing.warnings + result.warnings + plausible.check(filing.normalised, result.events, path)

@@ -12,6 +12,7 @@ from ledger.errors import BadInput
 from ledger.extract.segment import document_kind
 from ledger.formats import Header, Submission, read_submission
 from ledger.formats.frontmatter import normalised_front_matter, split_front_matter
+from ledger.formats.xbrl import cover_facts, has_cover_facts
 from ledger.text.normalise import identity, normalise
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -31,6 +32,7 @@ class Filing:
     header: Header | None
     warnings: tuple[str, ...]
     kind: str = "8-K"    # "8-K" | "press release" | "exhibit" (ledger.extract.segment.document_kind)
+    cover_facts: tuple = ()   # inline-XBRL shares outstanding on a periodic report's cover (formats.xbrl)
 
 
 _CONTROLS = bytes(b for b in range(32) if b < 9 or 13 < b)
@@ -112,4 +114,5 @@ def read_filing(path: Path) -> Filing:
         raise BadInput(path, "is not an SEC filing (no 'Securities and Exchange Commission' or 'Form 8-K' in it)")
     stream = f"accession:{header.accession}" if header and header.accession else identity(normalised)
     warnings = tuple(f"{path}: {w}" for w in submission.warnings)
-    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, stream, header, warnings, kind)
+    facts = cover_facts(raw) if has_cover_facts(raw) else ()
+    return Filing(path, raw, hashlib.sha256(raw).hexdigest(), normalised, stream, header, warnings, kind, facts)

@@ -14,5 +14,5 @@ def extracted_payloads(path: Path) -> list[dict]:
     """Through the same intake as `ledger ingest`: format detection, normalisation, header."""
     filing = read_filing(path)
     result = extract(filing.normalised, stream=filing.stream, raw_sha256=filing.raw_sha256,
-                     source_name=path.name, header=filing.header)
+                     source_name=path.name, header=filing.header, cover_facts=filing.cover_facts)
     return [{"type": e.TYPE, "payload": to_payload(e)} for e in result.events]

@@ -22,6 +22,7 @@ from ledger.extract.guard import readable
 from ledger.extract.layout import lay_out, read_agents
 from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import read_parties
+from ledger.extract import periodic
 from ledger.extract.prefilter import may_state
 from ledger.extract.to_events import to_event
 
@@ -40,9 +41,11 @@ class NotAFiling(LedgerError, ValueError):
 
 
 def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
-            header: Header | None = None) -> Extraction:
+            header: Header | None = None, cover_facts: tuple = ()) -> Extraction:
     """Events of one filing. The SEC header, when there is one, outranks the cover page for the
-    CIK, the period (date of report), the date filed (the date it became public) and the form."""
+    CIK, the period (date of report), the date filed (the date it became public) and the form.
+    ``cover_facts`` are the inline-XBRL shares-outstanding facts of a periodic report
+    (``ledger.formats.xbrl.cover_facts``)."""
     document = segment(normalised, "8-K" if header else None)
     press = document.kind == PRESS_RELEASE
     cover = Cover(None, None, None, None, None, None, ()) if press else read_cover(normalised)
@@ -60,6 +63,11 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     sentences, warnings = readable(read, source_name)
     warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     layout = lay_out(sentences)
+    # A periodic report is read for sales only in its sales items (and the subsequent-events note);
+    # its cover's shares outstanding become balances.
+    is_periodic = periodic.is_periodic(found.form)
+    if is_periodic:
+        layout = attrs.evolve(layout, skipped=layout.skipped | periodic.skipped(normalised, sentences))
     parties = read_parties(sentences, cover.issuer_name)
     agents, aliases = read_agents(sentences, name)
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
@@ -68,8 +76,12 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     frames_read = frames(sentences, read_mentions, lambda s: layout.skip(s) or not may_state(s.text), name)
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
+        balances = periodic.balance_events(periodic.cover_balances(
+            normalised, period=(header.period if header else None) or report_date, facts=tuple(cover_facts)), stream) \
+            if is_periodic else ()
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
-                       raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found)
+                       raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found,
+                       balances=balances)
     except InvalidEvent as e:
         # A value no event may hold (a year 9999 read from "19,9999"): the filing is refused with the
         # reason, not stored with the value swapped for another, and not failed with a foreign error.
@@ -77,7 +89,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
 
 
 def _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, *, stream, raw_sha256, source_name,
-            warnings, found) -> Extraction:
+            warnings, found, balances=()) -> Extraction:
     issuer = Issuer(name=name, cik=header.cik if header else None,
                     file_number=cover.file_number or (header.file_number if header else None),
                     irs_number=cover.irs_number or (header.irs_number if header else None))
@@ -88,6 +100,6 @@ def _events(normalised, cover, name, report_date, header, layout, drafts, frames
         identity=stream, raw_sha256=raw_sha256, source_name=source_name,
         accession=header.accession if header else None,
         items=tuple(header.items) if header and header.items else layout.headings)
-    facts = [to_event(d, stream, report_date) for d in drafts]
-    warnings += [] if facts else [f"{source_name}: no financing facts found"]
+    facts = [*balances, *(to_event(d, stream, report_date) for d in drafts)]
+    warnings += [] if drafts else [f"{source_name}: no financing facts found"]
     return Extraction(cover, (filing, *facts), tuple(warnings), tuple(drafts), tuple(frames_read))
