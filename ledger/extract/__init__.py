@@ -57,17 +57,25 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     name, report_date = found.issuer_name, found.report_date
     if report_date is None:
         raise NotAFiling("no date of report, signature date or any other date found")
+    # A periodic report is read for sales only in its sales items and its subsequent-events note
+    # (ledger.extract.periodic), the note read though it stands among the statements; its cover's
+    # shares outstanding become balances.
+    if not (header and header.form_type) and not periodic.is_periodic(found.form) and not press \
+            and (on_cover := periodic.form_on_cover(normalised)):
+        found = attrs.evolve(found, form=on_cover)      # a headerless 10-Q / 10-K: its cover names the form
+    is_periodic = periodic.is_periodic(found.form)
+    sales_part = periodic.sale_paragraphs(normalised) if is_periodic else frozenset()
     # A Markdown copy's front matter repeats the lead; "About the Company" and legends recap, never report.
     # Financial statements recap the past (often another company's); signatures and covers state no deal.
-    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate", "statements")]
+    read = [s for s in document.sentences if part_of(document, s).role not in ("front_matter", "boilerplate", "statements")
+            or s.paragraph in sales_part]
     sentences, warnings = readable(read, source_name)
     warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     layout = lay_out(sentences)
-    # A periodic report is read for sales only in its sales items (and the subsequent-events note);
-    # its cover's shares outstanding become balances.
-    is_periodic = periodic.is_periodic(found.form)
     if is_periodic:
-        layout = attrs.evolve(layout, skipped=layout.skipped | periodic.skipped(normalised, sentences))
+        layout = attrs.evolve(layout, skipped=frozenset(
+            s.start for s in sentences if s.paragraph not in sales_part or
+            (s.start in layout.skipped and layout.roles.get(s.start) != "statements")))
     parties = read_parties(sentences, cover.issuer_name)
     agents, aliases = read_agents(sentences, name)
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
@@ -77,7 +85,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
         balances = periodic.balance_events(periodic.cover_balances(
-            normalised, period=(header.period if header else None) or report_date, facts=tuple(cover_facts)), stream) \
+            normalised, period=(header.period if header else None) or periodic.period_on_cover(normalised) or report_date, facts=tuple(cover_facts)), stream) \
             if is_periodic else ()
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
                        raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found,

@@ -28,6 +28,7 @@ import attrs
 
 from events import BalanceAssertion, Provenance, Quote
 from ledger.extract.figures import dates, figures
+from ledger.extract.values import DATE, parse_date
 from ledger.formats.xbrl import SharesFact
 from ledger.text.normalise import Sentence, sentences as split_sentences
 
@@ -37,6 +38,16 @@ PERIODIC_FORMS = frozenset({"10-Q", "10-K", "10-QSB", "10-KSB", "10-K405", "10-K
 def is_periodic(form: str | None) -> bool:
     """A quarterly or annual report (an amendment too)."""
     return bool(form) and form.upper().strip().removesuffix("/A") in PERIODIC_FORMS
+
+
+_COVER_FORM = re.compile(r"\bFORM\s+(10-QSB|10-KSB40|10-KSB|10-K405|10-QT|10-KT|10-Q|10-K|20-F|40-F)(/A)?(?![\w-])", re.I)
+_FORM_SPAN = 6_000
+
+
+def form_on_cover(text: str) -> str | None:
+    """The periodic form a headerless document's cover names ("FORM 10-KSB"), else None."""
+    m = _COVER_FORM.search(text, 0, _FORM_SPAN)
+    return (m[1].upper() + (m[2] or "").upper()) if m else None
 
 
 # --- the cover's balances -------------------------------------------------------------------------
@@ -57,6 +68,8 @@ _TITLE = re.compile(
 _PREFERRED = re.compile(r"prefer", re.I)
 # A count that is a total broken down after it ("648,107,991 shares ..., consisting of ...").
 _BROKEN_DOWN = re.compile(r"^[^\d;]{0,120}?\b(?:consisting\s+of|comprised\s+of|comprising|of\s+which)\b", re.I)
+# A count inside another ("(including 20,600,000 Ordinary Shares represented by ADSs)", "of which ..."): part of a balance, not one.
+_PART_OF = re.compile(r"(?:\(\s*(?:including|excluding)|\bof\s+which|\bincluding|\bexcluding|\bin\s+the\s+form\s+of)[^\d()]{0,30}$", re.I)
 _TREASURY_AFTER = re.compile(r"^\s*(?:shares\s+)?(?:(?:were\s+)?held\s+)?(?:in\s+)?treasury", re.I)
 _AFTER_COUNT = re.compile(
     r"^\s*(?:(?:issued\s+and\s+)?outstanding\s+)?(?:shares?\s+)?(?:of\s+)?(?:(?:the\s+)?(?:registrant|company|issuer|corporation)['’]?s\s+|"
@@ -73,6 +86,15 @@ class CoverBalance:
     security: str                    # the class title as written ("Common Stock", "Class B common stock")
     quotes: tuple[Quote, ...]        # the sentence or table line (a tag: its value as shown, then its sentence)
     source: str = "text"             # "text" | "xbrl"
+
+
+_PERIOD_ENDED = re.compile(rf"\b(?:fiscal\s+year|quarterly\s+period|period|year|quarter)\s+ended\s*:?\s*(?P<date>{DATE})", re.I)
+
+
+def period_on_cover(text: str) -> date | None:
+    """The end of the period a cover says the report covers ("For the fiscal year ended December 31, 2019")."""
+    m = _PERIOD_ENDED.search(text, 0, _FORM_SPAN)
+    return parse_date(m["date"]) if m else None
 
 
 def _cover_end(text: str) -> int:
@@ -128,7 +150,7 @@ def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | 
         next_start = counts[i + 1][0] if i + 1 < len(counts) else len(s.text)
         if i + 1 < len(counts) and _BROKEN_DOWN.match(s.text[b:next_start]):
             continue
-        if _TREASURY_AFTER.match(s.text[b:b + 40]):
+        if _TREASURY_AFTER.match(s.text[b:b + 40]) or _PART_OF.search(s.text[max(0, a - 60):a]):
             continue
         title, titled = _title_for(s.text, a, b, prev_end, next_start)
         if title is not None and _PREFERRED.search(title):
@@ -289,9 +311,3 @@ def sale_paragraphs(text: str) -> frozenset[int]:
         if reading or in_note:
             keep.add(i)
     return frozenset(keep)
-
-
-def skipped(text: str, sentences) -> frozenset[int]:
-    """Starts of the sentences of a periodic report that are not read for sales."""
-    keep = sale_paragraphs(text)
-    return frozenset(s.start for s in sentences if s.paragraph not in keep)
