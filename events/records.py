@@ -314,12 +314,19 @@ class FieldChange:
 
 @attrs.frozen(kw_only=True)
 class EventRetracted(Event):
-    """The target event should not have been recorded. Its effective date is the target's."""
+    """The target event is not to be counted. Its effective date is the target's.
+
+    ``kind`` says why: "retracted" (it should not have been recorded), "recap" (a later report of
+    a sale the ledger already holds, ``by`` that event) or "superseded" (an offering priced in a
+    prospectus, whose closing ``by`` reports). The target stays in the ledger and in history."""
 
     TYPE: ClassVar[str] = "event_retracted"
+    SCHEMA_VERSION: ClassVar[int] = 2      # v2: kind and by (events/upcasters.py)
 
     target: str                     # event_id
     reason: str
+    kind: str = attrs.field(default="retracted", validator=attrs.validators.in_(("retracted", "recap", "superseded")))
+    by: str | None = None           # the event counted instead
 
 
 @attrs.frozen(kw_only=True)
@@ -399,9 +406,13 @@ class StockSplit(Event):
 
 @attrs.frozen(kw_only=True)
 class BalanceAssertion(Event):
-    """A reported total ("N shares of common stock outstanding as of D"), checked by `ledger check`."""
+    """A reported balance ("N shares of common stock outstanding as of D"): read from a periodic
+    report's cover or recorded by hand. Replay estimates shares outstanding from the latest one;
+    `ledger check` reconciles each with the ledger."""
 
     TYPE: ClassVar[str] = "balance_assertion"
+    SCHEMA_VERSION: ClassVar[int] = 2      # v2: security (events/upcasters.py)
 
     figure: str = "common_shares"
     value: int = required_count()
+    security: str = "Common Stock"          # the class, as the filing names it ("Class A common stock")

@@ -25,3 +25,15 @@ def common_issued_v2(payload: dict) -> dict:
 def preferred_issued_v2(payload: dict) -> dict:
     # A preferred's stated value is a liquidation figure, not a price paid: only the consideration counts.
     return {**payload, "consideration_kind": kind_of_sale(payload.get("consideration")).value}
+
+
+@upcaster("balance_assertion", 1)
+def balance_assertion_v2(payload: dict) -> dict:
+    # Before classes were read, a reported total was always the common stock's.
+    return {**payload, "security": "Common Stock"}
+
+
+@upcaster("event_retracted", 1)
+def event_retracted_v2(payload: dict) -> dict:
+    # Before recaps and superseded offerings, every retraction was one by hand.
+    return {**payload, "kind": "retracted", "by": None}

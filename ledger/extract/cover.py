@@ -11,12 +11,23 @@ from datetime import date
 import attrs
 
 from events import Quote
+from ledger.formats.forms import form_on_cover
 from ledger.extract.values import DATE_RE, parse_date
 
-_FORM = re.compile(r"\bFORM\s+(8-K(?:/A)?|8-K12[BG]3?|6-K)\b", re.I)
+# The dates other forms are dated by: a periodic report's period, a prospectus's own date (not the
+# base prospectus's: "(To Prospectus dated ...)"), a registration statement's filing.
+_PERIOD_LABEL = re.compile(
+    r"\bfor\s+the\s+(?:(?:quarterly|fiscal|transition|semi-?annual)\s+)?(?:period|(?:fiscal\s+)?year|quarter|six\s+months)"
+    r"\s+ended\s*:?\s*", re.I)
+_PROSPECTUS_DATE = re.compile(
+    r"\bdate\s+of\s+this\s+(?:preliminary\s+)?prospectus(?:\s+supplement)?\s+is\s*:?\s*"
+    r"|(?<!To\s)(?<!to\s)(?<!the\s)\bProspectus(?:\s+Supplement)?,?\s+dated\s+", re.I)
+_AS_FILED = re.compile(r"\bAs\s+filed\s+with\s+the\s+Securities\s+and\s+Exchange\s+Commission\s+on\s+", re.I)
+_LABELLED_SPAN = 20_000
 _REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+reported", re.I)
 _NAME_LABEL = re.compile(
-    r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+as\s+specified", re.I)
+    r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+as\s+specified"
+    r"|\(?\s*Translation\s+of\s+(?:the\s+)?registrant[\'’]?s\s+name\s+into\s+English", re.I)   # a 6-K's, a 20-F's
 # Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
 # This is searched over the whole text from every capital: each capital of one long run of them
 # re-read the whole run (quadratic). So the name starts where a word starts, and a word is at most
@@ -55,6 +66,10 @@ class Cover:
     signature_date: date | None
     quotes: tuple[Quote, ...]       # where each of these was read
     name_on_cover: bool = False     # the name stood by its cover label, not read from the body's text
+    # Dates other families are dated by, each with where it was read (quoted only when used):
+    period_date: tuple[date, Quote] | None = None      # "For the quarterly period ended March 31, 2000"
+    prospectus_date: tuple[date, Quote] | None = None  # "The date of this prospectus supplement is March 5, 2024"
+    filed_date: tuple[date, Quote] | None = None       # "As filed with the Securities and Exchange Commission on ..."
 
 
 def _quote(text: str, start: int, end: int) -> Quote:
@@ -158,8 +173,17 @@ def _signature_date(text: str) -> tuple[date | None, Quote | None]:
     return None, None
 
 
+def _date_after(label: re.Pattern, text: str, span: int = _LABELLED_SPAN) -> tuple[date, Quote] | None:
+    """The date that follows a label ("... period ended March 31, 2000"), the first label that has one."""
+    for m in label.finditer(text, 0, min(len(text), span)):
+        d = DATE_RE.match(text, m.end())
+        if d and (parsed := parse_date(d.group())):
+            return parsed, _quote(text, d.start(), d.end())
+    return None
+
+
 def read_cover(text: str) -> Cover:
-    form = _FORM.search(text)
+    form = form_on_cover(text)
     report_date, q_report = _report_date(text)
     name, q_name = _issuer_name(text)
     on_cover = bool(name) and bool(_NAME_LABEL.search(text))
@@ -168,8 +192,10 @@ def read_cover(text: str) -> Cover:
     signed, q_signed = _signature_date(text)
     quotes = [q for q in (q_name, q_report, q_file, q_irs, q_signed) if q]
     if form:
-        quotes.insert(0, _quote(text, form.start(), form.end()))
+        quotes.insert(0, _quote(text, form[1], form[2]))
     return Cover(
         issuer_name=name, file_number=file_number, irs_number=irs,
-        form=form.group(1).upper() if form else None,
-        report_date=report_date, signature_date=signed, quotes=tuple(quotes), name_on_cover=on_cover)
+        form=form[0] if form else None,
+        report_date=report_date, signature_date=signed, quotes=tuple(quotes), name_on_cover=on_cover,
+        period_date=_date_after(_PERIOD_LABEL, text), prospectus_date=_date_after(_PROSPECTUS_DATE, text, 80_000),
+        filed_date=_date_after(_AS_FILED, text))

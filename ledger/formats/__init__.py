@@ -11,6 +11,7 @@ import re
 
 from ledger.errors import BadInput
 from ledger.formats.detect import detect, looks_like_html
+from ledger.formats.forms import form_on_cover
 from ledger.formats.html import UnreadableHtml, html_to_text
 from ledger.formats.model import Document, Header, Submission
 from ledger.formats.sgml import SgmlError, document_text, is_binary, read_container, to_document
@@ -22,13 +23,10 @@ from ledger.text.normalise import decode_bytes
 __all__ = ["Document", "Header", "Submission", "read_submission", "detect", "looks_like_html",
            "html_to_text"]
 
-_FORM = re.compile(r"\bFORM\s+(8-K(?:/A)?|6-K(?:/A)?|10-Q(?:/A)?|10-K(?:/A)?)\b", re.I)
-
-
 def _form_in(text: str) -> str:
-    """The form a headerless document names on its cover ("FORM 8-K/A"); "8-K" if none."""
-    m = _FORM.search(text[:10_000])
-    return m.group(1).upper() if m else "8-K"
+    """The form a headerless document names on its cover ("FORM 8-K/A", "Rule 424(b)(5)"); "8-K" if none."""
+    named = form_on_cover(text)
+    return named[0] if named else "8-K"
 
 
 def read_submission(raw: bytes, name: str) -> Submission:
