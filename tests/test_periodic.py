@@ -39,9 +39,8 @@ def _of(result, type_):
 
 
 def _balances(path: Path):
-    filing = read_filing(path)
-    return periodic.cover_balances(filing.normalised, period=periodic.period_on_cover(filing.normalised),
-                                   facts=filing.cover_facts)
+    filing, result = _extract(path)
+    return periodic.cover_balances(filing.normalised, period=result.events[0].report_date, facts=filing.cover_facts)
 
 
 # --- cover balances ------------------------------------------------------------------------------

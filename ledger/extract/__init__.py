@@ -60,9 +60,6 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     # A periodic report is read for sales only in its sales items and its subsequent-events note
     # (ledger.extract.periodic), the note read though it stands among the statements; its cover's
     # shares outstanding become balances.
-    if not (header and header.form_type) and not periodic.is_periodic(found.form) and not press \
-            and (on_cover := periodic.form_on_cover(normalised)):
-        found = attrs.evolve(found, form=on_cover)      # a headerless 10-Q / 10-K: its cover names the form
     is_periodic = periodic.is_periodic(found.form)
     sales_part = periodic.sale_paragraphs(normalised) if is_periodic else frozenset()
     # A Markdown copy's front matter repeats the lead; "About the Company" and legends recap, never report.
@@ -85,7 +82,7 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
     try:
         balances = periodic.balance_events(periodic.cover_balances(
-            normalised, period=(header.period if header else None) or periodic.period_on_cover(normalised) or report_date, facts=tuple(cover_facts)), stream) \
+            normalised, period=report_date, facts=tuple(cover_facts)), stream) \
             if is_periodic else ()
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
                        raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found,

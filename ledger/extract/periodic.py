@@ -28,26 +28,13 @@ import attrs
 
 from events import BalanceAssertion, Provenance, Quote
 from ledger.extract.figures import dates, figures
-from ledger.extract.values import DATE, parse_date
+from ledger.formats.forms import PERIODIC, family
 from ledger.formats.xbrl import SharesFact
 from ledger.text.normalise import Sentence, sentences as split_sentences
 
-PERIODIC_FORMS = frozenset({"10-Q", "10-K", "10-QSB", "10-KSB", "10-K405", "10-KSB40", "10-KT", "10-QT", "20-F", "40-F"})
-
-
 def is_periodic(form: str | None) -> bool:
-    """A quarterly or annual report (an amendment too)."""
-    return bool(form) and form.upper().strip().removesuffix("/A") in PERIODIC_FORMS
-
-
-_COVER_FORM = re.compile(r"\bFORM\s+(10-QSB|10-KSB40|10-KSB|10-K405|10-QT|10-KT|10-Q|10-K|20-F|40-F)(/A)?(?![\w-])", re.I)
-_FORM_SPAN = 6_000
-
-
-def form_on_cover(text: str) -> str | None:
-    """The periodic form a headerless document's cover names ("FORM 10-KSB"), else None."""
-    m = _COVER_FORM.search(text, 0, _FORM_SPAN)
-    return (m[1].upper() + (m[2] or "").upper()) if m else None
+    """A quarterly or annual report (an amendment too): ``ledger.formats.forms``'s periodic family."""
+    return bool(form) and family(form) == PERIODIC
 
 
 # --- the cover's balances -------------------------------------------------------------------------
@@ -86,15 +73,6 @@ class CoverBalance:
     security: str                    # the class title as written ("Common Stock", "Class B common stock")
     quotes: tuple[Quote, ...]        # the sentence or table line (a tag: its value as shown, then its sentence)
     source: str = "text"             # "text" | "xbrl"
-
-
-_PERIOD_ENDED = re.compile(rf"\b(?:fiscal\s+year|quarterly\s+period|period|year|quarter)\s+ended\s*:?\s*(?P<date>{DATE})", re.I)
-
-
-def period_on_cover(text: str) -> date | None:
-    """The end of the period a cover says the report covers ("For the fiscal year ended December 31, 2019")."""
-    m = _PERIOD_ENDED.search(text, 0, _FORM_SPAN)
-    return parse_date(m["date"]) if m else None
 
 
 def _cover_end(text: str) -> int:
