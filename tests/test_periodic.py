@@ -111,6 +111,12 @@ def test_balances_read_from_the_words_of_an_inline_filing_agree_with_its_tags():
      "consisting of 324,873,640 outstanding shares of Class C Common Stock and 323,234,351 outstanding shares of "
      "Class A Common Stock.",
      [(date(2021, 6, 2), 324_873_640, "Class C Common Stock"), (date(2021, 6, 2), 323_234_351, "Class A Common Stock")]),
+    ("FORM 10-Q\nAPPLICABLE ONLY TO CORPORATE ISSUERS: Indicate the number of shares outstanding of each of the "
+     "issuer's classes of common stock, as of the latest practicable date: 8,456,123 shares of Common Stock as of "
+     "May 10, 2000.", [(date(2000, 5, 10), 8_456_123, "Common Stock")]),
+    ("FORM 10-Q\nIndicate the number of shares outstanding of each of the issuer's classes of common stock as of the "
+     "latest practicable date: Common stock, $0.01 par value - 80,960,792 shares outstanding as of August 3, 2016.",
+     [(date(2016, 8, 3), 80_960_792, "Common stock")]),
     ("FORM 10-K\nThe aggregate market value of the common stock held by non-affiliates of the registrant as of June 30, "
      "2010 was $41,000,000. As of March 1, 2011, 12,000,000 shares of common stock and 300,000 shares of Series B "
      "Preferred Stock were outstanding.", [(date(2011, 3, 1), 12_000_000, "common stock")]),
