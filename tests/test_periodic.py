@@ -345,3 +345,12 @@ def test_ingest_then_events_as_a_real_process(tmp_path):
     [balance] = [e for e in events if e["type"] == "balance_assertion"]
     assert (balance["effective_date"], balance["payload"]["value"]) == ("2006-03-24", 31874202)
     assert [e["payload"]["shares"] for e in events if e["type"] == "common_issued"] == [2000000, 400000]
+
+
+def test_explain_pairs_the_sales_with_their_drafts_past_the_balance(run, tmp_path):
+    result = run("--db", tmp_path / "l.db", "ingest", "--dry-run", "--explain", Q1998)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "why common_issued: 1,200,000 Common Stock at 2.50 for 3,000,000" in out
+    assert "why balance_assertion" not in out
+    assert out.index("2. balance_assertion") < out.index("3. common_issued") < out.index("why common_issued")

@@ -104,14 +104,16 @@ class EventExplanation:
 
 
 def explain(extraction) -> tuple[EventExplanation, ...]:
-    """One explanation per event made from a draft (every event after the FilingRecorded)."""
-    events, drafts = extraction.events[1:], extraction.drafts
-    if len(events) != len(drafts):      # events not made one per draft: nothing can be paired honestly
+    """One explanation per event made from a draft (every event after the FilingRecorded but a
+    periodic report's cover balances, which are read from the cover, not assembled)."""
+    numbered = [(i, e) for i, e in enumerate(extraction.events[1:], 2) if e.TYPE != "balance_assertion"]
+    drafts = extraction.drafts
+    if len(numbered) != len(drafts):      # events not made one per draft: nothing can be paired honestly
         return ()
     by_sentence: dict[int, list] = {}
     for frame in extraction.frames:
         by_sentence.setdefault(frame.sentence.start, []).append(frame)
-    return tuple(_event(i, event, draft, by_sentence) for i, (event, draft) in enumerate(zip(events, drafts), 2))
+    return tuple(_event(i, event, draft, by_sentence) for (i, event), draft in zip(numbered, drafts))
 
 
 def _event(number: int, event, draft, by_sentence: dict[int, list]) -> EventExplanation:
