@@ -104,8 +104,8 @@ class EventExplanation:
 
 
 def explain(extraction) -> tuple[EventExplanation, ...]:
-    """One explanation per event made from a draft (every event after the FilingRecorded but a
-    periodic report's cover balances, which are read from the cover, not assembled)."""
+    """One explanation per event after the FilingRecorded: from its draft, or for a periodic
+    report's cover balance (read from the cover, not assembled) the statement it was read from."""
     numbered = [(i, e) for i, e in enumerate(extraction.events[1:], 2) if e.TYPE != "balance_assertion"]
     drafts = extraction.drafts
     if len(numbered) != len(drafts):      # events not made one per draft: nothing can be paired honestly
@@ -113,7 +113,24 @@ def explain(extraction) -> tuple[EventExplanation, ...]:
     by_sentence: dict[int, list] = {}
     for frame in extraction.frames:
         by_sentence.setdefault(frame.sentence.start, []).append(frame)
-    return tuple(_event(i, event, draft, by_sentence) for (i, event), draft in zip(numbered, drafts))
+    made = {i: _event(i, event, draft, by_sentence) for (i, event), draft in zip(numbered, drafts)}
+    return tuple(made[i] if i in made else _balance(i, e) for i, e in enumerate(extraction.events[1:], 2))
+
+
+def _balance(number: int, event) -> EventExplanation:
+    """A cover balance: read from the cover's statement (or its inline-XBRL tag), not assembled."""
+    quotes = event.provenance.quotes
+    tagged = bool(quotes) and re.fullmatch(r"[\d,.\s]+|no|none|nil|-|—", quotes[0].text.strip(), re.I) is not None
+    why = ("tagged dei:EntityCommonStockSharesOutstanding on the cover" if tagged
+           else "the cover's statement of shares outstanding")
+    excerpts = tuple(Excerpt(q.start, q.end, _shorten(q.text)) for q in quotes if q.text)
+    first = quotes[0].text if quotes else ""
+    figure = next((w for w in (f"{event.value:,}", str(event.value)) if w in first), None) if excerpts else None
+    value = FieldExplanation("value", event.value, "stated", why, 9, excerpts[:1], False, figure)
+    dated = "the tag's context" if tagged else "the statement"
+    notes = (f"dated {event.effective_date.isoformat()} by {dated}; class as written: {event.security}",)
+    return EventExplanation(number, event.TYPE, f"{event.value:,} {event.security} outstanding on "
+                            f"{event.effective_date.isoformat()}", (value,), (), notes)
 
 
 def _event(number: int, event, draft, by_sentence: dict[int, list]) -> EventExplanation:
