@@ -236,6 +236,21 @@ The Company sold 10,000 units to customers.
     assert _kept(text) == ["On April 4, 2003, the Company sold 250,000 shares of common stock at $0.50 per share."]
 
 
+def test_a_heading_run_into_its_paragraph_is_read():
+    text = """NOTE 9 - COMMITMENTS
+
+The Company leases 4,000 square feet.
+
+NOTE 10 - SUBSEQUENT EVENTS. On July 9, 2008, the Company sold 300,000 shares of common stock at $0.40 per share.
+
+Item 2. Management's Discussion and Analysis
+
+We sold 300,000 shares in July.
+"""
+    assert _kept(text) == ["NOTE 10 - SUBSEQUENT EVENTS. On July 9, 2008, the Company sold 300,000 shares of common stock "
+                           "at $0.40 per share."]
+
+
 @pytest.mark.parametrize("form, periodic_", [("10-Q", True), ("10-K/A", True), ("10-QSB", True), ("20-F", True),
                                              ("8-K", False), ("424B5", False), (None, False)])
 def test_which_forms_are_periodic(form, periodic_):

@@ -258,6 +258,17 @@ def _heading(line: str) -> bool:
     return len(line) <= _HEADING_MAX and not line.rstrip(" *_").endswith((",", ";"))
 
 
+_RUN_ON = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*\b.*?\s\S+\s\S+")
+
+
+def _runs_on(line: str, end: int) -> bool:
+    """Whether text follows a heading on its line ("Subsequent Events. On April 2, 2008, ...")
+    beyond the rest of a title ("... and Use of Proceeds")."""
+    rest = line[end:]
+    cut = re.search(r"[.:]\s+(?=[A-Z0-9(])|[.:]?\s*[-–—]\s+", rest)
+    return bool(cut) and bool(_RUN_ON.search(rest[cut.end():]))
+
+
 def sale_paragraphs(text: str) -> frozenset[int]:
     """The paragraphs (lines of the normalised text) a periodic report's sales are read from."""
     keep: set[int] = set()
@@ -271,18 +282,23 @@ def sale_paragraphs(text: str) -> frozenset[int]:
             title = item["title"].strip() if item else ""
             in_sales_item = bool(item and _SALES_ITEM.match(title))
             reading, in_note = in_sales_item, False
-            if in_sales_item and not _heading(line):
+            if in_sales_item and _runs_on(title, _SALES_ITEM.match(title).end()):
                 keep.add(i)      # a heading run into the item's first paragraph
             continue
+        # A heading may run into its first paragraph ("Note 9. Subsequent Events. On April 2, ..."): kept then.
+        if m := _SUBSEQUENT.match(line):
+            in_note = True
+            if _runs_on(line, m.end()):
+                keep.add(i)
+            continue
+        if m := _SALES_HEAD.match(line):
+            reading = True
+            if _runs_on(line, m.end()):
+                keep.add(i)
+            continue
         if _heading(line):
-            if _SUBSEQUENT.match(line):
-                in_note = True
-                continue
             if in_note and _NOTE_HEAD.match(line):
                 in_note = False
-            if _SALES_HEAD.match(line):
-                reading = True
-                continue
             if _NOT_SALES_HEAD.match(line) and (in_sales_item or reading):
                 reading = False
                 continue
