@@ -80,12 +80,25 @@ def _mark(loser: Telling, winner: Telling, provenance: Provenance) -> EventRetra
                           kind=kind, by=winner.event_id)
 
 
-def tellings_in_ledger(store: Store, issuer_key: str) -> Iterator[Telling]:
-    """The issuer's issuances in the ledger that still count (none retracted, recapped or superseded)."""
+def window(events: Sequence[Event]) -> tuple[date, date] | None:
+    """The dates an earlier telling of one of these issuances may bear; None when there is none."""
+    days = [e.effective_date for e in events if isinstance(e, ISSUANCES)]
+    if not days:
+        return None
+    reach = timedelta(days=max(RECAP_DAYS, CLOSING_DAYS, 3))
+    return min(days) - reach, max(days) + reach
+
+
+def tellings_in_ledger(store: Store, issuer_key: str, between: tuple[date, date]) -> Iterator[Telling]:
+    """The issuer's issuances dated ``between`` (inclusive) that still count (none retracted,
+    recapped or superseded). The window keeps each filing's read to the days around its own sales,
+    however many filings the issuer has."""
+    lo, hi = between
     types = [cls.TYPE for cls in ISSUANCES]
-    gone = {e.event.target for e in store.read(issuer_key=issuer_key, types=[EventRetracted.TYPE])}
+    after = lo - timedelta(days=1)
+    gone = {e.event.target for e in store.read(issuer_key=issuer_key, types=[EventRetracted.TYPE], after=after, as_of=hi)}
     forms: dict[str, str] = {}
-    for stored in store.read(issuer_key=issuer_key, types=types):
+    for stored in store.read(issuer_key=issuer_key, types=types, after=after, as_of=hi):
         if stored.event_id in gone:
             continue
         if stored.stream not in forms:
