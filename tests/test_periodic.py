@@ -117,6 +117,7 @@ def test_balances_read_from_the_words_of_an_inline_filing_agree_with_its_tags():
     ("FORM 10-Q\nIndicate the number of shares outstanding of each of the issuer's classes of common stock as of the "
      "latest practicable date: Common stock, $0.01 par value - 80,960,792 shares outstanding as of August 3, 2016.",
      [(date(2016, 8, 3), 80_960_792, "Common stock")]),
+    ("FORM 10-Q\nShares outstanding as of November 3, 2003: 4,218,770", [(date(2003, 11, 3), 4_218_770, "Common Stock")]),
     ("FORM 10-K\nThe aggregate market value of the common stock held by non-affiliates of the registrant as of June 30, "
      "2010 was $41,000,000. As of March 1, 2011, 12,000,000 shares of common stock and 300,000 shares of Series B "
      "Preferred Stock were outstanding.", [(date(2011, 3, 1), 12_000_000, "common stock")]),
@@ -287,6 +288,17 @@ def test_xbrl_scale_formats_and_member_names():
         (12_345_000, date(2021, 5, 3), "Common Stock", "12,345"),
         (1_234_567, date(2021, 5, 3), "Series B Ordinary Shares", "1.234.567"),
         (0, date(2021, 5, 3), "Class C Common Stock", "no")]
+
+
+def test_xbrl_in_a_full_submission_reads_the_primary_document_only():
+    primary = _ix("<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='a'>5,000</ix:nonFraction>",
+                  _context("a", "2022-02-01"))
+    other = _ix("<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='a'>7,000</ix:nonFraction>",
+                _context("a", "2022-02-01"))
+    submission = (f"<SEC-DOCUMENT>\n<DOCUMENT>\n<TYPE>EX-99.1\n<TEXT>\n<html><body>no facts</body></html>\n</TEXT>\n</DOCUMENT>\n"
+                  f"<DOCUMENT>\n<TYPE>10-Q\n<TEXT>\n{primary}\n</TEXT>\n</DOCUMENT>\n"
+                  f"<DOCUMENT>\n<TYPE>10-Q\n<TEXT>\n{other}\n</TEXT>\n</DOCUMENT>\n</SEC-DOCUMENT>")
+    assert [f.value for f in cover_facts(submission)] == [5_000]
 
 
 def test_xbrl_without_the_tag_reads_nothing():

@@ -133,8 +133,8 @@ def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | 
         title, titled = _title_for(s.text, a, b, prev_end, next_start)
         if title is not None and _PREFERRED.search(title):
             continue                # a count of preferred is no common balance
-        if not titled and not re.match(r"\s*(?:issued\s+and\s+)?(?:outstanding\s+)?shares?\b", s.text[b:b + 40], re.I):
-            continue                # a number that names no shares
+        if not titled and not re.search(r"\bshares?\b", s.text, re.I):
+            continue                # a number that names no shares ("Shares outstanding as of ...: N" does)
         fallback = period if _CLOSE_OF_PERIOD.search(s.text) else pending
         when = _date_for(s.text, (a + b) // 2, fallback)
         if when is None:

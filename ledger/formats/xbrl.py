@@ -110,12 +110,29 @@ def _value(el) -> int | None:
     return number * 10 ** scale if scale >= 0 else None
 
 
+_DOCUMENT = re.compile(rb"<DOCUMENT>", re.I)
+_INLINE_FACT = re.compile(rb"<ix:nonFraction\b[^>]{0,2000}?EntityCommonStockSharesOutstanding", re.I)
+
+
+def _tagged_document(data: bytes) -> bytes:
+    """Of a full submission, only the document whose cover tags the fact (the primary inline-XBRL
+    document): its exhibits and XBRL attachments are not parsed."""
+    starts = [m.start() for m in _DOCUMENT.finditer(data)]
+    if len(starts) < 2:
+        return data
+    for a, b in zip(starts, starts[1:] + [len(data)]):
+        if _INLINE_FACT.search(data, a, b):
+            return data[a:b]
+    return data
+
+
 def cover_facts(html: str | bytes) -> tuple[SharesFact, ...]:
     """Every ``dei:EntityCommonStockSharesOutstanding`` fact in an inline-XBRL document (or a full
     submission holding one), in document order. A fact whose value cannot be read is left out."""
     if not has_cover_facts(html):
         return ()
     data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    data = _tagged_document(data)
     try:
         root = etree.fromstring(data, _PARSER)
     except (etree.ParserError, ValueError):
