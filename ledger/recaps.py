@@ -22,7 +22,7 @@ import attrs
 
 from events import CommonIssued, Event, EventRetracted, FilingRecorded, PreferredIssued, Provenance, WarrantGranted
 from ledger.formats.forms import CURRENT, PERIODIC, PROSPECTUS, family
-from ledger.ids import event_id
+from ledger.ids import event_id, short_id
 from ledger.projections.outstanding import class_key
 from ledger.store import Store
 
@@ -76,7 +76,7 @@ def _mark(loser: Telling, winner: Telling, provenance: Provenance) -> EventRetra
     what = ("the offering priced in the prospectus closed as reported by" if kind == "superseded"
             else "a later report of the sale reported by")
     return EventRetracted(effective_date=loser.date, provenance=provenance, target=loser.event_id,
-                          reason=f"{kind}: {what} {winner.event_id} (same date, class and count)",
+                          reason=f"{kind}: {what} {short_id(winner.event_id)} (same kind, class, count and a date that fits)",
                           kind=kind, by=winner.event_id)
 
 
