@@ -23,6 +23,8 @@ from ledger.extract.layout import lay_out, read_agents
 from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import read_parties
 from ledger.extract.prefilter import may_state
+from ledger.extract import prospectus
+from ledger.formats.forms import PROSPECTUS, REGISTRATION, family
 from ledger.extract.to_events import to_event
 
 
@@ -60,13 +62,28 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     sentences, warnings = readable(read, source_name)
     warnings = [f"{source_name}: {w}" for w in found.warnings] + warnings
     layout = lay_out(sentences)
+    fam = family(found.form)
+    secs = prospectus.sections(normalised) if fam in (PROSPECTUS, REGISTRATION) else None
+    if secs is not None:
+        # A prospectus states this offering's terms only on its cover, in "The Offering" and in its
+        # plan of distribution; a registration statement states none.
+        layout = attrs.evolve(layout, skipped=layout.skipped | prospectus.skipped(sentences, normalised, fam, secs))
     parties = read_parties(sentences, cover.issuer_name)
     agents, aliases = read_agents(sentences, name)
+    if fam == PROSPECTUS:
+        agents = agents + tuple(a for a in prospectus.read_agents(sentences, layout.skip) if a[0] not in {n for n, _, _ in agents})
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
                   agents=agents, aliases=aliases)
     # Most sentences state no financing fact: one cheap test spares them the mentions and frames passes.
     frames_read = frames(sentences, read_mentions, lambda s: layout.skip(s) or not may_state(s.text), name)
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
+    if fam == PROSPECTUS and secs is not None:
+        atm = prospectus.is_atm(normalised, secs)
+        drafts = prospectus.settle(drafts, sentences, normalised, report_date, atm=atm,
+                                   table=prospectus.pricing_table(normalised), agents=agents)
+        programme = prospectus.atm_programme(sentences, layout.skip) if atm else None
+        if programme is not None:
+            drafts = sorted([*drafts, programme], key=lambda d: d.order)
     try:
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
                        raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found)
