@@ -80,10 +80,11 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
     if fam == PROSPECTUS and secs is not None:
         atm = prospectus.is_atm(normalised, secs)
         drafts = prospectus.settle(drafts, sentences, normalised, report_date, atm=atm,
-                                   table=prospectus.pricing_table(normalised), agents=agents)
+                                   table=prospectus.pricing_table(normalised), agents=agents, skip=layout.skip)
         programme = prospectus.atm_programme(sentences, layout.skip) if atm else None
         if programme is not None:
-            drafts = sorted([*drafts, programme], key=lambda d: d.order)
+            drafts = [*drafts, programme]
+        drafts = sorted(drafts, key=lambda d: d.order)
     try:
         return _events(normalised, cover, name, report_date, header, layout, drafts, frames_read, stream=stream,
                        raw_sha256=raw_sha256, source_name=source_name, warnings=warnings, found=found)

@@ -186,12 +186,22 @@ def skipped(sentences: list[Sentence], text: str, family: str, secs: Sections | 
         state = spans[i][2]
         line_start = spans[i][0]
         if state in ("skip", "end") or line_start in rows or _NOT_THIS_OFFERING.search(s.text) \
-                or _heading(s.text) is not None:
+                or _heading(s.text) is not None or _table_row(s.text):
             out.add(s.start)
     return frozenset(out)
 
 
 # --- the cover's pricing table -------------------------------------------------------------------
+def _table_row(text: str) -> bool:
+    """A line of a pricing table (the cover's, or the underwriting section's with and without the
+    option): read by ``pricing_table`` when it is the cover's, never as sentences."""
+    if _HEADER.match(text):
+        return True
+    head = text.lstrip(" |*_")
+    return bool((_ROW_PRICE.match(head) or _ROW_FEE.match(head) or _ROW_PROCEEDS.match(head))
+                and len(_MONEY_CELL.findall(text)) >= 2)
+
+
 _MONEY_CELL = re.compile(r"(?:US)?\$\s*(?P<v>\d[\d,]*(?:\.\d+)?|\.\d+)(?!\s*%)")
 _COLUMN = re.compile(r"\bPer\s+(?:[\w-]+\s+){0,8}?[\w-]+?(?=\s+Per\b|\s+Total\b|\s*\|\s*|\s*$)|\bTotal\b", re.I)
 _HEADER = re.compile(r"^[\s|*_]*(?:Per\s+(?:Share|Unit|Pre-?Funded|ADS|Common|Ordinary|Note|Warrant|Security)[^.]{0,220})\bTotal\b[\s|*_()\w]{0,40}$", re.I)
@@ -256,10 +266,30 @@ def _values(line: str) -> tuple[Decimal, ...]:
     return tuple(out)
 
 
+_GAP = re.compile(r"[\s|*_]*(?:\(\d\)[\s|*_]*)?")     # what may stand between two cells of a row
+
+
+def _rows(text: str, at: int, end: int, width: int):
+    """(label, values, start, end) of each row after a header: a label, then `width` amounts with
+    nothing but spaces, rules and footnote marks between them. Plain-text tables reflowed into one
+    paragraph hold several rows a line; HTML tables one."""
+    cells = list(_MONEY_CELL.finditer(text, at, end))
+    i, cursor = 0, at
+    while i + width <= len(cells):
+        run = cells[i:i + width]
+        if all(_GAP.fullmatch(text, a.end(), b.start()) for a, b in zip(run, run[1:])):
+            label = text[cursor:run[0].start()]
+            yield label.strip(" \n\t|*_.:"), tuple(Decimal(c["v"].replace(",", "")) for c in run), cursor, run[-1].end()
+            cursor, i = run[-1].end(), i + width
+        else:
+            cursor, i = cells[i].end(), i + 1
+
+
 def pricing_table(text: str, limit: int = 60_000) -> PricingTable | None:
-    """The cover's pricing table, row by row: a header line naming its columns ("Per Share", "Per
-    Pre-Funded Warrant", "Total") and, in the lines after it, the rows whose labels say what they
-    are, each with one amount a column. A row whose amounts do not fill the columns is not read."""
+    """The cover's pricing table: a header line naming its columns ("Per Share", "Per Pre-Funded
+    Warrant", "Total") and after it the rows whose labels say what they are (the public offering
+    price, the underwriting discount or placement agent's fee, the proceeds), each with one amount a
+    column. A row whose amounts do not fill the columns is not read."""
     lines = list(_lines(text[:limit]))
     for i, (at, line) in enumerate(lines):
         if len(line) > 400 or not _HEADER.match(line):
@@ -270,22 +300,23 @@ def pricing_table(text: str, limit: int = 60_000) -> PricingTable | None:
         price = fee = proceeds = None
         role, used, rows = None, [at], {}
         for at2, row in lines[i + 1:i + 12]:
-            values = _values(row)
-            if len(values) != len(columns):
-                if values or len(row) > 400:
-                    break
-                continue
-            label = row[:row.find("$")] if "$" in row else row
-            if _ROW_PRICE.match(label) and price is None:
-                price, rows["price"] = values, (at2, at2 + len(row))
-            elif _ROW_FEE.match(label) and fee is None:
-                fee, rows["fee"] = values, (at2, at2 + len(row))
-                role = next((r for w, r in _ROLE if w in label.lower()), "underwriter" if "discount" in label.lower() else None)
-            elif _ROW_PROCEEDS.match(label) and proceeds is None:
-                proceeds = values
-            else:
-                continue
-            used.append(at2)
+            found = False
+            for label, values, a, b in _rows(text, at2, at2 + len(row), len(columns)):
+                if _ROW_PRICE.match(label) and price is None:
+                    price, rows["price"] = values, (a, b)
+                elif _ROW_FEE.match(label) and fee is None:
+                    fee, rows["fee"] = values, (a, b)
+                    low = label.lower()
+                    role = next((r for w, r in _ROLE if w in low), "underwriter" if "discount" in low else None)
+                elif _ROW_PROCEEDS.match(label) and proceeds is None:
+                    proceeds = values
+                else:
+                    continue
+                found = True
+            if found:
+                used.append(at2)
+            elif "$" in row or len(row) > 400:
+                break
         if price is not None or fee is not None:
             return PricingTable(columns, price, fee, role, proceeds, tuple(used), rows)
     return None
@@ -318,11 +349,30 @@ def atm_programme(sentences: list[Sentence], skip) -> RightDraft | None:
 
 # --- the drafts of a prospectus ------------------------------------------------------------------
 def _sentence_at(sentences: list[Sentence], span: tuple[int, int]) -> Sentence | None:
-    return next((s for s in sentences if span[0] <= s.start <= span[1]), None)
+    return next((s for s in sentences if s.start <= span[0] < s.end or span[0] <= s.start < span[1]), None)
+
+
+_OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>\d[\d,]*)\s+"
+                     r"(?:shares|ordinary|ADSs?|American|units|pre-funded)", re.I)
+
+
+def _over_allotment(drafts: list, sentences: list[Sentence], skip) -> list:
+    """The underwriters' option to buy more ("an option for 30 days to purchase up to an additional
+    600,000 shares"): a contingent right, never a sale. One, however often it is told."""
+    if any(isinstance(d, RightDraft) and d.kind is RightKind.INVESTOR_OPTION for d in drafts):
+        return drafts
+    for i, s in enumerate(sentences):
+        if skip is not None and skip(s):
+            continue
+        if _OPTION.search(s.text):
+            holder = "underwriters" if re.search(r"underwriter", s.text, re.I) else "investors"
+            return [*drafts, RightDraft(order=i * 100 + 98, sentences=[s], kind=RightKind.INVESTOR_OPTION,
+                                        holder=holder, description=s.text)]
+    return drafts
 
 
 def settle(drafts: list, sentences: list[Sentence], text: str, when: date, *, atm: bool,
-           table: PricingTable | None, agents: tuple = ()) -> list:
+           table: PricingTable | None, agents: tuple = (), skip=None) -> list:
     """A prospectus's drafts made right: every event dated by the prospectus's own date (an offering
     priced; the closing that a later 8-K reports is what replay counts); an at-the-market prospectus
     holds its programme and its agent's rate, no sale; the pricing table gives the price per share,
@@ -335,6 +385,7 @@ def settle(drafts: list, sentences: list[Sentence], text: str, when: date, *, at
                 d.cash.clear()              # a commission rate on sales not made yet is no cash paid
     else:
         out = _one_fee_per_role(_agents_warrants(_one_class_of_warrants(out), agents))
+        out = _over_allotment(out, sentences, skip)
         if table is not None:
             _apply_table(out, sentences, table, agents)
     for d in out:
