@@ -371,6 +371,25 @@ def _over_allotment(drafts: list, sentences: list[Sentence], skip) -> list:
     return drafts
 
 
+_RATE = re.compile(r"\bcommissions?\b[^.;]{0,80}?\b(?:of\s+|rate\s+of\s+)?(?:up\s+to\s+)?(?P<p>\d{1,2}(?:\.\d+)?)\s*%", re.I)
+
+
+def _commission(sentences: list[Sentence], skip, agents: tuple) -> list:
+    """The sales agent's commission on an at-the-market programme: a rate ("up to 3.0% of the gross
+    sales price"), never a cash amount."""
+    for i, s in enumerate(sentences):
+        if skip is not None and skip(s):
+            continue
+        m = _RATE.search(s.text)
+        if m:
+            payee = next((n for n, r, _ in agents if r == "placement_agent"), None)
+            d = FeeDraft(order=i * 100 + 97, sentences=[s], role="placement_agent", payee=payee,
+                         percent_of_proceeds=Decimal(m["p"]))
+            d.notes.append("a sales agent's commission rate on sales not made yet")
+            return [d]
+    return []
+
+
 def settle(drafts: list, sentences: list[Sentence], text: str, when: date, *, atm: bool,
            table: PricingTable | None, agents: tuple = (), skip=None) -> list:
     """A prospectus's drafts made right: every event dated by the prospectus's own date (an offering
@@ -380,9 +399,12 @@ def settle(drafts: list, sentences: list[Sentence], text: str, when: date, *, at
     out = list(drafts)
     if atm:
         out = [d for d in out if not isinstance(d, (SharesDraft, PreferredDraft, WarrantDraft, RightDraft))]
+        out = _one_fee_per_role(out)
         for d in out:
             if isinstance(d, FeeDraft):
                 d.cash.clear()              # a commission rate on sales not made yet is no cash paid
+        if not any(isinstance(d, FeeDraft) for d in out):
+            out += _commission(sentences, skip, agents)
     else:
         out = _one_fee_per_role(_agents_warrants(_one_class_of_warrants(out), agents))
         out = _over_allotment(out, sentences, skip)
@@ -449,7 +471,8 @@ def cover_issuer(text: str) -> tuple[int, int] | None:
 
 # --- agents a prospectus names ----------------------------------------------------------------------
 _AGENT_NAME = (r"(?P<name>(?:(?:[A-Z][\w.&'’-]{0,80}|&),?\s+){1,6}?(?:&\s+Co\.?,?\s+)?"
-               r"(?:Inc\.?|LLC|L\.L\.C\.|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital|Markets)),?")
+               r"(?:Inc\.?|LLC|L\.L\.C\.|L\.P\.|Ltd\.?|Corp\.?|Corporation|Company|Group|Partners|Securities|Capital|Markets)"
+               r"(?:,?\s+(?:LLC|Inc\.?|L\.P\.|LP|Ltd\.?|Corp\.?)(?=[\s,.;]|$))?),?")
 _AGENT_ROLE = (r"(?:our\s+|the\s+|an?\s+)?(?:exclusive\s+|sole\s+|lead\s+)?(?P<role>placement\s+agent|sales\s+agent|"
                r"(?:sole\s+)?book-?running\s+manager|representative\s+of\s+(?:the\s+)?(?:several\s+)?underwriters|underwriter|"
                r"financial\s+advis[oe]r)")
@@ -459,6 +482,8 @@ _AGENT_SAYS = (
     re.compile(rf"\b(?:through|with|to)\s+{_AGENT_NAME}\s+(?:acting\s+)?as\s+{_AGENT_ROLE}"),
     re.compile(rf"{_AGENT_NAME}\s+is\s+{_AGENT_ROLE}"),
 )
+
+_WITH_AGENT = re.compile(rf"\bagreement\b[^.;]{{0,80}}?\bwith\s+{_AGENT_NAME}")
 
 
 def read_agents(sentences: list[Sentence], skip) -> tuple[tuple[str, str, Sentence], ...]:
@@ -478,6 +503,13 @@ def read_agents(sentences: list[Sentence], skip) -> tuple[tuple[str, str, Senten
                 if not any(n == name for n, _, _ in out):
                     out.append((name, role, s))
                 break
+        else:
+            # "a sales agreement with X, or X, ... through X acting as our sales agent"
+            m = _ATM.search(s.text) and _WITH_AGENT.search(s.text)
+            if m:
+                name = re.sub(r"\s+", " ", m["name"]).strip(" ,")
+                if not any(n == name for n, _, _ in out):
+                    out.append((name, "placement_agent", s))
     return tuple(out)
 
 
