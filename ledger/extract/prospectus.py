@@ -78,6 +78,9 @@ _SUPPLEMENT = re.compile(r"\bPROSPECTUS\s+SUPPLEMENT\b|\(\s*To\s+(?:the\s+)?Pros
 _SHELF_COVER = re.compile(
     r"\bwe\s+may\s+(?:from\s+time\s+to\s+time\s+)?(?:offer|sell|issue)\b[^.]{0,200}?\b(?:from\s+time\s+to\s+time|"
     r"in\s+one\s+or\s+more\s+offerings|any\s+combination)\b|\bmay\s+offer\s+and\s+sell\s+from\s+time\s+to\s+time\b", re.I)
+_RESALE = re.compile(
+    r"\bwe\s+are\s+not\s+selling\s+any\b|\bwe\s+will\s+not\s+receive\s+any\s+(?:of\s+the\s+)?proceeds\s+from\s+the\s+"
+    r"(?:sale|resale)|\b(?:offer\s+and\s+)?resale\s+(?:from\s+time\s+to\s+time\s+)?(?:of|by)\s", re.I)
 _ATM = re.compile(r"\bat[- ]the[- ]market\b|\bsales\s+agent\b|\bsales\s+agreement\b|\bequity\s+distribution\s+agreement\b|"
                   r"\bdistribution\s+agent\b|\bRule\s+415\s*\(\s*a\s*\)\s*\(\s*4\s*\)", re.I)
 _UP_TO = re.compile(
@@ -151,8 +154,10 @@ def base_prospectus_only(text: str, secs: Sections | None = None) -> bool:
     time to time ... in one or more offerings") and it is no supplement of a takedown."""
     secs = secs or sections(text)
     cover = "\n".join(text[a:b] for a, b, state in secs.spans if state == "cover")
-    return not _SUPPLEMENT.search(cover) and bool(_SHELF_COVER.search(cover)) and not re.search(
-        r"\bwe\s+are\s+offering\b|\bfirm\s+commitment\b", cover, re.I)
+    ours = re.search(r"\bwe\s+are\s+offering\b|\bfirm\s+commitment\b", cover, re.I)
+    if _RESALE.search(cover) and not ours:
+        return True         # a resale prospectus: the selling holders sell, the company does not
+    return not _SUPPLEMENT.search(cover) and bool(_SHELF_COVER.search(cover)) and not ours
 
 
 def is_atm(text: str, secs: Sections | None = None) -> bool:
@@ -302,7 +307,8 @@ def pricing_table(text: str, limit: int = 60_000) -> PricingTable | None:
         for at2, row in lines[i + 1:i + 12]:
             found = False
             for label, values, a, b in _rows(text, at2, at2 + len(row), len(columns)):
-                if _ROW_PRICE.match(label) and price is None:
+                first = price is None and fee is None and proceeds is None
+                if (_ROW_PRICE.match(label) or (first and not label)) and price is None:
                     price, rows["price"] = values, (a, b)
                 elif _ROW_FEE.match(label) and fee is None:
                     fee, rows["fee"] = values, (a, b)
