@@ -71,7 +71,8 @@ _NOT_THIS_OFFERING = re.compile(
     r"^(?:use\s+of\s+proceeds|risk\s+factors|dividend\s+policy|lock-?up|transfer\s+agent|listing|trading\s+symbol|"
     r"(?:nasdaq|nyse)[\w\s]{0,30}symbol|tax\s+consequences)\b|"
     r"\bnet\s+proceeds\b|\bif\s+all\s+of\s+the\s+(?:common\s+)?warrants\s+are\s+exercised\b|"
-    r"\bassum(?:es|ing)\s+(?:no|the)\s+(?:exercise|sale)\b", re.I)
+    r"\bassum(?:es|ing)\s+(?:no|the)\s+(?:exercise|sale)\b|\bif\s+(?:the\s+)?underwriters?\s+exercises?\b|"
+    r"\bassuming\s+(?:both\s+no\s+exercise\s+and\s+)?full\s+exercise\b|\b(?:total|estimated)\s+(?:offering\s+)?expenses\b", re.I)
 
 # --- what kind of prospectus ---------------------------------------------------------------------
 _SUPPLEMENT = re.compile(r"\bPROSPECTUS\s+SUPPLEMENT\b|\(\s*To\s+(?:the\s+)?Prospectus\s+dated\b", re.I)
@@ -354,8 +355,16 @@ def atm_programme(sentences: list[Sentence], skip) -> RightDraft | None:
 
 
 # --- the drafts of a prospectus ------------------------------------------------------------------
-def _sentence_at(sentences: list[Sentence], span: tuple[int, int]) -> Sentence | None:
-    return next((s for s in sentences if s.start <= span[0] < s.end or span[0] <= s.start < span[1]), None)
+def _sentence_at(sentences: list[Sentence], span: tuple[int, int], text: str) -> Sentence | None:
+    """The table row itself as the quote: its label and amounts, exactly as they stand in the text
+    (a plain-text table reflowed into one paragraph is no sentence)."""
+    near = next((s for s in sentences if s.start <= span[0] < s.end or span[0] <= s.start < span[1]), None)
+    if near is None:
+        return None
+    a, b = span
+    while a < b and text[a] in " \t|*_.":
+        a += 1
+    return Sentence(a, b, text[a:b], near.paragraph)
 
 
 _OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>\d[\d,]*)\s+"
@@ -415,16 +424,16 @@ def settle(drafts: list, sentences: list[Sentence], text: str, when: date, *, at
         out = _one_fee_per_role(_agents_warrants(_one_class_of_warrants(out), agents))
         out = _over_allotment(out, sentences, skip)
         if table is not None:
-            _apply_table(out, sentences, table, agents)
+            _apply_table(out, sentences, text, table, agents)
     for d in out:
         d.date.clear()
         d.date.offer(when, Basis.STATED, strength=STATED * 3, why="the prospectus's own date: the offering priced")
     return out
 
 
-def _apply_table(drafts: list, sentences: list[Sentence], table: PricingTable, agents: tuple) -> None:
-    price_line = _sentence_at(sentences, table.row_at["price"]) if "price" in table.row_at else None
-    fee_line = _sentence_at(sentences, table.row_at["fee"]) if "fee" in table.row_at else None
+def _apply_table(drafts: list, sentences: list[Sentence], text: str, table: PricingTable, agents: tuple) -> None:
+    price_line = _sentence_at(sentences, table.row_at["price"], text) if "price" in table.row_at else None
+    fee_line = _sentence_at(sentences, table.row_at["fee"], text) if "fee" in table.row_at else None
     common = [d for d in drafts if isinstance(d, SharesDraft) and not d.option_shares]
     if len(common) == 1:
         d = common[0]
