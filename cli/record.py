@@ -166,8 +166,11 @@ def check(ctx: typer.Context, issuer: IssuerOpt = None, known_at: KnownAt = None
         for r in reconcile(store, issuer_key=key, known_at=known_at):
             checked += 1
             a = r.assertion
-            head = (f"{r.issuer}: {r.figure} on {a.effective_date}: reported {r.reported:,} "
-                    f"({short_id(a.event_id)}: {a.quote}); ledger {r.projected:,}")
+            basis = (f"{r.previous.event.value:,} reported on {r.previous.effective_date} "
+                     f"({short_id(r.previous.event_id)}) + {r.projected - r.previous.event.value:,} recorded since"
+                     if r.previous is not None else "the ledger's recorded lots")
+            head = (f"{r.issuer}: {r.security} on {a.effective_date}: reported {r.reported:,} "
+                    f"({short_id(a.event_id)}: {a.quote}); ledger {r.projected:,} ({basis})")
             if r.ok:
                 out.print(f"ok    {head}", soft_wrap=True)
                 continue

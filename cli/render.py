@@ -114,9 +114,28 @@ def replay(console: Console, result: Replay | ReplayStream) -> None:
         totals.add_row("cash fees paid (stated)", f"${t.fees_paid_cash:,}" + (" approx." if t.fees_approximate else ""))
         totals.add_row("fees with undisclosed cash", str(t.undisclosed_cash_fees))
         show(console, totals)
+        _outstanding(console, report)
         _fully_diluted(console, of_report(report))
     if not shown:
         console.print(f"No events on or before {result.as_of}.")
+
+
+def _outstanding(console: Console, report) -> None:
+    """Shares outstanding per class: the latest reported balance, what was recorded since, their
+    sum, beside what the ledger's own lots add up to."""
+    o = report.outstanding
+    if not o.classes:
+        console.print(f"Shares outstanding: {o.basis}; the cap table counts only recorded issuances "
+                      f"({report.totals.common_shares:,} common shares).")
+        return
+    rows = table("class", "reported", "as of", "issued since", "estimated outstanding", "recorded only", "source",
+                 atomic={"reported", "as of", "issued since", "estimated outstanding", "recorded only"},
+                 title="Shares outstanding (latest reported balance + issuances recorded since)", title_justify="left")
+    for c in o.classes:
+        since = f"{c.issued_since:,}" + (f" + {c.undetermined_since} lot(s) of unknown size" if c.undetermined_since else "")
+        rows.add_row(c.security, f"{c.reported.shares:,}", str(c.reported.as_of), since, f"{c.estimated:,}",
+                     f"{c.recorded_only:,}", f"{_ids(c.reported.event_ids[:1])}: {c.reported.source}")
+    show(console, rows)
 
 
 def _percent(value) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from events import Event, FilingRecorded
+from events import Event, EventRetracted, FilingRecorded
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
@@ -24,6 +24,7 @@ from ledger.extract.explain import explain as explain_extraction
 from ledger.intake import MAX_BYTES, Filing, read_filing
 from ledger.keys import issuer_key  # noqa: F401 - also imported from here by callers
 from ledger.parallel import in_order
+from ledger.recaps import ISSUANCES, Telling, marks, tellings_in_ledger, tellings_of
 from events.envelope import Document, StreamInfo
 from ledger.store import Store
 
@@ -192,6 +193,9 @@ def check(store: Store | None, extracted: Extracted, *, dry_run: bool = False,
             if original:
                 head = attrs.evolve(head, amends=original)
                 events = (head, *events[1:])
+        if store is not None:
+            events = (*events, *marks(filing.stream, events, _earlier_tellings(store, issuer_key(head.issuer), events,
+                                                                             pending)))
         if dry_run:
             return Outcome(extracted.path, "dry-run", filing.stream, events, warnings=extracted.warnings,
                            explanations=extracted.explanations)
@@ -201,6 +205,20 @@ def check(store: Store | None, extracted: Extracted, *, dry_run: bool = False,
         return Outcome(extracted.path, "duplicate", e.stream)
     except Exception as e:  # noqa: BLE001 - a batch goes on past one bad file, and never shows a traceback
         return Outcome(extracted.path, "failed", error=_failure(path, e))
+
+
+def _earlier_tellings(store: Store, key: str, events, pending: Pending | None) -> list[Telling]:
+    """The issuer's issuances that count, in the ledger and in the batch before this filing; none
+    read when the filing reports no issuance."""
+    if not any(isinstance(e, ISSUANCES) for e in events):
+        return []
+    out = list(tellings_in_ledger(store, key))
+    for r in pending.ready if pending is not None else ():
+        if r.info.issuer_key == key:
+            gone = {e.target for e in r.events if isinstance(e, EventRetracted)}
+            out = [t for t in out if t.event_id not in gone]
+            out += [t for t in tellings_of(r.info.stream, r.events) if t.event_id not in gone]
+    return out
 
 
 def record(store: Store | None, extracted: Extracted, *, dry_run: bool = False) -> Outcome:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from events import (
-    Basis, CommonIssued, ConversionTerms, QuantityBasis, EventCorrected, EventRetracted, FieldChange, FilingRecorded, Issuer,
+    BalanceAssertion, Basis, CommonIssued, ConversionTerms, QuantityBasis, EventCorrected, EventRetracted, FieldChange, FilingRecorded, Issuer,
     NoteIssued, PreferredConverted, PreferredIssued, Provenance, Quote, StockSplit, WarrantExercised, WarrantGranted, WarrantKind,
 )
 from events.envelope import StoredEvent, StreamInfo
@@ -123,9 +123,16 @@ def recorded(draw, store: Store, first: int = 1000) -> None:
     issuers = {s.issuer_key: s.event.issuer for s in stored if isinstance(s.event, FilingRecorded)}
     for n in range(draw(st.integers(0, 6))):
         stream = f"manual:{first + n:064x}"     # a tail of its own: event ids are the tail and a version
-        what = draw(st.sampled_from(("split", "exercise", "retract", "retract filing", "correct", "move", "convert")))
+        what = draw(st.sampled_from(("split", "exercise", "retract", "retract filing", "correct", "move", "convert",
+                                     "balance")))
         public = draw(maybe_days)
-        if what == "split":
+        if what == "balance":       # a reported balance of a class: replay estimates shares outstanding from it
+            key = draw(st.sampled_from(sorted(issuers)))
+            event = BalanceAssertion(effective_date=draw(days), provenance=said(stream, "N shares were outstanding"),
+                                     value=draw(st.integers(0, 10**8)),
+                                     security=draw(st.sampled_from(("Common Stock", "common stock, $.01 par value",
+                                                                    "Class A Common Stock", "Class B Common Stock"))))
+        elif what == "split":
             key = draw(st.sampled_from(sorted(issuers)))
             numerator, denominator = draw(st.sampled_from(((1, 2), (2, 1), (3, 2), (1, 5), (5, 1))))
             event = StockSplit(effective_date=draw(days), provenance=said(stream, "split"),

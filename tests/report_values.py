@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from events import ConsiderationKind, Issuer, QuantityBasis, WarrantKind
 from ledger.projections.captable import Holding
 from ledger.projections.notes import NoteRow
+from ledger.projections.outstanding import Balance, ClassOutstanding, Outstanding
 from ledger.projections.report import IssuerReport, Replay
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import WarrantRow, WarrantStatus
@@ -53,10 +54,20 @@ totals = st.builds(
     contingent_warrant_tranches=count, capital_raised=optional_decimal, undisclosed_consideration=count,
     fees_paid_cash=optional_decimal, undisclosed_cash_fees=count, fees_approximate=st.booleans(),
 )
+# Outstanding's counts are ints (sums of lots and a reported count), never None or bool.
+whole = st.one_of(st.integers(0, 10**12), st.integers(-(10**40), 10**40))
+balances = st.builds(Balance, security=text, shares=whole, as_of=st.dates(), event_ids=strings, source=text)
+outstanding = st.one_of(
+    st.builds(Outstanding, classes=st.just(()), basis=optional_text),
+    st.builds(Outstanding, basis=st.none(), classes=st.lists(st.builds(
+        ClassOutstanding, security=text, reported=balances, issued_since=whole, undetermined_since=whole,
+        since_event_ids=strings, estimated=whole, recorded_only=whole), min_size=1, max_size=3).map(tuple)),
+)
 reports = st.builds(
     IssuerReport, issuer=st.builds(Issuer, name=text, cik=optional_text, file_number=optional_text),
     issuer_key=text, holdings=st.lists(holdings, max_size=3).map(tuple),
     warrants=st.lists(warrants, max_size=3).map(tuple), totals=totals, notes=st.lists(notes, max_size=2).map(tuple),
+    outstanding=outstanding,
 )
 replays = st.builds(Replay, as_of=st.dates(), known_at=optional_date,
                     issuers=st.lists(reports, max_size=3).map(tuple), warnings=strings)

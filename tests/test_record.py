@@ -197,14 +197,18 @@ def test_check_reconciles_reported_totals(run, db_copy):
     ok(run("--db", db_copy, "record", "reported-total", "--issuer", "NeoTherapeutics", "--shares", "1865918",
            "--date", "2000-06-30", "--source", "10-Q for the quarter ended June 30, 2000"))
     good = run("--db", db_copy, "check")
-    assert good.exit_code == 0 and good.stdout.startswith("ok    NeoTherapeutics, Inc.: common_shares on 2000-06-30")
+    assert good.exit_code == 0 and good.stdout.startswith("ok    NeoTherapeutics, Inc.: Common Stock on 2000-06-30")
+    assert "ledger 1,865,918 (the ledger's recorded lots)" in good.stdout
     ok(run("--db", db_copy, "record", "reported-total", "--issuer", "NeoTherapeutics", "--shares", "5000000",
            "--date", "2002-03-31", "--source", "10-Q for the quarter ended March 31, 2002"))
     bad = run("--db", db_copy, "check")
     assert bad.exit_code == 1
     fail_line = next(line for line in bad.stdout.splitlines() if line.startswith("FAIL"))
-    assert fail_line.endswith("ledger 4,965,918; difference +34,082")
-    assert f"845,594 from {NOV99_COMMON}: Pursuant to the Agreement" in bad.stdout
+    # From the earlier balance: 1,865,918 on 2000-06-30 and the two March 2002 lots recorded after it.
+    assert "ledger 4,965,918 (1,865,918 reported on 2000-06-30 (" in fail_line
+    assert fail_line.endswith("+ 3,100,000 recorded since); difference +34,082")
+    assert "2,575,000 from " in bad.stdout and "525,000 from " in bad.stdout
+    assert f"845,594 from {NOV99_COMMON}" not in bad.stdout       # before the earlier balance: in it
     assert bad.stderr.strip() == "2 reported total(s) checked, 1 failed"
 
 

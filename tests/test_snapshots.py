@@ -128,7 +128,7 @@ def test_state_that_is_not_ours_is_refused():
     import lz4.block
     from ledger.projections.report import ReportFold
     from ledger.projections.state import FORMAT, load
-    good = pack((FORMAT, (), (), (), (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+    good = pack((FORMAT, (), (), (), (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), (), ()))
     assert unpack(good)[0] == FORMAT
     flipped = good[:-1] + bytes([good[-1] ^ 1])
     unchecked = lz4.block.compress(marshal.dumps((FORMAT,) + ((),) * 11))
@@ -141,7 +141,7 @@ def test_state_that_is_not_ours_is_refused():
         raise AssertionError(f"{blob!r} was read as a snapshot")
     # Whole and of this format, but a row of the wrong shape: refused on load, not met mid-replay.
     for lot_rows in ((("text",),), (("a", "b", "c"),), ("not a row",)):
-        bad = pack((FORMAT, (), ("k",), lot_rows, (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), ()))
+        bad = pack((FORMAT, (), ("k",), lot_rows, (), (), (), (), (), (), ("0", 0, "0", 0, False, ()), (), ()))
         with pytest.raises(StateFormatError):
             load(ReportFold(date(2000, 1, 1)), "cik:1", [bad])
 

@@ -12,6 +12,7 @@ from events import DAY_RANK, Issuer
 from ledger.projections.notes import NoteFold, NoteRow
 from ledger.projections.captable import CapTable, CapTableFold, ClassSummary, Holding
 from ledger.projections.dilution import ROUNDING, Convertible, FullyDiluted, Ownership, Undetermined, of_report
+from ledger.projections.outstanding import BalanceFold, ClassOutstanding, LotFigures, Outstanding, estimate
 from ledger.projections.totals import Totals, TotalsFold
 from ledger.projections.warrants import WarrantFold, WarrantRow
 from events.envelope import StoredEvent
@@ -26,6 +27,7 @@ class IssuerReport:
     totals: Totals
     classes: tuple[ClassSummary, ...] = ()
     notes: tuple[NoteRow, ...] = ()
+    outstanding: Outstanding = Outstanding()
 
 
 @attrs.frozen
@@ -46,6 +48,7 @@ class ReportFold:
         self.known_at = known_at
         self.holdings, self.warrants = CapTableFold(as_of), WarrantFold(as_of)
         self.money, self.notes = TotalsFold(as_of), NoteFold(as_of)
+        self.balances = BalanceFold(as_of)
         self.undated: list[tuple[tuple, str]] = []     # (replay order, event id): a few fields, not the event
 
     @property
@@ -54,7 +57,7 @@ class ReportFold:
 
     @as_of.setter
     def as_of(self, value: date) -> None:
-        for fold in (self.holdings, self.warrants, self.money, self.notes):
+        for fold in (self.holdings, self.warrants, self.money, self.notes, self.balances):
             fold.as_of = value
 
     def add(self, stored: StoredEvent) -> None:
@@ -69,6 +72,7 @@ class ReportFold:
         self.warrants.add(stored)
         self.money.add(stored)
         self.notes.add(stored)
+        self.balances.add(stored)
 
     def reports(self, issuers: Mapping[str, Issuer]) -> tuple[list[IssuerReport], list[str]]:
         """A report for every issuer seen by ``as_of`` (in the order first seen), and a warning for
@@ -82,8 +86,15 @@ class ReportFold:
                 warnings.append(f"{key}: no issuer details were supplied; shown under its issuer key")
             table = tables.get(key, CapTable((), ()))
             reports.append(IssuerReport(issuer, key, table.holdings, tranches.get(key, ()), totals, table.classes,
-                                        debts.get(key, ())))
+                                        debts.get(key, ()), outstanding_of(self.balances, key, table.holdings)))
         return reports, warnings
+
+
+def outstanding_of(balances: BalanceFold, issuer_key: str, holdings: Iterable[Holding]) -> Outstanding:
+    held = balances.balances(issuer_key)
+    if not held:
+        return Outstanding()
+    return estimate(held, (LotFigures(h.security_class, h.shares, h.date, h.event_ids) for h in holdings))
 
 
 def replay_order(stored: StoredEvent) -> tuple:
@@ -224,11 +235,27 @@ def fully_diluted_json(f: FullyDiluted) -> dict:
     }
 
 
+def class_outstanding_json(c: ClassOutstanding) -> dict:
+    b = c.reported
+    return {
+        "class": c.security, "reported_shares": b.shares, "reported_as_of": iso(b.as_of),
+        "reported_event_ids": list(b.event_ids), "reported_source": b.source,
+        "issued_since": c.issued_since, "undetermined_since": c.undetermined_since,
+        "issued_since_event_ids": list(c.since_event_ids), "estimated_shares": c.estimated,
+        "recorded_only_shares": c.recorded_only,
+    }
+
+
+def outstanding_json(o: Outstanding) -> dict:
+    return {"basis": o.basis, "classes": [class_outstanding_json(c) for c in o.classes]}
+
+
 def issuer_json(r: IssuerReport) -> dict:
     return {
         "issuer": {"name": r.issuer.name, "cik": r.issuer.cik, "file_number": r.issuer.file_number},
         "totals": totals_json(r.totals),
         "fully_diluted": fully_diluted_json(of_report(r)),
+        "outstanding": outstanding_json(r.outstanding),
         "holdings": [holding_json(h) for h in r.holdings],
         "warrants": [warrant_json(w) for w in r.warrants],
         "notes": [note_json(n) for n in r.notes],
@@ -381,6 +408,23 @@ def fully_diluted_text(f: FullyDiluted) -> str:
     )
 
 
+def _class_outstanding_text(c: ClassOutstanding) -> str:
+    k, b = _FI, c.reported
+    return (
+        f'{{{k}"class": {_str(c.security)},{k}"reported_shares": {b.shares:d},{k}"reported_as_of": {_day(b.as_of)},'
+        f'{k}"reported_event_ids": {_items(b.event_ids, _FL)},{k}"reported_source": {_str(b.source)},'
+        f'{k}"issued_since": {c.issued_since:d},{k}"undetermined_since": {c.undetermined_since:d},'
+        f'{k}"issued_since_event_ids": {_items(c.since_event_ids, _FL)},{k}"estimated_shares": {c.estimated:d},'
+        f'{k}"recorded_only_shares": {c.recorded_only:d}{_FR}}}'
+    )
+
+
+def outstanding_text(o: Outstanding) -> str:
+    """``outstanding_json(o)`` as json.dumps(indent=2) writes it where it stands in an issuer."""
+    return (f'{{{_FK}"basis": {_opt(o.basis)},{_FK}"classes": {_fd_list(o.classes, _class_outstanding_text)}'
+            '\n      }')
+
+
 def _rows(rows: Sequence, text) -> Iterator[str]:
     # Yielded, not joined to the issuer's text: each copy of a large string costs page faults.
     if not rows:
@@ -393,7 +437,7 @@ def _rows(rows: Sequence, text) -> Iterator[str]:
 
 def issuer_chunks(r: IssuerReport) -> Iterator[str]:
     """``json.dumps(issuer_json(r), indent=2)`` as it stands in the issuers list (nested 4 deep), in pieces."""
-    yield issuer_head(r.issuer, r.totals, of_report(r))
+    yield issuer_head(r.issuer, r.totals, of_report(r), r.outstanding)
     yield from _rows(r.holdings, _holding_text)
     yield ',\n      "warrants": '
     yield from _rows(r.warrants, _warrant_text)
@@ -402,7 +446,7 @@ def issuer_chunks(r: IssuerReport) -> Iterator[str]:
     yield "\n    }"
 
 
-def issuer_head(i: Issuer, t: Totals, f: FullyDiluted) -> str:
+def issuer_head(i: Issuer, t: Totals, f: FullyDiluted, o: Outstanding) -> str:
     """An issuer's text up to its rows: its details, totals and fully diluted figures."""
     k = _L
     return (
@@ -414,6 +458,7 @@ def issuer_head(i: Issuer, t: Totals, f: FullyDiluted) -> str:
         f'{k}"capital_raised": {_dec(t.capital_raised)},{k}"undisclosed_consideration": {_int(t.undisclosed_consideration)},'
         f'{k}"fees_paid_cash": {_dec(t.fees_paid_cash)},{k}"undisclosed_cash_fees": {_int(t.undisclosed_cash_fees)},'
         f'{k}"fees_approximate": {_int(t.fees_approximate)}\n      }},\n      "fully_diluted": {fully_diluted_text(f)},'
+        f'\n      "outstanding": {outstanding_text(o)},'
         '\n      "holdings": '
     )
 

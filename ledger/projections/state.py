@@ -31,11 +31,12 @@ from events import ConsiderationKind, Issuer, QuantityBasis, WarrantKind
 from ledger.projections.captable import Holding
 from ledger.projections.notes import MATURED, NoteRow
 from ledger.projections.dilution import DilutionFold, LotFact, NoteFact, TrancheFact, group_of, lot_fact, tranche_fact
+from ledger.projections.outstanding import Balance, LotFigures, Outstanding, estimate
 from ledger.projections.report import ReportFold, _holding_text, _note_text, _warrant_text, issuer_head
 from ledger.projections.totals import Totals
 from ledger.projections.warrants import Terms, Tranche, WarrantStatus
 
-FORMAT = 4   # bump when the tuples below change: a snapshot of another format is not used
+FORMAT = 5   # bump when the tuples below change: a snapshot of another format is not used
 
 _STATUS = "\x00status\x00"     # stands for the status while a row's text is cut in two
 _CUT = json.dumps(_STATUS)
@@ -153,6 +154,23 @@ def _thaw_tranche(f: tuple) -> Tranche:
 def _to_note(t: tuple) -> NoteRow:
     return NoteRow(t[0], t[1], t[2], _D(t[3]), _D(t[4]), _D(t[5]), t[6], date.fromisoformat(t[7]), _day(t[8]),
                    t[9], t[10], t[11])
+
+
+def _balance(key: tuple, b: Balance) -> tuple:
+    return (key[0], key[1], b.security, b.shares, b.as_of.isoformat(), b.event_ids, b.source)
+
+
+def _to_balance(t: tuple) -> tuple[tuple, Balance]:
+    return (t[0], t[1]), Balance(t[2], t[3], date.fromisoformat(t[4]), tuple(t[5]), t[6])
+
+
+def _lot_figures(v, after: str) -> LotFigures:
+    """A lot's class, count, date and (when dated after ``after``, the earliest balance) event ids."""
+    if type(v) is not tuple:
+        return LotFigures(v.security_class, v.shares, v.date, v.event_ids)
+    d = marshal.loads(v[LOT_DATA])
+    ids = tuple(json.loads(v[0])["event_ids"]) if v[1] > after else ()
+    return LotFigures(d[0], d[3], date.fromisoformat(v[1]), ids)
 
 
 def _money(t: Totals) -> tuple:
@@ -307,6 +325,7 @@ class Cutter:
             tuple(book_keys), tuple(_frozen_tranche(dict.__getitem__(book, k)) for k in book_keys),
             _money(fold.money._by_issuer.get(key) or Totals()),
             tuple(_note(n) for n in fold.notes._rows.get(key, ())),
+            tuple(_balance(k, b) for k, b in fold.balances.balances(key).items()),
         )
         for d in (lots, grants, book):
             d.touched = set()
@@ -327,7 +346,7 @@ def comparable(state: tuple) -> tuple:
     return (*state[:3], rows(state[3], LOT_DATA), *state[4:9], rows(state[9], TRANCHE_DATA), *state[10:])
 
 
-_SHAPE = (int,) + (tuple,) * 11
+_SHAPE = (int,) + (tuple,) * 12
 
 
 def unpack(blob: bytes) -> tuple:
@@ -357,7 +376,7 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
         for blob in deltas:
             state = unpack(blob)
             (_, lots_gone, lot_keys, lot_rows, grants_gone, grant_keys, grant_rows, book_gone, book_keys, book_rows,
-             _, _) = state
+             _, _, _) = state
             if (len(lot_keys) != len(lot_rows) or len(book_keys) != len(book_rows) or len(grant_keys) != len(grant_rows)
                     or not set(map(len, lot_rows)) <= {5} or not set(map(len, book_rows)) <= {9}
                     or not set(map(len, grant_rows)) <= {3}
@@ -381,6 +400,8 @@ def load(fold: ReportFold, issuer_key: str, deltas) -> None:
         fold.money._by_issuer[issuer_key] = _to_money(state[10])
         if state[11]:
             fold.notes._rows[issuer_key] = [_to_note(n) for n in state[11]]
+        if state[12]:
+            fold.balances._by_issuer[issuer_key] = dict(_to_balance(b) for b in state[12])
     except StateFormatError:
         raise
     except Exception as e:   # noqa: BLE001 - a field of the wrong shape: damaged
@@ -476,7 +497,12 @@ def issuer_text(fold: ReportFold, issuer_key: str, issuer: Issuer) -> tuple[str,
     totals = Totals(common, outstanding, undetermined, contingent, money.capital_raised,
                     money.undisclosed_consideration, money.fees_paid_cash, money.undisclosed_cash_fees,
                     money.fees_approximate, money.warnings)
-    text = (f'{issuer_head(issuer, totals, diluted.result())}{_array(lot_texts)},'
+    held = fold.balances.balances(issuer_key)
+    outstanding = Outstanding()
+    if held:
+        after = min(b.as_of for b in held.values()).isoformat()
+        outstanding = estimate(held, (_lot_figures(v, after) for v in ordered))
+    text = (f'{issuer_head(issuer, totals, diluted.result(), outstanding)}{_array(lot_texts)},'
             f'\n      "warrants": {_array([t[1] for t in tranches])},'
             f'\n      "notes": {_array(notes)}\n    }}')
     return text, totals
