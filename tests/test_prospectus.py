@@ -264,3 +264,16 @@ def test_replay_of_the_ingested_prospectuses_as_a_real_process(tmp_path):
         if name.lower().startswith("bristlecone"):
             assert issuer["holdings"] == [] and issuer["warrants"] == []
             assert issuer["totals"]["fees_paid_cash"] in (None, "0")
+
+
+def test_a_cover_whose_name_is_a_logo_is_named_by_its_defined_terms():
+    text = normalise(
+        "Filed Pursuant to Rule 424(b)(5)\n\nPROSPECTUS SUPPLEMENT\n\n(To Prospectus dated January 5, 2024)\n\n"
+        "1,000,000 Shares of Common Stock\n\nWe are offering 1,000,000 shares of our common stock at a public offering "
+        "price of $3.00 per share.\n\nThe date of this prospectus supplement is April 9, 2024.\n\n"
+        "ABOUT THIS PROSPECTUS SUPPLEMENT\n\nUnless the context otherwise requires, the terms “Lumora,” “the Company,” "
+        "“we,” “us” and “our” in this prospectus supplement refer to Lumora Health Sciences, Inc. and its subsidiaries.\n")
+    result = extract(text, stream="sha256:x", raw_sha256="0" * 64, source_name="p.txt")
+    filing, *rest = result.events
+    assert (filing.issuer.name, filing.form, str(filing.report_date)) == ("Lumora Health Sciences, Inc.", "424B5", "2024-04-09")
+    assert [(e.TYPE, e.shares, e.price) for e in rest] == [("common_issued", 1000000, Decimal("3.00"))]

@@ -481,7 +481,15 @@ def cover_issuer(text: str) -> tuple[int, int] | None:
         m = _COVER_NAME.match(line)
         if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
             return at + m.start("name"), at + m.end("name")
-    return None
+    # A cover whose name is a logo: 'the terms "Acme," "we," "us" and "our" refer to Acme Corp.'
+    m = _REFER_TO.search(text, 0, min(len(text), _REFER_SPAN))
+    return m.span("name") if m else None
+
+
+_REFER_TO = re.compile(
+    rf"[\"“”]\s*(?:we|us|our)\s*,?\s*[\"“”][^.]{{0,200}}?\brefers?\s+to\s+(?P<name>(?:[A-Z][\w.&'’-]*,?\s+){{0,7}}?{_LEGAL_FORM})"
+    rf"(?=[\s,.;]|$)")
+_REFER_SPAN = 60_000
 
 
 # --- agents a prospectus names ----------------------------------------------------------------------
