@@ -151,10 +151,13 @@ def split(ctx: typer.Context,
 
 @record_app.command("reported-total")
 def reported_total(ctx: typer.Context, shares: Shares, when: On, source: Source, issuer: IssuerOpt = None,
-                   source_date: SourceDate = None, quote: QuoteOpt = None) -> None:
-    """"N shares of common stock outstanding as of D": a balance `ledger check` reconciles."""
+                   source_date: SourceDate = None, quote: QuoteOpt = None,
+                   security: Annotated[str, typer.Option("--class", help="The class of stock.")] = "Common Stock") -> None:
+    """"N shares of common stock outstanding as of D": a reported balance. Replay estimates shares
+    outstanding from it; `ledger check` reconciles it."""
     _write(ctx, lambda store: record_reported_total(store, _issuer_required(store, issuer), shares=shares,
-                                                    when=when, citation=Citation(source, source_date, quote)))
+                                                    when=when, citation=Citation(source, source_date, quote),
+                                                    security=security))
 
 
 @app.command("check")

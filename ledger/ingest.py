@@ -24,7 +24,7 @@ from ledger.extract.explain import explain as explain_extraction
 from ledger.intake import MAX_BYTES, Filing, read_filing
 from ledger.keys import issuer_key  # noqa: F401 - also imported from here by callers
 from ledger.parallel import in_order
-from ledger.recaps import ISSUANCES, Telling, marks, tellings_in_ledger, tellings_of
+from ledger.recaps import Telling, marks, tellings_in_ledger, tellings_of, window
 from events.envelope import Document, StreamInfo
 from ledger.store import Store
 
@@ -210,9 +210,10 @@ def check(store: Store | None, extracted: Extracted, *, dry_run: bool = False,
 def _earlier_tellings(store: Store, key: str, events, pending: Pending | None) -> list[Telling]:
     """The issuer's issuances that count, in the ledger and in the batch before this filing; none
     read when the filing reports no issuance."""
-    if not any(isinstance(e, ISSUANCES) for e in events):
+    between = window(events)
+    if between is None:
         return []
-    out = list(tellings_in_ledger(store, key))
+    out = list(tellings_in_ledger(store, key, between))
     for r in pending.ready if pending is not None else ():
         if r.info.issuer_key == key:
             gone = {e.target for e in r.events if isinstance(e, EventRetracted)}

@@ -22,7 +22,7 @@ import attrs
 
 from events import CommonIssued, Event, EventRetracted, FilingRecorded, PreferredIssued, Provenance, WarrantGranted
 from ledger.formats.forms import CURRENT, PERIODIC, PROSPECTUS, family
-from ledger.ids import event_id
+from ledger.ids import event_id, short_id
 from ledger.projections.outstanding import class_key
 from ledger.store import Store
 
@@ -76,16 +76,29 @@ def _mark(loser: Telling, winner: Telling, provenance: Provenance) -> EventRetra
     what = ("the offering priced in the prospectus closed as reported by" if kind == "superseded"
             else "a later report of the sale reported by")
     return EventRetracted(effective_date=loser.date, provenance=provenance, target=loser.event_id,
-                          reason=f"{kind}: {what} {winner.event_id} (same date, class and count)",
+                          reason=f"{kind}: {what} {short_id(winner.event_id)} (same kind, class, count and a date that fits)",
                           kind=kind, by=winner.event_id)
 
 
-def tellings_in_ledger(store: Store, issuer_key: str) -> Iterator[Telling]:
-    """The issuer's issuances in the ledger that still count (none retracted, recapped or superseded)."""
+def window(events: Sequence[Event]) -> tuple[date, date] | None:
+    """The dates an earlier telling of one of these issuances may bear; None when there is none."""
+    days = [e.effective_date for e in events if isinstance(e, ISSUANCES)]
+    if not days:
+        return None
+    reach = timedelta(days=max(RECAP_DAYS, CLOSING_DAYS, 3))
+    return min(days) - reach, max(days) + reach
+
+
+def tellings_in_ledger(store: Store, issuer_key: str, between: tuple[date, date]) -> Iterator[Telling]:
+    """The issuer's issuances dated ``between`` (inclusive) that still count (none retracted,
+    recapped or superseded). The window keeps each filing's read to the days around its own sales,
+    however many filings the issuer has."""
+    lo, hi = between
     types = [cls.TYPE for cls in ISSUANCES]
-    gone = {e.event.target for e in store.read(issuer_key=issuer_key, types=[EventRetracted.TYPE])}
+    after = lo - timedelta(days=1)
+    gone = {e.event.target for e in store.read(issuer_key=issuer_key, types=[EventRetracted.TYPE], after=after, as_of=hi)}
     forms: dict[str, str] = {}
-    for stored in store.read(issuer_key=issuer_key, types=types):
+    for stored in store.read(issuer_key=issuer_key, types=types, after=after, as_of=hi):
         if stored.event_id in gone:
             continue
         if stored.stream not in forms:

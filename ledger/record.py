@@ -222,9 +222,9 @@ def record_split(store: Store, issuer_key: str, *, numerator: int, denominator: 
 
 
 def record_reported_total(store: Store, issuer_key: str, *, shares: int, when: date,
-                          citation: Citation) -> StoredEvent:
+                          citation: Citation, security: str = "Common Stock") -> StoredEvent:
     return append_recorded(store, issuer_key, lambda p: BalanceAssertion(
-        effective_date=when, provenance=p, figure="common_shares", value=shares), citation)
+        effective_date=when, provenance=p, figure="common_shares", value=shares, security=security), citation)
 
 
 # --- corrections --------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ def test_family(form, fam):
     # A form named in a sentence about another filing is not this document's form.
     ("as described in our Annual Report on Form 10-K, ...\n\nFORM 8-K\nCURRENT REPORT", "8-K"),
     ("the Company filed with the Commission on Form 10-Q", None),
+    ("The Company will file a Form 10-Q for the quarter", None),
+    ("AMENDMENT NO. 2 TO FORM S-1\nREGISTRATION STATEMENT UNDER THE SECURITIES ACT OF 1933", "S-1"),
 ])
 def test_form_on_cover(cover, form):
     found = form_on_cover(cover)
@@ -110,3 +112,11 @@ def test_any_period_label_and_date_dates_a_periodic_report(day, label, form):
     e = _extract(_COVER.format(form_line=f"FORM {form}", date_line=f"{label} {written}", body="None.",
                                signed="May 14, 2031")).events[0]
     assert (e.form, e.report_date) == (form, day)
+
+
+def test_a_prospectus_that_never_names_the_commission_is_read():
+    """A 424B cover names its rule; it need not say "Securities and Exchange Commission"."""
+    from ledger.extract.segment import EIGHT_K, document_kind
+    text = normalise("Filed Pursuant to Rule 424(b)(5)\nRegistration No. 333-254321\n\nPROSPECTUS SUPPLEMENT\n\n"
+                     "Acme Therapeutics, Inc.\n\n2,000,000 Shares of Common Stock\n")
+    assert document_kind(text) == EIGHT_K

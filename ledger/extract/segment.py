@@ -18,6 +18,7 @@ import attrs
 
 from ledger.extract import patterns as P
 from ledger.extract.values import DATE
+from ledger.formats.forms import form_on_cover
 from ledger.formats.frontmatter import MARK
 from ledger.text.normalise import Sentence, sentences as split_sentences
 
@@ -218,8 +219,8 @@ def document_kind(text: str, paragraphs: list[tuple[int, int]] | None = None) ->
         return EIGHT_K
     if _release_start(text, paragraphs, first)[1] is not None:
         return PRESS_RELEASE
-    if _SEC.search(text, body_at):
-        return EIGHT_K
+    if _SEC.search(text, body_at) or form_on_cover(text[body_at:]) is not None:
+        return EIGHT_K          # a prospectus names its rule ("Filed Pursuant to Rule 424(b)(5)"), not the SEC
     if first < len(paragraphs) and P.EXHIBIT_HEADING.match(text[slice(*paragraphs[first])]):
         return EXHIBIT         # an EDGAR exhibit on its own ("EX-99.1 2 ex_1.htm ..."): an SEC document
     return None

@@ -46,7 +46,8 @@ _COVER_FORMS = re.compile(
 _COVER_SPAN = 10_000
 # A form named in a sentence about another filing ("our Annual Report on Form 10-K", "a Current
 # Report on Form 8-K") is not this document's form.
-_REFERENCE = re.compile(r"\b(?:Report|Statement|Registration|filed|file|on|our|its|in|the|and|or|with)\s*$", re.I)
+_REFERENCE = re.compile(
+    r"\b(?:Report|Statement|Registration|filed|file|on|our|its|their|in|the|a|an|this|that|and|or|with|under)\s*$", re.I)
 
 
 def form_on_cover(text: str) -> tuple[str, int, int] | None:
