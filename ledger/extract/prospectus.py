@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
-from events import Basis, RightKind
+from events import Basis, RightKind, WarrantKind
 from ledger.extract.drafts import STATED, FeeDraft, PreferredDraft, RightDraft, SharesDraft, WarrantDraft
 from ledger.formats.forms import PROSPECTUS, REGISTRATION
 from ledger.text.normalise import Sentence
@@ -554,12 +554,12 @@ def _one_class_of_warrants(drafts: list) -> list:
     ("common warrants to purchase up to 3,500,000 shares"): one grant, the class's, with the terms
     its parts were told with. A part is a count equal to the shares' or the pre-funded warrants', or
     parts that add up to the class."""
-    investors = [d for d in drafts if isinstance(d, WarrantDraft) and d.kind is not None
-                 and d.kind.value == "investor" and d.shares.value is not None]
+    investors = [d for d in drafts if isinstance(d, WarrantDraft) and d.kind is WarrantKind.INVESTOR
+                 and d.shares.value is not None]
     if len(investors) < 2:
         return drafts
     paired = {d.shares.value for d in drafts if isinstance(d, SharesDraft) and d.shares.value is not None}
-    paired |= {d.shares.value for d in drafts if isinstance(d, WarrantDraft) and d.kind.value == "pre_funded"
+    paired |= {d.shares.value for d in drafts if isinstance(d, WarrantDraft) and d.kind is WarrantKind.PRE_FUNDED
                and d.shares.value is not None}
     drop: set[int] = set()
     for whole in sorted(investors, key=lambda d: -d.shares.value):
@@ -584,7 +584,6 @@ def _agents_warrants(drafts: list, agents: tuple) -> list:
     """Warrants the text issues "to the placement agent or its designees" are the agent's: its kind
     and holder. Told with a count and as a formula ("equal to 7.0% of the shares sold"), the count is
     the grant."""
-    from events import WarrantKind
     fees = [d for d in drafts if isinstance(d, FeeDraft)]
     agent = next(((n, r) for n, r, _ in agents if r in ("placement_agent", "underwriter")), None)
     mine = []
