@@ -36,7 +36,7 @@ def default_jobs(files: list[Path]) -> int:
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="8-K filings, or folders of them (walked).", show_default=False)],
+    paths: Annotated[list[Path], typer.Argument(help="Filings (8-K, 6-K, 10-Q, 10-K, 20-F, 424B, S-3, press releases), or folders of them (walked).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the events, with quotes; write nothing.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="With --dry-run: after each event, the sentences, "
                                           "mentions and frames its figures were read from.")] = False,

@@ -101,3 +101,18 @@ def test_shares_the_company_buys_back_are_no_issuance():
                        "purchased 63,500 common shares at an average price of $0.444 per share, for an aggregate "
                        "purchase price of $28,213.\n")
     assert drafts(body, SharesDraft) == []
+
+
+def test_shares_for_services_of_any_kind_are_services_and_take_no_cash_sale_price():
+    """A periodic report's unregistered-sales item lists a sale for cash and shares for services side
+    by side: the services shares are not cash, and the sale's price is not theirs."""
+    body = ITEM_302 + ("On February 14, 2001, the Company sold 750,000 shares of its common stock to Larchmont Capital "
+                       "Partners, L.P. at a purchase price of $8.00 per share.\n\nOn March 30, 2001, the Company issued "
+                       "25,000 shares of its common stock to Bayshore Laboratory Services, Inc. in exchange for "
+                       "laboratory services valued at $200,000.\n")
+    sale, services = sorted(drafts(body, SharesDraft), key=lambda d: -d.shares.value)
+    assert (sale.shares.value, sale.price.value, sale.consideration_kind) == (750_000, Decimal("8.00"), "cash")
+    assert (services.shares.value, services.price.value, services.consideration_kind) == (25_000, None, "services")
+    [named] = drafts(ITEM_302 + "On March 1, 2021, the Company issued 40,000 shares of common stock to Acme Advisory "
+                                "Services, LLC for consulting and investor relations services.\n", SharesDraft)
+    assert named.consideration_kind == "services"

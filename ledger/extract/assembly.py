@@ -725,6 +725,10 @@ class Assembly:
     # -- statements: figures told apart from the count they qualify -----------------------------
     def _apply_statements(self) -> None:
         shares = [d for d in self.of(SharesDraft) if d.price.value is None and not d.from_units]
+        # A price told in the sentence of a sale for cash is that sale's, never the price of shares
+        # given for services, a target or debt.
+        priced = {d.sentences[0].start: d.consideration_kind for d in self.of(SharesDraft)
+                  if d.price.value is not None and d.sentences}
         prices = [st for st in self.statements if st.what == "price" and st.kind in (None, Kind.COMMON, Kind.UNIT)]
         if prices:
             orders = [st.order for st in prices]
@@ -734,6 +738,8 @@ class Assembly:
                 near = [prices[j] for j in (i - 1, i) if 0 <= j < len(prices)]
                 for st in sorted(near, key=lambda st: abs(st.order - d.order)):
                     if d.defined and st.label and _singular(st.label) not in (_singular(d.defined), "share", "common stock"):
+                        continue
+                    if priced.get(st.sentence.start) == "cash" and d.consideration_kind not in ("cash", "not_stated"):
                         continue
                     d.price.offer(st.value, Basis.STATED, st.sentence, strength=_weight(self.ctx, st.sentence, DEAL),
                                   why="a price stated for the offering in another sentence")

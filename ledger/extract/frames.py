@@ -97,9 +97,11 @@ EXCHANGE = gated(re.compile(
     r"shares[- ]for[- ]debt|debt\s+(?:settlement|conversion|exchange)|settle(?:ment\s+of)?\s+(?:outstanding\s+)?(?:debt|indebtedness|"
     r"amounts?\s+owed)|exchange\s+agreements?\s+with\s+(?:certain\s+)?(?:holders|noteholders|lenders)|recapitali[sz]ation|"
     r"deemed\s+price)\b", re.I))
+# "for services", "in exchange for laboratory services", "as compensation for consulting and advisory
+# services": up to three lower-case words between (a company named "... Services, Inc." is no service).
 SERVICES = gated(re.compile(
-    r"\b(?:for|in\s+consideration\s+(?:of|for)|as\s+compensation\s+for|in\s+exchange\s+for)\s+(?:(?:advisory|consulting|"
-    r"investor\s+relations|marketing|legal|professional|financial\s+advisory)\s+)?services\b|\bfinder['’]?s?\s+fee\s+shares\b", re.I))
+    r"\b(?:for|in\s+consideration\s+(?:of|for)|as\s+compensation\s+for|in\s+exchange\s+for)\s+"
+    r"(?:(?:its|their|certain|the)\s+)?(?-i:(?:[a-z][\w-]*,?\s+(?:and\s+)?){0,3})services\b|\bfinder['’]?s?\s+fee\s+shares\b", re.I))
 CASH_WORDS = gated(re.compile(
     r"\b(?:private\s+placement|public\s+offering|registered\s+direct|offering|financing|subscription|proceeds|cash|"
     r"purchase\s+price|per\s+share|per\s+unit|investors?|purchasers?|underwrit\w+|placement\s+agent|PIPE)\b", re.I))
