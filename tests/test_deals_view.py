@@ -92,7 +92,7 @@ def all_copy(all_db, tmp_path) -> Path:
 
 def test_the_view_is_the_export_on_every_filing(run, all_db):
     rows = same_rows(run, all_db)
-    assert len(rows) == 22       # + the recap pair's 8-K and the 6-K; the 10-Q's recap and shares for services are none; + the 10-Q's, 10-KSB's and 20-F's sales (3)
+    assert len(rows) == 23       # + the recap pair's 8-K, the 6-K and the underwritten 424B5; the 10-Q's recap and shares for services are none; + the 10-Q's, 10-KSB's and 20-F's sales (3)
     assert [r["issuer"] for r in rows] == sorted(r["issuer"] for r in rows)     # by issuer name, then date
     neo = [r for r in rows if r["issuer"] == NEO]
     assert [r["date"] for r in neo] == ["1999-01-29", "1999-11-19", "2000-02-25", "2000-04-28", "2002-03-13"]
@@ -122,7 +122,7 @@ def test_the_view_is_the_export_csv_of_a_real_process_cell_for_cell(all_db):
     lines = list(csv.reader(io.StringIO(proc.stdout, newline="")))
     assert lines[0] == list(DEAL_COLUMNS)
     as_text = [["" if v is None else str(v) for v in r.values()] for r in view_rows(all_db)]
-    assert lines[1:] == as_text and len(as_text) == 22
+    assert lines[1:] == as_text and len(as_text) == 23
 
 
 def test_a_pre_funded_warrant_joins_the_shares_it_stands_for(run, tmp_path):
@@ -152,7 +152,7 @@ def test_after_a_retraction_and_corrections_the_view_is_still_the_export(run, al
     feb = deal(rows, NEO, "2000-02-25")
     assert (feb["shares"], feb["price"], feb["gross_proceeds"], feb["warrant_shares"], feb["warrant_coverage_pct"]) == (
         520000, "15.38", "7997600", 130000, "25.00")
-    assert len(rows) == 21
+    assert len(rows) == 22
 
 
 @pytest.mark.parametrize("order", ["original-first", "amendment-first"])

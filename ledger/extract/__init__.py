@@ -24,6 +24,8 @@ from ledger.extract.mentions import read as read_mentions
 from ledger.extract.parties import read_parties
 from ledger.extract import periodic
 from ledger.extract.prefilter import may_state
+from ledger.extract import prospectus
+from ledger.formats.forms import PROSPECTUS, REGISTRATION, family
 from ledger.extract.to_events import to_event
 
 
@@ -73,13 +75,29 @@ def extract(normalised: str, *, stream: str, raw_sha256: str, source_name: str,
         layout = attrs.evolve(layout, skipped=frozenset(
             s.start for s in sentences if s.paragraph not in sales_part or
             (s.start in layout.skipped and layout.roles.get(s.start) != "statements")))
+    fam = family(found.form)
+    secs = prospectus.sections(normalised) if fam in (PROSPECTUS, REGISTRATION) else None
+    if secs is not None:
+        # A prospectus states this offering's terms only on its cover, in "The Offering" and in its
+        # plan of distribution; a registration statement states none.
+        layout = attrs.evolve(layout, skipped=layout.skipped | prospectus.skipped(sentences, normalised, fam, secs))
     parties = read_parties(sentences, cover.issuer_name)
     agents, aliases = read_agents(sentences, name)
+    if fam == PROSPECTUS:
+        agents = agents + tuple(a for a in prospectus.read_agents(sentences, layout.skip) if a[0] not in {n for n, _, _ in agents})
     ctx = Context(report_date=report_date, issuer=name, parties=parties, role=layout.roles, items=layout.items,
                   agents=agents, aliases=aliases)
     # Most sentences state no financing fact: one cheap test spares them the mentions and frames passes.
     frames_read = frames(sentences, read_mentions, lambda s: layout.skip(s) or not may_state(s.text), name)
     drafts = Assembly(ctx).run(frames_read, sentences, layout.skip)
+    if fam == PROSPECTUS and secs is not None:
+        atm = prospectus.is_atm(normalised, secs)
+        drafts = prospectus.settle(drafts, sentences, normalised, report_date, atm=atm,
+                                   table=prospectus.pricing_table(normalised), agents=agents, skip=layout.skip)
+        programme = prospectus.atm_programme(sentences, layout.skip) if atm else None
+        if programme is not None:
+            drafts = [*drafts, programme]
+        drafts = sorted(drafts, key=lambda d: d.order)
     try:
         balances = periodic.balance_events(periodic.cover_balances(
             normalised, period=report_date, facts=tuple(cover_facts)), stream) \

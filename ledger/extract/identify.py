@@ -16,6 +16,7 @@ import attrs
 from events import Quote
 from ledger.errors import LedgerError
 from ledger.extract.cover import Cover, read_cover, readable_case
+from ledger.extract.prospectus import cover_issuer
 from ledger.formats.forms import CURRENT, PERIODIC, PROSPECTUS, REGISTRATION, family
 from ledger.extract.segment import EXCHANGE, EXHIBIT, PRESS_RELEASE, Document, part_of, segment
 from ledger.extract.values import DATE_RE, parse_date
@@ -305,12 +306,16 @@ def _filing(document: Document, header: Header | None, cover: Cover, kind: str) 
     elif name and not cover.name_on_cover:
         warnings.append(f"issuer read from the text, not the cover page: {name}")
     if not name:
-        span = _defined_company(document, 0) or _entered_into(document) or _name_line(document)
+        on_cover = cover_issuer(text) if family(cover.form or (header and header.form_type)) in (PROSPECTUS, REGISTRATION) else None
+        span = on_cover or _defined_company(document, 0) or _entered_into(document) or _name_line(document)
         if span is None:
             raise NoIssuer("no registrant name found on the cover page, in the SEC header or in the text")
         name = text[span[0]:span[1]]
         quotes.insert(0, _quote(text, *span))
-        warnings.append(f"issuer read from the text, not the cover page: {name}")
+        if on_cover:        # a prospectus prints its issuer's name on the cover, unlabelled
+            name = readable_case(name, text)
+        else:
+            warnings.append(f"issuer read from the text, not the cover page: {name}")
     form = (header and header.form_type) or cover.form or (_exhibit_type(document) if kind == EXHIBIT else "8-K")
     report = _dated(form, header, cover, quotes)
     if report is None:

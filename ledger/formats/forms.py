@@ -47,7 +47,7 @@ _COVER_SPAN = 10_000
 # A form named in a sentence about another filing ("our Annual Report on Form 10-K", "a Current
 # Report on Form 8-K") is not this document's form.
 _REFERENCE = re.compile(
-    r"\b(?:Report|Statement|Registration|filed|file|on|our|its|their|in|the|a|an|this|that|and|or|with|under)\s*$", re.I)
+    r"\b(?:Report|Statement|Registration|filed|file|on|our|its|their|in|the|a|an|this|that|and|or|with|under|of)\s*$", re.I)
 
 
 def form_on_cover(text: str) -> tuple[str, int, int] | None:
