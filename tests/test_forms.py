@@ -120,3 +120,11 @@ def test_a_prospectus_that_never_names_the_commission_is_read():
     text = normalise("Filed Pursuant to Rule 424(b)(5)\nRegistration No. 333-254321\n\nPROSPECTUS SUPPLEMENT\n\n"
                      "Acme Therapeutics, Inc.\n\n2,000,000 Shares of Common Stock\n")
     assert document_kind(text) == EIGHT_K
+
+
+def test_a_small_business_issuer_names_itself_in_its_charter():
+    text = _COVER.format(form_line="FORM 10-KSB", date_line="For the fiscal year ended December 31, 2005",
+                         body="None.", signed="March 30, 2006").replace(
+        "(Exact name of registrant as specified in its charter)", "(Name of small business issuer in its charter)")
+    e = _extract(text).events[0]
+    assert (e.issuer.name, e.form, e.report_date) == ("HALVORSEN BIOLOGICS, INC.", "10-KSB", date(2005, 12, 31))

@@ -19,6 +19,7 @@ from ledger.projections.outstanding import NO_BALANCE, BalanceFold, LotFigures, 
     ("Ordinary Shares", ("common", None)),
     ("Class A Common Stock, par value $0.0001 per share", ("common", "a")),
     ("Class B common stock", ("common", "b")),
+    ("Common Stock, Class A, $0.01 par value", ("common", "a")),
     ("Series A Convertible Preferred Stock", ("preferred", "a")),
 ])
 def test_class_key(title, key):

@@ -189,3 +189,17 @@ def test_warrants_pair_by_count_and_exercise_price():
     priced = Telling("p-3", _warrant(day, 1000000, "0.0001", "p"), day, "prospectus")
     assert marks("c", [_filing("8-K", day, "c"), _warrant(day, 1000000, "0.0001", "c")], [priced])
     assert not marks("c", [_filing("8-K", day, "c"), _warrant(day, 1000000, "1.50", "c")], [priced])
+
+
+def test_the_10q_cover_anchors_shares_outstanding(run, tmp_path):
+    """The 10-Q's cover balance (12,406,318 on 4 May 2001) is the estimate; the recorded-only figure
+    beside it is the 8-K's sale and the 10-Q's shares for services."""
+    db = tmp_path / "l.db"
+    assert run("--db", db, "ingest", EIGHT_K, TEN_Q).exit_code == 0
+    report, _ = _report(db, as_of=date(2001, 6, 30))
+    [c] = report.outstanding.classes
+    assert (c.reported.shares, c.reported.as_of, c.issued_since, c.estimated, c.recorded_only) == (
+        12_406_318, date(2001, 5, 4), 0, 12_406_318, 775_000)
+    assert c.reported.source == "As of May 4, 2001, 12,406,318 shares of the registrant's common stock were outstanding."
+    check = run("--db", db, "check")
+    assert check.exit_code == 1 and "difference +11,631,318" in check.stdout

@@ -26,7 +26,7 @@ _AS_FILED = re.compile(r"\bAs\s+filed\s+with\s+the\s+Securities\s+and\s+Exchange
 _LABELLED_SPAN = 20_000
 _REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+reported", re.I)
 _NAME_LABEL = re.compile(
-    r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+as\s+specified"
+    r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+(?:as\s+specified|in\s+its\s+charter)"
     r"|\(?\s*Translation\s+of\s+(?:the\s+)?registrant[\'’]?s\s+name\s+into\s+English", re.I)   # a 6-K's, a 20-F's
 # Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
 # This is searched over the whole text from every capital: each capital of one long run of them

@@ -55,7 +55,7 @@ def class_key(security: str) -> tuple[str, str | None]:
     "Common Stock, $.01 par value", "shares of common stock" and "Ordinary Shares" name one class;
     "Class A Common Stock" and "Class B common stock" two."""
     words = security.lower()
-    words = re.split(r",|\bpar\s+value|\bno\s+par\b|\$", words)[0]
+    words = re.split(r"\bpar\s+value|\bno\s+par\b|\$", words)[0]      # "Common Stock, Class A" keeps its letter
     letter = re.search(r"\bclass\s+([a-z0-9]+)\b|\bseries\s+([a-z0-9-]+)\b", words)
     label = (letter.group(1) or letter.group(2)) if letter else None
     kind = "preferred" if "prefer" in words else "common"
@@ -75,9 +75,10 @@ class BalanceFold:
             return
         event = stored.event
         if isinstance(event, BalanceAssertion):
+            # A tagged balance quotes the value as shown, then its sentence: the source is the sentence.
             quotes = sources(event)
             self._by_issuer.setdefault(stored.issuer_key, {})[class_key(event.security)] = Balance(
-                event.security, event.value, stored.effective_date, (stored.event_id,), quotes[0] if quotes else "")
+                event.security, event.value, stored.effective_date, (stored.event_id,), max(quotes, key=len, default=""))
         elif isinstance(event, StockSplit) and stored.issuer_key in self._by_issuer:
             held = self._by_issuer[stored.issuer_key]
             for key, b in held.items():
