@@ -93,6 +93,12 @@ def test_history_shows_the_recap(run, tmp_path):
         else json.loads(out.stdout)
     kinds = [r["payload"]["kind"] for r in rows if r["type"] == "event_retracted"]
     assert kinds == ["recap", "recap"]
+    history = run("--db", db, "history", "--filing", TEN_Q.name, "--format", "json")
+    assert history.exit_code == 0, history.output
+    notes = [n for line in history.stdout.splitlines() if line.strip() for n in json.loads(line)["notes"]]
+    marks_ = [n for n in notes if n.startswith("marks ")]
+    assert len(marks_) == 2 and all(" a recap of " in n and n.endswith(", counted instead") for n in marks_)
+    assert sum(n.startswith("retracted by ") for n in notes) == 2       # the 10-Q's two tellings
 
 
 def test_the_subprocess_replay_counts_the_sale_once(tmp_path):

@@ -79,7 +79,11 @@ class HistoryRow:
         if self.superseded:
             out.append("superseded by an 8-K/A")
         event = self.stored.event
-        if isinstance(event, EventRetracted):
+        if isinstance(event, EventRetracted) and event.kind == "recap" and event.by:
+            out.append(f"marks {short_id(event.target)} a recap of {short_id(event.by)}, counted instead")
+        elif isinstance(event, EventRetracted) and event.kind == "superseded" and event.by:
+            out.append(f"marks {short_id(event.target)} superseded by its closing {short_id(event.by)}")
+        elif isinstance(event, EventRetracted):
             out.append(f"retracts {short_id(event.target)}")
         elif isinstance(event, EventCorrected):
             out.append(f"replaces {short_id(event.target)}")
