@@ -60,6 +60,9 @@ _SKIP_HEADINGS = re.compile(
     r"disclosure\s+of\s+commission\s+position[\w\s,'’-]{0,80}|"
     r"(?:interests?|conflicts?)\s+of\s+[\w\s,'’-]{0,60}|information\s+not\s+required\s+in\s+prospectus|part\s+ii", re.I)
 _CONTINUED = re.compile(r"\s*\(continued\)\s*$", re.I)
+# "TABLE OF CONTENTS" heads the contents after the cover, and EDGAR's HTML prospectuses also print it
+# as a link atop every page: only the first after the cover's prose is a heading.
+_TOC = re.compile(r"(?:table\s+of\s+)?contents", re.I)
 _PROSE = 150            # a paragraph this long is a section's text, not a table of contents' line
 
 # Sentences in a section that is read which still state no fact of this offering.
@@ -100,6 +103,8 @@ def _heading(line: str) -> str | None:
     text = _heading_text(line)
     if not text or len(text) > 100 or text.endswith((",", ";")):
         return None
+    if _TOC.fullmatch(text):
+        return "toc"
     if _READ_HEADINGS.fullmatch(text):
         return "read"
     if _END_HEADINGS.fullmatch(text):
@@ -138,6 +143,8 @@ def sections(text: str) -> Sections:
     state, prose, ended = "cover", False, False
     for at, line in _lines(text):
         kind = None if ended else _heading(line)
+        if kind == "toc":       # the contents after the cover are skipped; a page's link changes nothing
+            kind = "skip" if state == "cover" and prose else None
         if kind == "end" and prose and state != "cover":
             ended = True
         if ended:
@@ -211,7 +218,7 @@ def _table_row(text: str) -> bool:
 _MONEY_CELL = re.compile(r"(?:US)?\$\s*(?P<v>\d[\d,]*(?:\.\d+)?|\.\d+)(?!\s*%)")
 _COLUMN = re.compile(r"\bPer\s+(?:[\w-]+\s+){0,8}?[\w-]+?(?=\s+Per\b|\s+Total\b|\s*\|\s*|\s*$)|\bTotal\b", re.I)
 _HEADER = re.compile(r"^[\s|*_]*(?:Per\s+(?:Share|Unit|Pre-?Funded|ADS|Common|Ordinary|Note|Warrant|Security)[^.]{0,220})\bTotal\b[\s|*_()\w]{0,40}$", re.I)
-_ROW_PRICE = re.compile(r"^(?:[\s|*_]*)(?:public\s+offering\s+price|price\s+to\s+(?:the\s+)?public|offering\s+price|"
+_ROW_PRICE = re.compile(r"^(?:[\s|*_]*)(?:(?:initial\s+)?public\s+offering\s+price|price\s+to\s+(?:the\s+)?public|offering\s+price|"
                         r"purchase\s+price|public\s+offering\s+price\s+per)", re.I)
 _ROW_FEE = re.compile(r"^(?:[\s|*_]*)(?:underwriting\s+discounts?|underwriter['’]?s?\s+(?:discounts?|fees?)|"
                       r"placement\s+agent['’]?s?\s+fees?|placement\s+agent\s+(?:cash\s+)?fees?|placement\s+fees?|"
@@ -367,7 +374,8 @@ def _sentence_at(sentences: list[Sentence], span: tuple[int, int], text: str) ->
     return Sentence(a, b, text[a:b], near.paragraph)
 
 
-_OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>\d[\d,]*)\s+"
+_OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?(?:additional\s+(?P<n>\d[\d,]*)|"
+                     r"(?P<n2>\d[\d,]*)\s+additional)\s+"
                      r"(?:shares|ordinary|ADSs?|American|units|pre-funded)", re.I)
 
 
@@ -473,17 +481,31 @@ _COVER_SPAN = 8_000
 def cover_issuer(text: str) -> tuple[int, int] | None:
     """The span of the company name a prospectus's cover prints on a line of its own ("CORVANE
     THERAPEUTICS, INC."), the first such line before the table of contents."""
+    prose = False
     for at, line in _lines(text[:_COVER_SPAN]):
-        if _heading(line) == "skip" and re.search(r"contents", line, re.I):
-            break
+        if _heading(line) == "toc" and prose:
+            break           # the contents after the cover (a link atop the cover's page is no end)
         if len(line) > 120:
+            prose = prose or len(line.strip()) >= _PROSE
             continue
         m = _COVER_NAME.match(line)
         if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
             return at + m.start("name"), at + m.end("name")
-    # A cover whose name is a logo: 'the terms "Acme," "we," "us" and "our" refer to Acme Corp.'
+    # A cover whose name is a logo says whose shares it offers: "This is an initial public offering of
+    # shares of common stock by Acme Corp.", "... shares of common stock of Acme, Inc."
+    m = _OFFERED_BY.search(text, 0, min(len(text), _COVER_SPAN))
+    if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
+        a, b = m.span("name")
+        return a, b - 1 if re.search(r"[a-z]{4,}\.$", m["name"]) else b   # "Corporation." ends the sentence
+    # Else the definition: 'the terms "Acme," "we," "us" and "our" refer to Acme Corp.'
     m = _REFER_TO.search(text, 0, min(len(text), _REFER_SPAN))
     return m.span("name") if m else None
+
+
+_OFFERED_BY = re.compile(
+    rf"\b(?:offering|offer|sale)\s+of\s+[^.;]{{0,120}}?\b(?:common\s+stock|common\s+shares|ordinary\s+shares|"
+    rf"American\s+Depositary\s+Shares|ADSs|units|shares)\s+(?:of|by)\s+"
+    rf"(?P<name>(?:[A-Z0-9][\w.&'’-]*,?\s+){{0,7}}?{_LEGAL_FORM})(?=[\s,.;]|$)")
 
 
 _REFER_TO = re.compile(
