@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from ledger.extract import prospectus
@@ -154,3 +155,78 @@ def test_the_ipo_cover_replays_as_a_real_process(tmp_path):
     assert [(h["shares"], h["price"]) for h in issuer["holdings"]] == [(4500000, "14.00")]
     assert issuer["warrants"] == []
     assert (issuer["totals"]["capital_raised"], issuer["totals"]["fees_paid_cash"]) == ("63000000", "4410000")
+
+
+# The older cover's table, roles as columns and "Per Share" / "Total" as rows, as a 1990s plain-text
+# prospectus prints it (reflowed into one paragraph when read) and its footnote on the expenses.
+OLD_COVER = """                                          Filed Pursuant to Rule 424(b)(1)
+                                          Registration No. 333-50001
+
+PROSPECTUS
+                               2,200,000 SHARES
+                           OSTRANDER OPTICS, INC.
+                                 COMMON STOCK
+
+     All of the 2,200,000 shares of Common Stock offered hereby are being sold by
+Ostrander Optics, Inc. (the "Company").
+
+<TABLE>
+<CAPTION>
+                                                UNDERWRITING
+                              PRICE TO          DISCOUNTS AND        PROCEEDS TO
+                               PUBLIC           COMMISSIONS(1)       COMPANY(2)
+<S>                          <C>                <C>                  <C>
+Per Share..................      $9.00             $.63                 $8.37
+Total(3)...................   $19,800,000        $1,386,000          $18,414,000
+</TABLE>
+
+(1) The Company has agreed to indemnify the Underwriters against certain liabilities.
+(2) Before deducting expenses payable by the Company estimated at $380,000.
+(3) The Company has granted the Underwriters a 30-day option to purchase up to
+    330,000 additional shares of Common Stock solely to cover over-allotments.
+
+          The date of this Prospectus is April 21, 1997.
+"""
+
+
+def test_an_older_cover_table_with_the_roles_as_columns(tmp_path):
+    path = tmp_path / "old_424b1.txt"
+    path.write_text(OLD_COVER)
+    f = _facts(path)
+    assert sorted(x["type"] for x in f) == ["common_issued", "contingent_right", "fee_paid", "filing_recorded"]
+    common = next(x for x in f if x["type"] == "common_issued")
+    # the table's price, never the footnote's $380,000 of expenses
+    assert (common["shares"], common["price"], common["consideration"], common["effective_date"]) == \
+        (2200000, "9.00", "19800000", "1997-04-21")
+    fee = next(x for x in f if x["type"] == "fee_paid")
+    assert (fee["role"], fee["cash"]) == ("underwriter", "1386000")
+    table = prospectus.pricing_table(normalise(OLD_COVER))
+    assert (table.share_price, table.gross, table.fee_total, table.proceeds) == \
+        (9, 19800000, 1386000, (Decimal("8.37"), Decimal("18414000")))
+
+
+def test_an_html_cover_table_with_the_roles_as_columns_names_the_issuer_in_its_proceeds_column(tmp_path):
+    html = ("<html><body><p>Filed Pursuant to Rule 424(b)(4)</p><p>PROSPECTUS</p><p>1,500,000 Shares</p>"
+            "<p><img src='logo.gif' alt='LOGO'></p><p>Common Stock</p>"
+            "<p>We are offering 1,500,000 shares of our common stock. Our common stock trades on the Nasdaq Capital "
+            "Market under the symbol &#8220;BRKW.&#8221;</p><table>"
+            "<tr><td></td><td colspan='2'><b>Price&nbsp;to<br>Public</b></td><td colspan='2'><b>Underwriting<br>"
+            "Discounts</b></td><td colspan='2'><b>Proceeds&nbsp;to<br>Brookwell Tool and Die<br>Company Before<br>"
+            "Expenses</b></td></tr>"
+            "<tr><td>Per Share</td><td>$</td><td>6.00</td><td>$</td><td>0.42</td><td>$</td><td>5.58</td></tr>"
+            "<tr><td>Total</td><td>$</td><td>9,000,000</td><td>$</td><td>630,000</td><td>$</td><td>8,370,000</td></tr>"
+            "</table><p>The date of this prospectus is September 9, 2008.</p></body></html>")
+    path = tmp_path / "brookwell_424b4.htm"
+    path.write_text(html)
+    f = _facts(path)
+    filing = next(x for x in f if x["type"] == "filing_recorded")
+    assert filing["issuer"]["name"] == "Brookwell Tool and Die Company"
+    common = next(x for x in f if x["type"] == "common_issued")
+    assert (common["shares"], common["price"], common["consideration"]) == (1500000, "6.00", "9000000")
+    assert next(x for x in f if x["type"] == "fee_paid")["cash"] == "630000"
+
+
+def test_columns_whose_amounts_do_not_add_up_are_no_pricing_table():
+    text = normalise("Price to Public Underwriting Discounts Proceeds to Company\n"
+                     "Per Share $9.00 $0.63 $7.00\nTotal $900 $63 $700\n")
+    assert prospectus.pricing_table(text) is None

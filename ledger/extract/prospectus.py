@@ -75,7 +75,9 @@ _NOT_THIS_OFFERING = re.compile(
     r"(?:nasdaq|nyse)[\w\s]{0,30}symbol|tax\s+consequences)\b|"
     r"\bnet\s+proceeds\b|\bif\s+all\s+of\s+the\s+(?:common\s+)?warrants\s+are\s+exercised\b|"
     r"\bassum(?:es|ing)\s+(?:no|the)\s+(?:exercise|sale)\b|\bif\s+(?:the\s+)?underwriters?\s+exercises?\b|"
-    r"\bassuming\s+(?:both\s+no\s+exercise\s+and\s+)?full\s+exercise\b|\b(?:total|estimated)\s+(?:offering\s+)?expenses\b", re.I)
+    r"\bassuming\s+(?:both\s+no\s+exercise\s+and\s+)?full\s+exercise\b|\b(?:total|estimated)\s+(?:offering\s+)?expenses\b|"
+    r"\bexpenses\s+(?:payable|to\s+be\s+paid)\s+by\s+(?:the\s+Company|us)\b[^.]{0,40}?\bestimated\b|"      # the table's footnote
+    r"^\(?\d\)\s*before\s+deducting\s+(?:estimated\s+)?(?:offering\s+)?expenses\b", re.I)
 
 # --- what kind of prospectus ---------------------------------------------------------------------
 _SUPPLEMENT = re.compile(r"\bPROSPECTUS\s+SUPPLEMENT\b|\(\s*To\s+(?:the\s+)?Prospectus\s+dated\b", re.I)
@@ -333,6 +335,61 @@ def pricing_table(text: str, limit: int = 60_000) -> PricingTable | None:
                 break
         if price is not None or fee is not None:
             return PricingTable(columns, price, fee, role, proceeds, tuple(used), rows)
+    return _transposed_table(text, lines)
+
+
+# The older cover's table (and many a debt or best-efforts cover's today) has the roles as columns and
+# "Per Share" / "Total" as rows:
+#                      Price to      Underwriting Discounts    Proceeds to
+#                       Public        and Commissions(1)       Company(2)
+#   Per Share ......    $12.00             $.84                  $11.16
+#   Total(3) .......  $36,000,000       $2,520,000             $33,480,000
+_PER_ROW = re.compile(r"\bPer\s+(?:Share|Unit|ADS|American\s+Depositary\s+Share|Common\s+Share|Ordinary\s+Share)\b", re.I)
+_TOTAL_ROW = re.compile(r"^Total\b", re.I)
+_COL_PRICE = re.compile(r"\b(?:price\s+to\b|public\s+offering\s+price|offering\s+price)", re.I)
+_COL_FEE = re.compile(r"\b(?:underwriting|discounts?|commissions?|placement\s+(?:agent['’]?s?\s+)?fees?|agent['’]?s?\s+fees?)\b", re.I)
+_COL_PROCEEDS = re.compile(r"\bproceeds\b", re.I)
+
+
+def _transposed_table(text: str, lines: list[tuple[int, str]]) -> PricingTable | None:
+    """The table with the roles as columns: its header (the short lines above the "Per Share" row, or
+    the words before it when a plain-text table is reflowed into one paragraph) names the columns in
+    order; the "Per Share" and "Total" rows give one amount each."""
+    for i, (at, line) in enumerate(lines):
+        if len(line) > 1200:
+            continue
+        for per_m in _PER_ROW.finditer(line):
+            words, used = line[max(0, per_m.start() - 400):per_m.start()], [at]
+            if not words.strip(" .|*_"):
+                j = i       # the block of short lines just above the row (the cover's prose is no header)
+                while j > max(0, i - 12) and len(lines[j - 1][1].strip()) <= 100:
+                    j -= 1
+                words, used = "\n".join(h for _, h in lines[j:i]), [a for a, _ in lines[j:i + 1]]
+            where = {name: m.start() for name, pat in (("price", _COL_PRICE), ("fee", _COL_FEE), ("proceeds", _COL_PROCEEDS))
+                     if (m := pat.search(words))}
+            if "price" not in where or len(where) < 2:
+                continue
+            # the columns stand in the order Item 501 sets (a reflowed header interleaves their words)
+            order = [k for k in ("price", "fee", "proceeds") if k in where]
+            width = len(order)
+            per = next(_rows(text, at + per_m.start(), at + len(line), width), None)
+            if per is None or not _PER_ROW.match(per[0]):
+                continue
+            stop = lines[min(len(lines) - 1, i + 4)]
+            total = next((r for r in _rows(text, per[3], stop[0] + len(stop[1]), width) if _TOTAL_ROW.match(r[0])), None)
+            per_cells = dict(zip(order, per[1]))
+            if width == 3 and abs(per_cells["price"] - per_cells["fee"] - per_cells["proceeds"]) > per_cells["price"] / 100:
+                continue        # price less fee is the proceeds, or these are not the columns named
+            tot = dict(zip(order, total[1])) if total else {}
+            fee_words = words[where["fee"]:where["fee"] + 60].lower() if "fee" in where else ""
+            role = next((r for w, r in _ROLE if w in fee_words), "underwriter" if "discount" in fee_words else None)
+            rows = {"price": (per[2], per[3])}
+            if total and "fee" in tot:
+                rows["fee"] = (total[2], total[3])
+                used += [a for a, t in lines[i:i + 5] if a <= total[2] <= a + len(t)]
+            column = lambda k: (per_cells[k], tot.get(k)) if k in per_cells else None
+            return PricingTable(("Per Share", "Total"), column("price"), column("fee") if "fee" in tot else None, role,
+                                column("proceeds"), tuple(dict.fromkeys(used)), rows)
     return None
 
 
@@ -493,7 +550,7 @@ def cover_issuer(text: str) -> tuple[int, int] | None:
             return at + m.start("name"), at + m.end("name")
     # A cover whose name is a logo says whose shares it offers: "This is an initial public offering of
     # shares of common stock by Acme Corp.", "... shares of common stock of Acme, Inc."
-    m = _OFFERED_BY.search(text, 0, min(len(text), _COVER_SPAN))
+    m = _OFFERED_BY.search(text, 0, min(len(text), _COVER_SPAN)) or _PROCEEDS_TO.search(text, 0, min(len(text), _COVER_SPAN))
     if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
         a, b = m.span("name")
         return a, b - 1 if re.search(r"[a-z]{4,}\.$", m["name"]) else b   # "Corporation." ends the sentence
@@ -502,6 +559,11 @@ def cover_issuer(text: str) -> tuple[int, int] | None:
     return m.span("name") if m else None
 
 
+# The pricing table's last row or column names the issuer: "Proceeds to Acme Gas and Electric Company
+# Before Expenses", "Proceeds, before expenses, to Acme, Inc."
+_PROCEEDS_TO = re.compile(
+    rf"\bProceeds,?\s+(?:\(?before\s+expenses\)?,?\s+)?to\s+"
+    rf"(?P<name>(?:[A-Z0-9][\w.&'’-]*,?\s+(?:(?:and|of|&)\s+)?){{0,7}}?{_LEGAL_FORM})(?=[\s,.;(]|$)")
 _OFFERED_BY = re.compile(
     rf"\b(?:offering|offer|sale)\s+of\s+[^.;]{{0,120}}?\b(?:common\s+stock|common\s+shares|ordinary\s+shares|"
     rf"American\s+Depositary\s+Shares|ADSs|units|shares)\s+(?:of|by)\s+"
