@@ -27,7 +27,8 @@ _LABELLED_SPAN = 20_000
 _REPORT_LABEL = re.compile(r"Date\s+of\s+Report|Date\s+of\s+earliest\s+event\s+reported", re.I)
 _NAME_LABEL = re.compile(
     r"\(?\s*(?:Exact\s+)?name\s+of\s+(?:the\s+)?(?:registrant|small\s+business\s+issuer|issuer)\s+(?:as\s+specified|in\s+its\s+charter)"
-    r"|\(?\s*Translation\s+of\s+(?:the\s+)?registrant[\'’]?s\s+name\s+into\s+English", re.I)   # a 6-K's, a 20-F's
+    r"|\(?\s*Translation\s+of\s+(?:the\s+)?registrant[\'’]?s\s+name\s+into\s+English"   # a 6-K's, a 20-F's
+    r"|\(\s*(?:Registrant[\'’]?s?\s+Name|Name\s+of\s+(?:the\s+)?Registrant)\s*\)", re.I)     # a 6-K's "(Registrant Name)"
 # Fallback when the cover has no label: the body's definition 'Acme, Inc. (the "Company")'.
 # This is searched over the whole text from every capital: each capital of one long run of them
 # re-read the whole run (quadratic). So the name starts where a word starts, and a word is at most

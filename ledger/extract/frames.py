@@ -34,6 +34,7 @@ SALE_VERB = Caseless(re.compile(
 NOT_SOLD_BEFORE = Caseless(re.compile(
     r"(?:\b(?:upon|on|following|after)\s+(?:the\s+)?(?:full\s+)?(?:exercise|conversion|vesting|settlement)|\bissuable|\bunderlying|"
     r"\breserved|\bauthori[sz]ed|\boutstanding|\boption\s+to\s+(?:purchase|buy|acquire)|\bover-?allotment|"
+    r"\boption,?\s+(?:for\s+a\s+period\s+of|exercisable\s+(?:for|within)|within)\s+[\w()-]+(?:\s*\(\d+\))?\s+days,?\s+to\s+(?:purchase|buy|acquire)|"
     r"\badditional\s+option|\bexercisable\s+(?:for|into)|\bconvertible\s+into|\bconverted\s+into|\bconvert\s+into|"
     r"\bexercise\s+of|\bconversion\s+of|\bmore\s+than|\bless\s+than|\bexceed\w*|\bat\s+least|\bminimum\s+of|"
     r"\bsecondary\s+(?:public\s+)?offering\b[^.;$]{0,150}|\bselling\s+(?:stock|share|security)holders?\b[^.;$]{0,30}|\bheld\s+by|\bholds?|\bholding|\bowns?|\bowned|\bbeneficial\w*|"
@@ -107,7 +108,11 @@ CASH_WORDS = gated(re.compile(
     r"purchase\s+price|per\s+share|per\s+unit|investors?|purchasers?|underwrit\w+|placement\s+agent|PIPE)\b", re.I))
 OVER_ALLOTMENT = gated(re.compile(
     r"\b(?:over-?allotment|option\s+to\s+purchase\s+(?:up\s+to\s+)?(?:an\s+)?additional|additional\s+option|green\s*shoe|"
-    r"(?:\d+|thirty|forty-five|fifteen)[- ]day\s+option)\b", re.I))
+    r"(?:\d+|thirty|forty-five|fifteen)[- ]day\s+option|"
+    # "an option for a period of 30 days to purchase up to 1,023,000 additional shares"
+    r"option,?\s+(?:for\s+a\s+period\s+of|exercisable\s+(?:for|within)(?:\s+a\s+period\s+of)?|within)\s+"
+    r"(?:\d+|thirty|forty-five|fifteen)(?:\s*\(\d+\))?\s+days|"
+    r"option\s+to\s+purchase\s+up\s+to\s+[\d,]+\s+additional)\b", re.I))
 OPTION_EXERCISED = gated(re.compile(
     r"\b(?:exercised?\s+(?:in\s+full|in\s+part|partially|their|its|the)|full\s+exercise|partial\s+exercise|exercise\s+in\s+full|"
     r"(?:including|includes|which\s+includes?)\s+[^.;]{0,60}(?:over-?allotment|option))", re.I))

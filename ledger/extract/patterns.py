@@ -167,6 +167,7 @@ ISSUER_OPTION = re.compile(
     r"(?:the\s+)?(?:right|option)\b[^.]*?\bto\s+(?P<verb>sell|issue|redeem|call|repurchase|require)", re.I)
 REDEMPTION_FEATURE = re.compile(r"\bredemption\s+(?:feature|right)s?\s+at\s+the\s+(?:Company|Registrant|issuer)['’]s\s+option", re.I)
 OVER_ALLOTMENT = re.compile(
-    rf"\boption\s+to\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>{NUM})\s+(?:shares|ordinary)", re.I)
+    rf"\boption\s+(?:(?:for\s+a\s+period\s+of|exercisable\s+(?:for|within)|within)\s+[\w()-]+(?:\s*\(\d+\))?\s+days,?\s+)?"
+    rf"to\s+purchase\s+up\s+to\s+(?:(?:an\s+)?additional\s+(?P<n>{NUM})|(?P<n2>{NUM})\s+additional)\s+(?:shares|ordinary)", re.I)
 COMMENCING = re.compile(rf"\bcommencing\s+(?P<n>\d+|{WORD_NUMBER})\s+days\s+after\s+(?P<date>{DATE}|the\s+closing)", re.I)
 FIRST_VESTING = re.compile(r"\bat\s+the\s+time\s+of\s+the\s+first\s+vesting\s+date\b", re.I)

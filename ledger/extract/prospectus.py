@@ -60,6 +60,9 @@ _SKIP_HEADINGS = re.compile(
     r"disclosure\s+of\s+commission\s+position[\w\s,'’-]{0,80}|"
     r"(?:interests?|conflicts?)\s+of\s+[\w\s,'’-]{0,60}|information\s+not\s+required\s+in\s+prospectus|part\s+ii", re.I)
 _CONTINUED = re.compile(r"\s*\(continued\)\s*$", re.I)
+# "TABLE OF CONTENTS" heads the contents after the cover, and EDGAR's HTML prospectuses also print it
+# as a link atop every page: only the first after the cover's prose is a heading.
+_TOC = re.compile(r"(?:table\s+of\s+)?contents", re.I)
 _PROSE = 150            # a paragraph this long is a section's text, not a table of contents' line
 
 # Sentences in a section that is read which still state no fact of this offering.
@@ -72,7 +75,9 @@ _NOT_THIS_OFFERING = re.compile(
     r"(?:nasdaq|nyse)[\w\s]{0,30}symbol|tax\s+consequences)\b|"
     r"\bnet\s+proceeds\b|\bif\s+all\s+of\s+the\s+(?:common\s+)?warrants\s+are\s+exercised\b|"
     r"\bassum(?:es|ing)\s+(?:no|the)\s+(?:exercise|sale)\b|\bif\s+(?:the\s+)?underwriters?\s+exercises?\b|"
-    r"\bassuming\s+(?:both\s+no\s+exercise\s+and\s+)?full\s+exercise\b|\b(?:total|estimated)\s+(?:offering\s+)?expenses\b", re.I)
+    r"\bassuming\s+(?:both\s+no\s+exercise\s+and\s+)?full\s+exercise\b|\b(?:total|estimated)\s+(?:offering\s+)?expenses\b|"
+    r"\bexpenses\s+(?:payable|to\s+be\s+paid)\s+by\s+(?:the\s+Company|us)\b[^.]{0,40}?\bestimated\b|"      # the table's footnote
+    r"^\(?\d\)\s*before\s+deducting\s+(?:estimated\s+)?(?:offering\s+)?expenses\b", re.I)
 
 # --- what kind of prospectus ---------------------------------------------------------------------
 _SUPPLEMENT = re.compile(r"\bPROSPECTUS\s+SUPPLEMENT\b|\(\s*To\s+(?:the\s+)?Prospectus\s+dated\b", re.I)
@@ -100,6 +105,8 @@ def _heading(line: str) -> str | None:
     text = _heading_text(line)
     if not text or len(text) > 100 or text.endswith((",", ";")):
         return None
+    if _TOC.fullmatch(text):
+        return "toc"
     if _READ_HEADINGS.fullmatch(text):
         return "read"
     if _END_HEADINGS.fullmatch(text):
@@ -138,6 +145,8 @@ def sections(text: str) -> Sections:
     state, prose, ended = "cover", False, False
     for at, line in _lines(text):
         kind = None if ended else _heading(line)
+        if kind == "toc":       # the contents after the cover are skipped; a page's link changes nothing
+            kind = "skip" if state == "cover" and prose else None
         if kind == "end" and prose and state != "cover":
             ended = True
         if ended:
@@ -211,7 +220,7 @@ def _table_row(text: str) -> bool:
 _MONEY_CELL = re.compile(r"(?:US)?\$\s*(?P<v>\d[\d,]*(?:\.\d+)?|\.\d+)(?!\s*%)")
 _COLUMN = re.compile(r"\bPer\s+(?:[\w-]+\s+){0,8}?[\w-]+?(?=\s+Per\b|\s+Total\b|\s*\|\s*|\s*$)|\bTotal\b", re.I)
 _HEADER = re.compile(r"^[\s|*_]*(?:Per\s+(?:Share|Unit|Pre-?Funded|ADS|Common|Ordinary|Note|Warrant|Security)[^.]{0,220})\bTotal\b[\s|*_()\w]{0,40}$", re.I)
-_ROW_PRICE = re.compile(r"^(?:[\s|*_]*)(?:public\s+offering\s+price|price\s+to\s+(?:the\s+)?public|offering\s+price|"
+_ROW_PRICE = re.compile(r"^(?:[\s|*_]*)(?:(?:initial\s+)?public\s+offering\s+price|price\s+to\s+(?:the\s+)?public|offering\s+price|"
                         r"purchase\s+price|public\s+offering\s+price\s+per)", re.I)
 _ROW_FEE = re.compile(r"^(?:[\s|*_]*)(?:underwriting\s+discounts?|underwriter['’]?s?\s+(?:discounts?|fees?)|"
                       r"placement\s+agent['’]?s?\s+fees?|placement\s+agent\s+(?:cash\s+)?fees?|placement\s+fees?|"
@@ -326,6 +335,61 @@ def pricing_table(text: str, limit: int = 60_000) -> PricingTable | None:
                 break
         if price is not None or fee is not None:
             return PricingTable(columns, price, fee, role, proceeds, tuple(used), rows)
+    return _transposed_table(text, lines)
+
+
+# The older cover's table (and many a debt or best-efforts cover's today) has the roles as columns and
+# "Per Share" / "Total" as rows:
+#                      Price to      Underwriting Discounts    Proceeds to
+#                       Public        and Commissions(1)       Company(2)
+#   Per Share ......    $12.00             $.84                  $11.16
+#   Total(3) .......  $36,000,000       $2,520,000             $33,480,000
+_PER_ROW = re.compile(r"\bPer\s+(?:Share|Unit|ADS|American\s+Depositary\s+Share|Common\s+Share|Ordinary\s+Share)\b", re.I)
+_TOTAL_ROW = re.compile(r"^Total\b", re.I)
+_COL_PRICE = re.compile(r"\b(?:price\s+to\b|public\s+offering\s+price|offering\s+price)", re.I)
+_COL_FEE = re.compile(r"\b(?:underwriting|discounts?|commissions?|placement\s+(?:agent['’]?s?\s+)?fees?|agent['’]?s?\s+fees?)\b", re.I)
+_COL_PROCEEDS = re.compile(r"\bproceeds\b", re.I)
+
+
+def _transposed_table(text: str, lines: list[tuple[int, str]]) -> PricingTable | None:
+    """The table with the roles as columns: its header (the short lines above the "Per Share" row, or
+    the words before it when a plain-text table is reflowed into one paragraph) names the columns in
+    order; the "Per Share" and "Total" rows give one amount each."""
+    for i, (at, line) in enumerate(lines):
+        if len(line) > 1200:
+            continue
+        for per_m in _PER_ROW.finditer(line):
+            words, used = line[max(0, per_m.start() - 400):per_m.start()], [at]
+            if not words.strip(" .|*_"):
+                j = i       # the block of short lines just above the row (the cover's prose is no header)
+                while j > max(0, i - 12) and len(lines[j - 1][1].strip()) <= 100:
+                    j -= 1
+                words, used = "\n".join(h for _, h in lines[j:i]), [a for a, _ in lines[j:i + 1]]
+            where = {name: m.start() for name, pat in (("price", _COL_PRICE), ("fee", _COL_FEE), ("proceeds", _COL_PROCEEDS))
+                     if (m := pat.search(words))}
+            if "price" not in where or len(where) < 2:
+                continue
+            # the columns stand in the order Item 501 sets (a reflowed header interleaves their words)
+            order = [k for k in ("price", "fee", "proceeds") if k in where]
+            width = len(order)
+            per = next(_rows(text, at + per_m.start(), at + len(line), width), None)
+            if per is None or not _PER_ROW.match(per[0]):
+                continue
+            stop = lines[min(len(lines) - 1, i + 4)]
+            total = next((r for r in _rows(text, per[3], stop[0] + len(stop[1]), width) if _TOTAL_ROW.match(r[0])), None)
+            per_cells = dict(zip(order, per[1]))
+            if width == 3 and abs(per_cells["price"] - per_cells["fee"] - per_cells["proceeds"]) > per_cells["price"] / 100:
+                continue        # price less fee is the proceeds, or these are not the columns named
+            tot = dict(zip(order, total[1])) if total else {}
+            fee_words = words[where["fee"]:where["fee"] + 60].lower() if "fee" in where else ""
+            role = next((r for w, r in _ROLE if w in fee_words), "underwriter" if "discount" in fee_words else None)
+            rows = {"price": (per[2], per[3])}
+            if total and "fee" in tot:
+                rows["fee"] = (total[2], total[3])
+                used += [a for a, t in lines[i:i + 5] if a <= total[2] <= a + len(t)]
+            column = lambda k: (per_cells[k], tot.get(k)) if k in per_cells else None
+            return PricingTable(("Per Share", "Total"), column("price"), column("fee") if "fee" in tot else None, role,
+                                column("proceeds"), tuple(dict.fromkeys(used)), rows)
     return None
 
 
@@ -367,7 +431,8 @@ def _sentence_at(sentences: list[Sentence], span: tuple[int, int], text: str) ->
     return Sentence(a, b, text[a:b], near.paragraph)
 
 
-_OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?additional\s+(?P<n>\d[\d,]*)\s+"
+_OPTION = re.compile(r"\boption\b[^.;]{0,160}?\bto\s+purchase\s+up\s+to\s+(?:an\s+)?(?:additional\s+(?P<n>\d[\d,]*)|"
+                     r"(?P<n2>\d[\d,]*)\s+additional)\s+"
                      r"(?:shares|ordinary|ADSs?|American|units|pre-funded)", re.I)
 
 
@@ -473,17 +538,36 @@ _COVER_SPAN = 8_000
 def cover_issuer(text: str) -> tuple[int, int] | None:
     """The span of the company name a prospectus's cover prints on a line of its own ("CORVANE
     THERAPEUTICS, INC."), the first such line before the table of contents."""
+    prose = False
     for at, line in _lines(text[:_COVER_SPAN]):
-        if _heading(line) == "skip" and re.search(r"contents", line, re.I):
-            break
+        if _heading(line) == "toc" and prose:
+            break           # the contents after the cover (a link atop the cover's page is no end)
         if len(line) > 120:
+            prose = prose or len(line.strip()) >= _PROSE
             continue
         m = _COVER_NAME.match(line)
         if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
             return at + m.start("name"), at + m.end("name")
-    # A cover whose name is a logo: 'the terms "Acme," "we," "us" and "our" refer to Acme Corp.'
+    # A cover whose name is a logo says whose shares it offers: "This is an initial public offering of
+    # shares of common stock by Acme Corp.", "... shares of common stock of Acme, Inc."
+    m = _OFFERED_BY.search(text, 0, min(len(text), _COVER_SPAN)) or _PROCEEDS_TO.search(text, 0, min(len(text), _COVER_SPAN))
+    if m and not re.match(r"(?i)(?:the|a|an|our|this)\s", m["name"]):
+        a, b = m.span("name")
+        return a, b - 1 if re.search(r"[a-z]{4,}\.$", m["name"]) else b   # "Corporation." ends the sentence
+    # Else the definition: 'the terms "Acme," "we," "us" and "our" refer to Acme Corp.'
     m = _REFER_TO.search(text, 0, min(len(text), _REFER_SPAN))
     return m.span("name") if m else None
+
+
+# The pricing table's last row or column names the issuer: "Proceeds to Acme Gas and Electric Company
+# Before Expenses", "Proceeds, before expenses, to Acme, Inc."
+_PROCEEDS_TO = re.compile(
+    rf"\bProceeds,?\s+(?:\(?before\s+expenses\)?,?\s+)?to\s+"
+    rf"(?P<name>(?:[A-Z0-9][\w.&'’-]*,?\s+(?:(?:and|of|&)\s+)?){{0,7}}?{_LEGAL_FORM})(?=[\s,.;(]|$)")
+_OFFERED_BY = re.compile(
+    rf"\b(?:offering|offer|sale)\s+of\s+[^.;]{{0,120}}?\b(?:common\s+stock|common\s+shares|ordinary\s+shares|"
+    rf"American\s+Depositary\s+Shares|ADSs|units|shares)\s+(?:of|by)\s+"
+    rf"(?P<name>(?:[A-Z0-9][\w.&'’-]*,?\s+){{0,7}}?{_LEGAL_FORM})(?=[\s,.;]|$)")
 
 
 _REFER_TO = re.compile(
