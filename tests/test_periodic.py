@@ -383,3 +383,51 @@ def test_explain_pairs_the_sales_with_their_drafts_past_the_balance(run, tmp_pat
     assert "why common_issued: 1,200,000 Common Stock at 2.50 for 3,000,000" in out
     assert "why balance_assertion: 9,482,116 Common Stock outstanding on 1998-05-08" in out
     assert out.index("2. balance_assertion") < out.index("3. common_issued") < out.index("why common_issued")
+
+
+# --- real-filing regressions (wording written for these tests) -----------------------------------
+
+def _entity_context(cid: str, instant: str, entity: str) -> str:
+    return (f"<xbrli:context id='{cid}'><xbrli:entity><xbrli:segment><xbrldi:explicitMember "
+            f"dimension='dei:LegalEntityAxis'>{entity}</xbrldi:explicitMember></xbrli:segment></xbrli:entity>"
+            f"<xbrli:period><xbrli:instant>{instant}</xbrli:instant></xbrli:period></xbrli:context>")
+
+
+def test_a_combined_report_keeps_the_parents_count_not_its_subsidiary_registrants(tmp_path):
+    # One 10-Q filed by a parent and two subsidiaries: each subsidiary's count is tagged under a
+    # LegalEntityAxis member, and its row says its shares are all held by the parent.
+    html = _ix(
+        "The number of shares outstanding of each registrant's common stock as of March 2, 2022, was as follows:</p>"
+        "<table><tr><td>Northwind Holdings Corp.</td><td>Common Stock, $1 par value</td><td>"
+        "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='p'>31,415,926</ix:nonFraction>"
+        "</td></tr><tr><td>Northwind Gas Company</td><td>Common Stock, no par value (all owned by Northwind "
+        "Holdings Corp.)</td><td><ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='s1'>"
+        "4,321</ix:nonFraction></td></tr><tr><td>Northwind Pipeline Inc.</td><td>Common Stock, $0.10 par value "
+        "(all owned by Northwind Holdings Corp.)</td><td><ix:nonFraction "
+        "name='dei:EntityCommonStockSharesOutstanding' contextRef='s2'>1,100,000</ix:nonFraction></td></tr></table><p>",
+        _context("p", "2022-03-02") + _entity_context("s1", "2022-03-02", "nw:NorthwindGasMember")
+        + _entity_context("s2", "2022-03-02", "nw:NorthwindPipelineMember"))
+    assert [f.value for f in cover_facts(html)] == [31_415_926]
+    path = tmp_path / "combined.htm"
+    path.write_text(html.replace("<body>", "<body><p>FORM 10-Q</p><p>For the quarterly period ended January 31, 2022</p><p>NORTHWIND HOLDINGS CORP.</p><p>(Exact name of registrant as specified in its charter)</p>"))
+    filing, result = _extract(path)
+    # Told by the words alone (no tags), the subsidiaries' rows are no balance either.
+    assert [b.shares for b in periodic.text_balances(filing.normalised)] == [31_415_926]
+    [balance] = _of(result, "balance_assertion")
+    assert (balance.effective_date, balance.value) == (date(2022, 3, 2), 31_415_926)
+
+
+def test_when_every_count_names_a_registrant_the_first_is_kept():
+    html = _ix("<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='a'>2,000,000</ix:nonFraction>"
+               "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='b'>1,000</ix:nonFraction>",
+               _entity_context("a", "2023-05-01", "x:ParentMember") + _entity_context("b", "2023-05-01", "x:SubMember"))
+    assert [f.value for f in cover_facts(html)] == [2_000_000]
+
+
+@pytest.mark.parametrize("row", [
+    "Common Stock, $5 par value (all of which are held by Parent Co.) 1,000 shares outstanding as of May 1, 2020",
+    "As of May 1, 2020, 1,000 shares of common stock were outstanding, all of which were owned by Parent Co.",
+    "As of May 1, 2020, 100 shares of the registrant's common stock, all held of record by Parent Co., were outstanding.",
+])
+def test_a_count_the_parent_holds_whole_is_no_balance(row):
+    assert periodic.text_balances(normalise("FORM 10-K\n" + row)) == ()

@@ -17,7 +17,8 @@ of shares outstanding of the registrant's Common Stock, as of April 30, 1998 was
 20-F's count "as of the close of the period covered by the annual report" (the period's end), and
 the inline-XBRL ``dei:EntityCommonStockSharesOutstanding`` facts (``ledger.formats.xbrl``). The
 aggregate market value held by non-affiliates is not a balance; a count of preferred shares is not
-a common balance and is left out. Pure functions over the normalised text.
+a common balance and is left out, nor is the count of a subsidiary that files the same combined
+report ("Common Stock ... (all owned by Parent Inc.)": shares another registrant holds whole). Pure functions over the normalised text.
 """
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ _TITLE = re.compile(
     rf"(?:{_CLASS_WORD}\s+)?(?:(?:voting|non-?voting|restricted|redeemable|exchangeable|multiple|limited)\s+)*"
     rf"{_KIND}(?:\s*,?\s+{_CLASS_WORD})?", re.I)
 _PREFERRED = re.compile(r"prefer", re.I)
+# A combined report's row for a subsidiary registrant: its shares are all held by the parent.
+_HELD_WHOLE = re.compile(r"\ball\s+(?:of\s+which\s+(?:are|were|is)\s+)?(?:owned|held)\s+(?:of\s+record\s+)?by\b|"
+                         r"\bwholly[-\s]+owned\s+by\b", re.I)
 # A count that is a total broken down after it ("648,107,991 shares ..., consisting of ...").
 _BROKEN_DOWN = re.compile(r"^[^\d;]{0,120}?\b(?:consisting\s+of|comprised\s+of|comprising|of\s+which)\b", re.I)
 # A count inside another ("(including 20,600,000 Ordinary Shares represented by ADSs)", "of which ..."): part of a balance, not one.
@@ -121,6 +125,8 @@ def _clean_title(title: str) -> str:
 
 
 def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | None, extra: tuple[Quote, ...]):
+    if _HELD_WHOLE.search(s.text):
+        return []               # a subsidiary registrant's shares, all held by its parent
     counts = list(_counts(s.text))
     out = []
     for i, (a, b, v) in enumerate(counts):
