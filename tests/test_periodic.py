@@ -431,3 +431,26 @@ def test_when_every_count_names_a_registrant_the_first_is_kept():
 ])
 def test_a_count_the_parent_holds_whole_is_no_balance(row):
     assert periodic.text_balances(normalise("FORM 10-K\n" + row)) == ()
+
+
+def test_a_tagged_count_the_words_date_otherwise_is_still_one_balance_the_tags(tmp_path):
+    # A 20-F cover asks for the count "as of the close of the period" (the fiscal year's end) while
+    # the tag on the same figure carries a later instant: one statement, so one balance, the tag's.
+    html = _ix(
+        "Indicate the number of outstanding shares of each of the issuer's classes of capital or common stock as "
+        "of the close of the period covered by the annual report.</p><p>"
+        "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='late' "
+        "format='ixt:numdotdecimal'>88,123,456</ix:nonFraction> common shares",
+        _context("late", "2024-06-14"))
+    path = tmp_path / "annual.htm"
+    path.write_text(html.replace("<body>", "<body><p>FORM 20-F</p><p>For the fiscal year ended March 31, 2024</p>"
+                                           "<p>KESTREL MINING LTD.</p><p>(Exact name of Registrant as specified in "
+                                           "its charter)</p>"))
+    filing, result = _extract(path)
+    # Read alone, the words date the count at the period's end ...
+    assert [(b.on, b.shares) for b in periodic.text_balances(filing.normalised, period=date(2024, 3, 31))] == [
+        (date(2024, 3, 31), 88_123_456)]
+    # ... but with the tag they are the tag's balance, recorded once.
+    [balance] = _of(result, "balance_assertion")
+    assert (balance.effective_date, balance.value) == (date(2024, 6, 14), 88_123_456)
+    assert [q.text for q in balance.provenance.quotes] == ["88,123,456", "88,123,456 common shares"]

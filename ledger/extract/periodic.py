@@ -216,11 +216,19 @@ def xbrl_balances(text: str, facts: tuple[SharesFact, ...]) -> tuple[CoverBalanc
 
 def cover_balances(text: str, *, period: date | None = None, facts: tuple[SharesFact, ...] = ()) -> tuple[CoverBalance, ...]:
     """Every balance the cover states, once: a tagged fact and the sentence that shows it are one
-    balance (the tag's, with the sentence as its second quote)."""
+    balance (the tag's, with the sentence as its second quote), whichever date the words give."""
     tagged = xbrl_balances(text, facts)
     seen = {(b.on, b.shares) for b in tagged}
-    written = tuple(b for b in text_balances(text, period=period) if (b.on, b.shares) not in seen
-                    and not seen.add((b.on, b.shares)))
+    # Where a tag shows its value: the words around it state the same balance, even when they date
+    # it otherwise (a 20-F's count "as of the close of the period" tagged at a later date: the tag's).
+    shown = {(b.quotes[0].start, b.shares) for b in tagged if b.quotes[0].end > b.quotes[0].start}
+
+    def _told_by_a_tag(b: CoverBalance) -> bool:
+        q = b.quotes[0]
+        return any(q.start <= at < q.end and shares == b.shares for at, shares in shown)
+
+    written = tuple(b for b in text_balances(text, period=period)
+                    if (b.on, b.shares) not in seen and not _told_by_a_tag(b) and not seen.add((b.on, b.shares)))
     return tagged + written
 
 
