@@ -454,3 +454,20 @@ def test_a_tagged_count_the_words_date_otherwise_is_still_one_balance_the_tags(t
     [balance] = _of(result, "balance_assertion")
     assert (balance.effective_date, balance.value) == (date(2024, 6, 14), 88_123_456)
     assert [q.text for q in balance.provenance.quotes] == ["88,123,456", "88,123,456 common shares"]
+
+
+def test_a_combined_reports_registrant_is_named_without_its_file_number(tmp_path):
+    # The cover table of a report filed by several registrants gives each one's commission file
+    # number in the cell before its name; the name read from that line is the name alone.
+    path = tmp_path / "combined.htm"
+    path.write_text(
+        "<html><body><p>FORM 10-Q</p><p>For the quarterly period ended June 30, 2022</p><table>"
+        "<tr><td>Commission File Number</td><td>Name of Registrant, Address and Telephone Number</td></tr>"
+        "<tr><td><p>1-23456</p><p>Harbor Light Corp.</p><p>12 Quay Street</p></td></tr>"
+        "<tr><td><p>2-7890</p><p>Harbor Light Water Company</p></td></tr></table>"
+        "<p>As of August 1, 2022, 7,777,777 shares of Harbor Light Corp. common stock were outstanding.</p>"
+        "</body></html>")
+    _, result = _extract(path)
+    assert result.events[0].issuer.name == "Harbor Light Corp."
+    [balance] = _of(result, "balance_assertion")
+    assert balance.value == 7_777_777
