@@ -463,8 +463,8 @@ def test_a_combined_reports_registrant_is_named_without_its_file_number(tmp_path
     path.write_text(
         "<html><body><p>FORM 10-Q</p><p>For the quarterly period ended June 30, 2022</p><table>"
         "<tr><td>Commission File Number</td><td>Name of Registrant, Address and Telephone Number</td></tr>"
-        "<tr><td><p>1-23456</p><p>Harbor Light Corp.</p><p>12 Quay Street</p></td></tr>"
-        "<tr><td><p>2-7890</p><p>Harbor Light Water Company</p></td></tr></table>"
+        "<tr><td><p>1-23456</p></td><td><p>Harbor Light Corp.</p><p>12 Quay Street</p></td></tr>"
+        "<tr><td><p>2-7890</p></td><td><p>Harbor Light Water Company</p></td></tr></table>"
         "<p>As of August 1, 2022, 7,777,777 shares of Harbor Light Corp. common stock were outstanding.</p>"
         "</body></html>")
     _, result = _extract(path)
