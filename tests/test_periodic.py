@@ -471,3 +471,22 @@ def test_a_combined_reports_registrant_is_named_without_its_file_number(tmp_path
     assert result.events[0].issuer.name == "Harbor Light Corp."
     [balance] = _of(result, "balance_assertion")
     assert balance.value == 7_777_777
+
+
+@pytest.mark.parametrize("cover, expected", [
+    # The count and the non-affiliates' market value told in one sentence: the count is a balance.
+    ("FORM 10-K\nAs of March 9, 1999, 3,141,592 shares of the registrant's Common Stock were outstanding, and the "
+     "aggregate market value of the Common Stock held by non-affiliates (based on the closing price on that day) was "
+     "approximately $21,000,000.", [(date(1999, 3, 9), 3_141_592, "Common Stock")]),
+    ("FORM 10-K\nThe aggregate market value of the registrant's common stock held by non-affiliates as of June 1, 2004 "
+     "was $7,654,321 and there were 2,718,281 shares of common stock outstanding as of that date.",
+     [(date(2004, 6, 1), 2_718_281, "common stock")]),
+    # The shares the market value is based on are no balance; the date of the value does not date the balance.
+    ("FORM 10-K\nThe aggregate market value of the 1,414,213 shares of Common Stock held by non-affiliates of the "
+     "registrant as of June 30, 2011 was $2,828,426; 1,732,050 shares of Common Stock were outstanding as of "
+     "March 2, 2012.", [(date(2012, 3, 2), 1_732_050, "Common Stock")]),
+    ("FORM 10-Q\nThe registrant is authorized to issue 90,000,000 shares; as of May 5, 2003, 6,000,001 shares of "
+     "common stock were outstanding.", [(date(2003, 5, 5), 6_000_001, "common stock")]),
+])
+def test_a_sentence_with_the_market_value_keeps_its_balance_clause(cover, expected):
+    assert [(b.on, b.shares, b.security) for b in periodic.text_balances(normalise(cover))] == expected

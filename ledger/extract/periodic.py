@@ -45,6 +45,11 @@ _COVER_SPAN = 30_000     # how far into the text a cover page may run
 _COVER_END = re.compile(r"^(?:PART\s+I\b(?!I)|PART\s+ONE\b|Item\s+1\b)", re.I | re.M)
 _OUTSTANDING = re.compile(r"\boutstanding\b", re.I)
 _NOT_A_BALANCE = re.compile(r"market\s+value|non-?\s*affiliates|\bauthori[sz]ed\b|\bpublic\s+float\b", re.I)
+# Where one clause of a sentence ends and the next begins: a 10-K cover often tells the shares
+# outstanding and the non-affiliates' market value in one sentence ("As of March 2, 1998, 4,800,000
+# shares ... were outstanding, and the aggregate market value ... was $40,000,000"); only the clause
+# about the market value is no balance.
+_CLAUSE = re.compile(r";\s|,\s+and\s+|\s+and\s+(?=(?:there|the\s+number|as\s+of|on)\b)", re.I)
 _CLOSE_OF_PERIOD = re.compile(r"close\s+of\s+the\s+(?:fiscal\s+year|period)\s+covered|end\s+of\s+the\s+period\s+covered", re.I)
 _CLASS_WORD = r"(?:Class|Series)\s+[A-Z0-9]{1,3}\b"
 _KIND = (r"(?:common\s+(?:stock|shares)|ordinary\s+shares|capital\s+stock|subordinate\s+voting\s+shares|"
@@ -113,8 +118,10 @@ def _title_for(s: str, start: int, end: int, prev_end: int, next_start: int) -> 
     return None, False
 
 
-def _date_for(s: str, at: int, fallback: date | None) -> date | None:
+def _date_for(s: str, at: int, fallback: date | None, excluded: list[tuple[int, int]] = ()) -> date | None:
     found = dates(s)
+    # A date in a clause about the market value dates that value, not the balance.
+    found = [d for d in found if not any(a <= d.start < b for a, b in excluded)] or found
     if not found:
         return fallback
     return min(found, key=lambda d: min(abs(d.start - at), abs(d.end - at))).value
@@ -124,10 +131,23 @@ def _clean_title(title: str) -> str:
     return " ".join(title.split()).strip(" ,")
 
 
+def _not_balance_spans(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that speak of a market value, the non-affiliates' holding, the
+    shares authorised or the public float: no count in them is a balance."""
+    spans, at = [], 0
+    for cut in [*_CLAUSE.finditer(sentence), None]:
+        end = cut.start() if cut else len(sentence)
+        if _NOT_A_BALANCE.search(sentence, at, end):
+            spans.append((at, end))
+        at = cut.end() if cut else end
+    return spans
+
+
 def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | None, extra: tuple[Quote, ...]):
     if _HELD_WHOLE.search(s.text):
         return []               # a subsidiary registrant's shares, all held by its parent
-    counts = list(_counts(s.text))
+    excluded = _not_balance_spans(s.text)
+    counts = [c for c in _counts(s.text) if not any(a <= c[0] < b for a, b in excluded)]
     out = []
     for i, (a, b, v) in enumerate(counts):
         prev_end = counts[i - 1][1] if i else 0
@@ -142,7 +162,7 @@ def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | 
         if not titled and not re.search(r"\bshares?\b", s.text, re.I):
             continue                # a number that names no shares ("Shares outstanding as of ...: N" does)
         fallback = period if _CLOSE_OF_PERIOD.search(s.text) else pending
-        when = _date_for(s.text, (a + b) // 2, fallback)
+        when = _date_for(s.text, (a + b) // 2, fallback, excluded)
         if when is None:
             continue
         quote = Quote(s.start, s.end, text[s.start:s.end])
@@ -158,8 +178,9 @@ def text_balances(text: str, *, period: date | None = None) -> tuple[CoverBalanc
     pending_quote: tuple[Quote, ...] = ()
     pending_until = -1
     for s in split_sentences(text[:end]):
-        if _NOT_A_BALANCE.search(s.text):
-            continue
+        if _NOT_A_BALANCE.search(s.text) and all(
+                any(a <= c[0] < b for a, b in _not_balance_spans(s.text)) for c in _counts(s.text)):
+            continue        # about the market value (or shares authorised) only
         outstanding = bool(_OUTSTANDING.search(s.text))
         counts = list(_counts(s.text))
         if outstanding and not counts:
