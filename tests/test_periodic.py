@@ -490,3 +490,17 @@ def test_a_combined_reports_registrant_is_named_without_its_file_number(tmp_path
 ])
 def test_a_sentence_with_the_market_value_keeps_its_balance_clause(cover, expected):
     assert [(b.on, b.shares, b.security) for b in periodic.text_balances(normalise(cover))] == expected
+
+
+@pytest.mark.parametrize("heading", ["NOTE F - SUBSEQUENT EVENTS", "Note F. Subsequent Event", "NOTE F – SUBSEQUENT EVENTS",
+                                     "NOTE 6 - SUBSEQUENT EVENTS"])
+def test_a_lettered_subsequent_events_note_is_read_and_ends_at_the_next_lettered_note(heading):
+    text = normalise("\n\n".join([
+        "FORM 10-QSB", "PART I", "Item 1. Financial Statements", "NOTE E - CAPITAL STOCK",
+        "In January 2003 the Company sold 300,000 shares of common stock at $0.40 per share.", heading,
+        "On May 2, 2003 the Company sold 125,000 shares of common stock at $0.60 per share.",
+        "NOTE G - LEASES", "The Company rents a warehouse for 2,000 shares of common stock a month.",
+        "PART II", "Item 2. Changes in Securities", "None."]))
+    lines = text.split("\n")
+    assert [lines[i] for i in sorted(periodic.sale_paragraphs(text))] == [
+        "On May 2, 2003 the Company sold 125,000 shares of common stock at $0.60 per share.", "None."]

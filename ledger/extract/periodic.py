@@ -283,8 +283,9 @@ _NOT_SALES_HEAD = re.compile(
     r"(?:Issuer\s+)?(?:Purchases|Repurchases)\s+of\s+(?:Equity\s+Securities|(?:Our\s+)?(?:Common\s+)?(?:Stock|Shares))|"
     r"Use\s+of\s+Proceeds|Stock\s+Performance|Performance\s+Graph|Transfer\s+Agent)", re.I)
 _SUBSEQUENT = re.compile(
-    r"^(?:Note\s+\d{1,2}[A-Z]?\s*[.:\-–—]*\s*|\(?\d{1,2}[A-Z]?[.)]\s*[.:\-–—]?\s*)?Subsequent\s+Events?\b", re.I)
-_NOTE_HEAD = re.compile(r"^(?:(?i:Note)\s+\d{1,2}[A-Z]?\b|\(?\d{1,2}[A-Z]?[.)]\s+[A-Z][A-Za-z ,'’&()/-]{2,80}$)")
+    r"^(?:Note\s+(?:\d{1,2}[A-Z]?|[A-Z](?![A-Za-z]))\s*[.:\-–—]*\s*|\(?\d{1,2}[A-Z]?[.)]\s*[.:\-–—]?\s*)?Subsequent\s+Events?\b", re.I)
+# Notes are numbered ("Note 9", "9.") or, in many small companies' statements, lettered ("NOTE J -").
+_NOTE_HEAD = re.compile(r"^(?:(?i:Note)\s+(?:\d{1,2}[A-Z]?\b|[A-Z](?![A-Za-z])\s*[.:\-–—])|\(?\d{1,2}[A-Z]?[.)]\s+[A-Z][A-Za-z ,'’&()/-]{2,80}$)")
 _END = re.compile(r"^(?:SIGNATURES?\b|EX-\d|EXHIBIT\s+INDEX\b|INDEX\s+TO\s+EXHIBITS\b|CERTIFICATIONS?\b)", re.I)
 _HEADING_MAX = 160
 
