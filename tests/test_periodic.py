@@ -504,3 +504,49 @@ def test_a_lettered_subsequent_events_note_is_read_and_ends_at_the_next_lettered
     lines = text.split("\n")
     assert [lines[i] for i in sorted(periodic.sale_paragraphs(text))] == [
         "On May 2, 2003 the Company sold 125,000 shares of common stock at $0.60 per share.", "None."]
+
+
+_COMBINED_10K = """FORM 10-K
+
+ANNUAL REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934
+
+For the fiscal year ended December 31, 1998
+
+                           LANTERN ENERGY CORP.
+             (Exact name of registrant as specified in its charter)
+
+                           LANTERN GAS COMPANY
+             (Exact name of registrant as specified in its charter)
+
+As of March 5, 1999, 9,090,909 shares of Lantern Energy Corp. common stock were outstanding, and the aggregate
+market value of the common stock held by non-affiliates on that date was $120,000,000. As of March 5, 1999, 1,000
+shares of Lantern Gas Company common stock were outstanding, all of which were held by Lantern Energy Corp.
+
+PART I
+
+Item 1. Business
+"""
+
+
+def test_a_combined_10k_replays_the_parents_balance_through_the_cli(run, tmp_path):
+    path = tmp_path / "combined_10k.txt"
+    path.write_text(_COMBINED_10K)
+    db = tmp_path / "l.db"
+    assert run("--db", db, "ingest", path).exit_code == 0
+    result = run("--db", db, "replay", "--as-of", "1999-12-31", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [issuer] = json.loads(result.stdout)["issuers"]
+    assert issuer["issuer"]["name"] == "Lantern Energy Corp."
+    [cls] = issuer["outstanding"]["classes"]
+    assert (cls["reported_shares"], cls["reported_as_of"]) == (9_090_909, "1999-03-05")
+
+
+def test_a_combined_10k_as_a_real_process(tmp_path):
+    path = tmp_path / "combined_10k.txt"
+    path.write_text(_COMBINED_10K)
+    exe = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    env = {k: v for k, v in os.environ.items() if k != "LEDGER_DB"}
+    proc = subprocess.run([exe, "ingest", "--dry-run", str(path)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if "balance_assertion" in line]
+    assert len(lines) == 1 and "1999-03-05" in lines[0] and "value: 9090909" in lines[0]
