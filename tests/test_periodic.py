@@ -383,3 +383,170 @@ def test_explain_pairs_the_sales_with_their_drafts_past_the_balance(run, tmp_pat
     assert "why common_issued: 1,200,000 Common Stock at 2.50 for 3,000,000" in out
     assert "why balance_assertion: 9,482,116 Common Stock outstanding on 1998-05-08" in out
     assert out.index("2. balance_assertion") < out.index("3. common_issued") < out.index("why common_issued")
+
+
+# --- real-filing regressions (wording written for these tests) -----------------------------------
+
+def _entity_context(cid: str, instant: str, entity: str) -> str:
+    return (f"<xbrli:context id='{cid}'><xbrli:entity><xbrli:segment><xbrldi:explicitMember "
+            f"dimension='dei:LegalEntityAxis'>{entity}</xbrldi:explicitMember></xbrli:segment></xbrli:entity>"
+            f"<xbrli:period><xbrli:instant>{instant}</xbrli:instant></xbrli:period></xbrli:context>")
+
+
+def test_a_combined_report_keeps_the_parents_count_not_its_subsidiary_registrants(tmp_path):
+    # One 10-Q filed by a parent and two subsidiaries: each subsidiary's count is tagged under a
+    # LegalEntityAxis member, and its row says its shares are all held by the parent.
+    html = _ix(
+        "The number of shares outstanding of each registrant's common stock as of March 2, 2022, was as follows:</p>"
+        "<table><tr><td>Northwind Holdings Corp.</td><td>Common Stock, $1 par value</td><td>"
+        "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='p'>31,415,926</ix:nonFraction>"
+        "</td></tr><tr><td>Northwind Gas Company</td><td>Common Stock, no par value (all owned by Northwind "
+        "Holdings Corp.)</td><td><ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='s1'>"
+        "4,321</ix:nonFraction></td></tr><tr><td>Northwind Pipeline Inc.</td><td>Common Stock, $0.10 par value "
+        "(all owned by Northwind Holdings Corp.)</td><td><ix:nonFraction "
+        "name='dei:EntityCommonStockSharesOutstanding' contextRef='s2'>1,100,000</ix:nonFraction></td></tr></table><p>",
+        _context("p", "2022-03-02") + _entity_context("s1", "2022-03-02", "nw:NorthwindGasMember")
+        + _entity_context("s2", "2022-03-02", "nw:NorthwindPipelineMember"))
+    assert [f.value for f in cover_facts(html)] == [31_415_926]
+    path = tmp_path / "combined.htm"
+    path.write_text(html.replace("<body>", "<body><p>FORM 10-Q</p><p>For the quarterly period ended January 31, 2022</p><p>NORTHWIND HOLDINGS CORP.</p><p>(Exact name of registrant as specified in its charter)</p>"))
+    filing, result = _extract(path)
+    # Told by the words alone (no tags), the subsidiaries' rows are no balance either.
+    assert [b.shares for b in periodic.text_balances(filing.normalised)] == [31_415_926]
+    [balance] = _of(result, "balance_assertion")
+    assert (balance.effective_date, balance.value) == (date(2022, 3, 2), 31_415_926)
+
+
+def test_when_every_count_names_a_registrant_the_first_is_kept():
+    html = _ix("<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='a'>2,000,000</ix:nonFraction>"
+               "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='b'>1,000</ix:nonFraction>",
+               _entity_context("a", "2023-05-01", "x:ParentMember") + _entity_context("b", "2023-05-01", "x:SubMember"))
+    assert [f.value for f in cover_facts(html)] == [2_000_000]
+
+
+@pytest.mark.parametrize("row", [
+    "Common Stock, $5 par value (all of which are held by Parent Co.) 1,000 shares outstanding as of May 1, 2020",
+    "As of May 1, 2020, 1,000 shares of common stock were outstanding, all of which were owned by Parent Co.",
+    "As of May 1, 2020, 100 shares of the registrant's common stock, all held of record by Parent Co., were outstanding.",
+])
+def test_a_count_the_parent_holds_whole_is_no_balance(row):
+    assert periodic.text_balances(normalise("FORM 10-K\n" + row)) == ()
+
+
+def test_a_tagged_count_the_words_date_otherwise_is_still_one_balance_the_tags(tmp_path):
+    # A 20-F cover asks for the count "as of the close of the period" (the fiscal year's end) while
+    # the tag on the same figure carries a later instant: one statement, so one balance, the tag's.
+    html = _ix(
+        "Indicate the number of outstanding shares of each of the issuer's classes of capital or common stock as "
+        "of the close of the period covered by the annual report.</p><p>"
+        "<ix:nonFraction name='dei:EntityCommonStockSharesOutstanding' contextRef='late' "
+        "format='ixt:numdotdecimal'>88,123,456</ix:nonFraction> common shares",
+        _context("late", "2024-06-14"))
+    path = tmp_path / "annual.htm"
+    path.write_text(html.replace("<body>", "<body><p>FORM 20-F</p><p>For the fiscal year ended March 31, 2024</p>"
+                                           "<p>KESTREL MINING LTD.</p><p>(Exact name of Registrant as specified in "
+                                           "its charter)</p>"))
+    filing, result = _extract(path)
+    # Read alone, the words date the count at the period's end ...
+    assert [(b.on, b.shares) for b in periodic.text_balances(filing.normalised, period=date(2024, 3, 31))] == [
+        (date(2024, 3, 31), 88_123_456)]
+    # ... but with the tag they are the tag's balance, recorded once.
+    [balance] = _of(result, "balance_assertion")
+    assert (balance.effective_date, balance.value) == (date(2024, 6, 14), 88_123_456)
+    assert [q.text for q in balance.provenance.quotes] == ["88,123,456", "88,123,456 common shares"]
+
+
+def test_a_combined_reports_registrant_is_named_without_its_file_number(tmp_path):
+    # The cover table of a report filed by several registrants gives each one's commission file
+    # number in the cell before its name; the name read from that line is the name alone.
+    path = tmp_path / "combined.htm"
+    path.write_text(
+        "<html><body><p>FORM 10-Q</p><p>For the quarterly period ended June 30, 2022</p><table>"
+        "<tr><td>Commission File Number</td><td>Name of Registrant, Address and Telephone Number</td></tr>"
+        "<tr><td><p>1-23456</p></td><td><p>Harbor Light Corp.</p><p>12 Quay Street</p></td></tr>"
+        "<tr><td><p>2-7890</p></td><td><p>Harbor Light Water Company</p></td></tr></table>"
+        "<p>As of August 1, 2022, 7,777,777 shares of Harbor Light Corp. common stock were outstanding.</p>"
+        "</body></html>")
+    _, result = _extract(path)
+    assert result.events[0].issuer.name == "Harbor Light Corp."
+    [balance] = _of(result, "balance_assertion")
+    assert balance.value == 7_777_777
+
+
+@pytest.mark.parametrize("cover, expected", [
+    # The count and the non-affiliates' market value told in one sentence: the count is a balance.
+    ("FORM 10-K\nAs of March 9, 1999, 3,141,592 shares of the registrant's Common Stock were outstanding, and the "
+     "aggregate market value of the Common Stock held by non-affiliates (based on the closing price on that day) was "
+     "approximately $21,000,000.", [(date(1999, 3, 9), 3_141_592, "Common Stock")]),
+    ("FORM 10-K\nThe aggregate market value of the registrant's common stock held by non-affiliates as of June 1, 2004 "
+     "was $7,654,321 and there were 2,718,281 shares of common stock outstanding as of that date.",
+     [(date(2004, 6, 1), 2_718_281, "common stock")]),
+    # The shares the market value is based on are no balance; the date of the value does not date the balance.
+    ("FORM 10-K\nThe aggregate market value of the 1,414,213 shares of Common Stock held by non-affiliates of the "
+     "registrant as of June 30, 2011 was $2,828,426; 1,732,050 shares of Common Stock were outstanding as of "
+     "March 2, 2012.", [(date(2012, 3, 2), 1_732_050, "Common Stock")]),
+    ("FORM 10-Q\nThe registrant is authorized to issue 90,000,000 shares; as of May 5, 2003, 6,000,001 shares of "
+     "common stock were outstanding.", [(date(2003, 5, 5), 6_000_001, "common stock")]),
+])
+def test_a_sentence_with_the_market_value_keeps_its_balance_clause(cover, expected):
+    assert [(b.on, b.shares, b.security) for b in periodic.text_balances(normalise(cover))] == expected
+
+
+@pytest.mark.parametrize("heading", ["NOTE F - SUBSEQUENT EVENTS", "Note F. Subsequent Event", "NOTE F – SUBSEQUENT EVENTS",
+                                     "NOTE 6 - SUBSEQUENT EVENTS"])
+def test_a_lettered_subsequent_events_note_is_read_and_ends_at_the_next_lettered_note(heading):
+    text = normalise("\n\n".join([
+        "FORM 10-QSB", "PART I", "Item 1. Financial Statements", "NOTE E - CAPITAL STOCK",
+        "In January 2003 the Company sold 300,000 shares of common stock at $0.40 per share.", heading,
+        "On May 2, 2003 the Company sold 125,000 shares of common stock at $0.60 per share.",
+        "NOTE G - LEASES", "The Company rents a warehouse for 2,000 shares of common stock a month.",
+        "PART II", "Item 2. Changes in Securities", "None."]))
+    lines = text.split("\n")
+    assert [lines[i] for i in sorted(periodic.sale_paragraphs(text))] == [
+        "On May 2, 2003 the Company sold 125,000 shares of common stock at $0.60 per share.", "None."]
+
+
+_COMBINED_10K = """FORM 10-K
+
+ANNUAL REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934
+
+For the fiscal year ended December 31, 1998
+
+                           LANTERN ENERGY CORP.
+             (Exact name of registrant as specified in its charter)
+
+                           LANTERN GAS COMPANY
+             (Exact name of registrant as specified in its charter)
+
+As of March 5, 1999, 9,090,909 shares of Lantern Energy Corp. common stock were outstanding, and the aggregate
+market value of the common stock held by non-affiliates on that date was $120,000,000. As of March 5, 1999, 1,000
+shares of Lantern Gas Company common stock were outstanding, all of which were held by Lantern Energy Corp.
+
+PART I
+
+Item 1. Business
+"""
+
+
+def test_a_combined_10k_replays_the_parents_balance_through_the_cli(run, tmp_path):
+    path = tmp_path / "combined_10k.txt"
+    path.write_text(_COMBINED_10K)
+    db = tmp_path / "l.db"
+    assert run("--db", db, "ingest", path).exit_code == 0
+    result = run("--db", db, "replay", "--as-of", "1999-12-31", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [issuer] = json.loads(result.stdout)["issuers"]
+    assert issuer["issuer"]["name"] == "Lantern Energy Corp."
+    [cls] = issuer["outstanding"]["classes"]
+    assert (cls["reported_shares"], cls["reported_as_of"]) == (9_090_909, "1999-03-05")
+
+
+def test_a_combined_10k_as_a_real_process(tmp_path):
+    path = tmp_path / "combined_10k.txt"
+    path.write_text(_COMBINED_10K)
+    exe = shutil.which("ledger", path=str(Path(sys.executable).parent))
+    env = {k: v for k, v in os.environ.items() if k != "LEDGER_DB"}
+    proc = subprocess.run([exe, "ingest", "--dry-run", str(path)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if "balance_assertion" in line]
+    assert len(lines) == 1 and "1999-03-05" in lines[0] and "value: 9090909" in lines[0]

@@ -49,8 +49,9 @@ _LEGAL_END = re.compile(
     r"(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|L\.L\.C|L\.P|LP|PLC|plc|N\.V|S\.A|AG|SE|ASA|AB|Oyj|GmbH|"
     r"A/S|AS|ApS|S\.p\.A|SpA|S\.A\.S|SAS|B\.V|BV|Pty|K\.K|KK)\.?"
     r"(?:\s*\(publ\))?$")
-# A line that is nothing but a company's name: statements and exhibits head their pages with it.
-_NAME_LINE = re.compile(r"^[*_#\s]*((?:[A-Z0-9][\w.&'’-]*,?\s+){0,7}(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|"
+# A line that is nothing but a company's name: statements and exhibits head their pages with it (a
+# combined report's cover table puts each registrant's commission file number before it: not the name).
+_NAME_LINE = re.compile(r"^[*_#\s]*(?:\d{1,3}-\d{3,6}\s+)?((?:[A-Z0-9][\w.&'’-]*,?\s+){0,7}(?:Inc|Incorporated|Corp|Corporation|Co|Ltd|Limited|LLC|"
                         r"L\.P|PLC|N\.V|S\.A|AG|SE|ASA|AB|Oyj)\.?)[*_\s]*$", re.M)
 _CONNECTOR = {"&", "and", "of", "de", "du", "la", "del", "y", "-"}
 _ALIAS = re.compile(r"\([^()]{0,80}?[\"“][*_]*[A-Z][^\"”()]{0,60}[\"”][^()]{0,80}\)")

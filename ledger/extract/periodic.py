@@ -17,7 +17,8 @@ of shares outstanding of the registrant's Common Stock, as of April 30, 1998 was
 20-F's count "as of the close of the period covered by the annual report" (the period's end), and
 the inline-XBRL ``dei:EntityCommonStockSharesOutstanding`` facts (``ledger.formats.xbrl``). The
 aggregate market value held by non-affiliates is not a balance; a count of preferred shares is not
-a common balance and is left out. Pure functions over the normalised text.
+a common balance and is left out, nor is the count of a subsidiary that files the same combined
+report ("Common Stock ... (all owned by Parent Inc.)": shares another registrant holds whole). Pure functions over the normalised text.
 """
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ _COVER_SPAN = 30_000     # how far into the text a cover page may run
 _COVER_END = re.compile(r"^(?:PART\s+I\b(?!I)|PART\s+ONE\b|Item\s+1\b)", re.I | re.M)
 _OUTSTANDING = re.compile(r"\boutstanding\b", re.I)
 _NOT_A_BALANCE = re.compile(r"market\s+value|non-?\s*affiliates|\bauthori[sz]ed\b|\bpublic\s+float\b", re.I)
+# Where one clause of a sentence ends and the next begins: a 10-K cover often tells the shares
+# outstanding and the non-affiliates' market value in one sentence ("As of March 2, 1998, 4,800,000
+# shares ... were outstanding, and the aggregate market value ... was $40,000,000"); only the clause
+# about the market value is no balance.
+_CLAUSE = re.compile(r";\s|,\s+and\s+|\s+and\s+(?=(?:there|the\s+number|as\s+of|on)\b)", re.I)
 _CLOSE_OF_PERIOD = re.compile(r"close\s+of\s+the\s+(?:fiscal\s+year|period)\s+covered|end\s+of\s+the\s+period\s+covered", re.I)
 _CLASS_WORD = r"(?:Class|Series)\s+[A-Z0-9]{1,3}\b"
 _KIND = (r"(?:common\s+(?:stock|shares)|ordinary\s+shares|capital\s+stock|subordinate\s+voting\s+shares|"
@@ -53,6 +59,9 @@ _TITLE = re.compile(
     rf"(?:{_CLASS_WORD}\s+)?(?:(?:voting|non-?voting|restricted|redeemable|exchangeable|multiple|limited)\s+)*"
     rf"{_KIND}(?:\s*,?\s+{_CLASS_WORD})?", re.I)
 _PREFERRED = re.compile(r"prefer", re.I)
+# A combined report's row for a subsidiary registrant: its shares are all held by the parent.
+_HELD_WHOLE = re.compile(r"\ball\s+(?:of\s+which\s+(?:are|were|is)\s+)?(?:owned|held)\s+(?:of\s+record\s+)?by\b|"
+                         r"\bwholly[-\s]+owned\s+by\b", re.I)
 # A count that is a total broken down after it ("648,107,991 shares ..., consisting of ...").
 _BROKEN_DOWN = re.compile(r"^[^\d;]{0,120}?\b(?:consisting\s+of|comprised\s+of|comprising|of\s+which)\b", re.I)
 # A count inside another ("(including 20,600,000 Ordinary Shares represented by ADSs)", "of which ..."): part of a balance, not one.
@@ -109,8 +118,10 @@ def _title_for(s: str, start: int, end: int, prev_end: int, next_start: int) -> 
     return None, False
 
 
-def _date_for(s: str, at: int, fallback: date | None) -> date | None:
+def _date_for(s: str, at: int, fallback: date | None, excluded: list[tuple[int, int]] = ()) -> date | None:
     found = dates(s)
+    # A date in a clause about the market value dates that value, not the balance.
+    found = [d for d in found if not any(a <= d.start < b for a, b in excluded)] or found
     if not found:
         return fallback
     return min(found, key=lambda d: min(abs(d.start - at), abs(d.end - at))).value
@@ -120,8 +131,23 @@ def _clean_title(title: str) -> str:
     return " ".join(title.split()).strip(" ,")
 
 
+def _not_balance_spans(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence that speak of a market value, the non-affiliates' holding, the
+    shares authorised or the public float: no count in them is a balance."""
+    spans, at = [], 0
+    for cut in [*_CLAUSE.finditer(sentence), None]:
+        end = cut.start() if cut else len(sentence)
+        if _NOT_A_BALANCE.search(sentence, at, end):
+            spans.append((at, end))
+        at = cut.end() if cut else end
+    return spans
+
+
 def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | None, extra: tuple[Quote, ...]):
-    counts = list(_counts(s.text))
+    if _HELD_WHOLE.search(s.text):
+        return []               # a subsidiary registrant's shares, all held by its parent
+    excluded = _not_balance_spans(s.text)
+    counts = [c for c in _counts(s.text) if not any(a <= c[0] < b for a, b in excluded)]
     out = []
     for i, (a, b, v) in enumerate(counts):
         prev_end = counts[i - 1][1] if i else 0
@@ -136,7 +162,7 @@ def _read_sentence(text: str, s: Sentence, pending: date | None, period: date | 
         if not titled and not re.search(r"\bshares?\b", s.text, re.I):
             continue                # a number that names no shares ("Shares outstanding as of ...: N" does)
         fallback = period if _CLOSE_OF_PERIOD.search(s.text) else pending
-        when = _date_for(s.text, (a + b) // 2, fallback)
+        when = _date_for(s.text, (a + b) // 2, fallback, excluded)
         if when is None:
             continue
         quote = Quote(s.start, s.end, text[s.start:s.end])
@@ -152,8 +178,9 @@ def text_balances(text: str, *, period: date | None = None) -> tuple[CoverBalanc
     pending_quote: tuple[Quote, ...] = ()
     pending_until = -1
     for s in split_sentences(text[:end]):
-        if _NOT_A_BALANCE.search(s.text):
-            continue
+        if _NOT_A_BALANCE.search(s.text) and all(
+                any(a <= c[0] < b for a, b in _not_balance_spans(s.text)) for c in _counts(s.text)):
+            continue        # about the market value (or shares authorised) only
         outstanding = bool(_OUTSTANDING.search(s.text))
         counts = list(_counts(s.text))
         if outstanding and not counts:
@@ -210,11 +237,19 @@ def xbrl_balances(text: str, facts: tuple[SharesFact, ...]) -> tuple[CoverBalanc
 
 def cover_balances(text: str, *, period: date | None = None, facts: tuple[SharesFact, ...] = ()) -> tuple[CoverBalance, ...]:
     """Every balance the cover states, once: a tagged fact and the sentence that shows it are one
-    balance (the tag's, with the sentence as its second quote)."""
+    balance (the tag's, with the sentence as its second quote), whichever date the words give."""
     tagged = xbrl_balances(text, facts)
     seen = {(b.on, b.shares) for b in tagged}
-    written = tuple(b for b in text_balances(text, period=period) if (b.on, b.shares) not in seen
-                    and not seen.add((b.on, b.shares)))
+    # Where a tag shows its value: the words around it state the same balance, even when they date
+    # it otherwise (a 20-F's count "as of the close of the period" tagged at a later date: the tag's).
+    shown = {(b.quotes[0].start, b.shares) for b in tagged if b.quotes[0].end > b.quotes[0].start}
+
+    def _told_by_a_tag(b: CoverBalance) -> bool:
+        q = b.quotes[0]
+        return any(q.start <= at < q.end and shares == b.shares for at, shares in shown)
+
+    written = tuple(b for b in text_balances(text, period=period)
+                    if (b.on, b.shares) not in seen and not _told_by_a_tag(b) and not seen.add((b.on, b.shares)))
     return tagged + written
 
 
@@ -248,8 +283,9 @@ _NOT_SALES_HEAD = re.compile(
     r"(?:Issuer\s+)?(?:Purchases|Repurchases)\s+of\s+(?:Equity\s+Securities|(?:Our\s+)?(?:Common\s+)?(?:Stock|Shares))|"
     r"Use\s+of\s+Proceeds|Stock\s+Performance|Performance\s+Graph|Transfer\s+Agent)", re.I)
 _SUBSEQUENT = re.compile(
-    r"^(?:Note\s+\d{1,2}[A-Z]?\s*[.:\-–—]*\s*|\(?\d{1,2}[A-Z]?[.)]\s*[.:\-–—]?\s*)?Subsequent\s+Events?\b", re.I)
-_NOTE_HEAD = re.compile(r"^(?:(?i:Note)\s+\d{1,2}[A-Z]?\b|\(?\d{1,2}[A-Z]?[.)]\s+[A-Z][A-Za-z ,'’&()/-]{2,80}$)")
+    r"^(?:Note\s+(?:\d{1,2}[A-Z]?|[A-Z](?![A-Za-z]))\s*[.:\-–—]*\s*|\(?\d{1,2}[A-Z]?[.)]\s*[.:\-–—]?\s*)?Subsequent\s+Events?\b", re.I)
+# Notes are numbered ("Note 9", "9.") or, in many small companies' statements, lettered ("NOTE J -").
+_NOTE_HEAD = re.compile(r"^(?:(?i:Note)\s+(?:\d{1,2}[A-Z]?\b|[A-Z](?![A-Za-z])\s*[.:\-–—])|\(?\d{1,2}[A-Z]?[.)]\s+[A-Z][A-Za-z ,'’&()/-]{2,80}$)")
 _END = re.compile(r"^(?:SIGNATURES?\b|EX-\d|EXHIBIT\s+INDEX\b|INDEX\s+TO\s+EXHIBITS\b|CERTIFICATIONS?\b)", re.I)
 _HEADING_MAX = 160
 

@@ -6,7 +6,10 @@ Each fact is read with its context (the ``xbrli:instant`` date, and the class fr
 ``ixt:num-comma-decimal``, ``ixt:fixed-zero``, ...) and the text it shows on the page, so a reader
 can find it again in the normalised text. The class title is the ``dei:Security12bTitle`` tagged for
 the same class member when there is one, else the member's name in words ("CommonClassAMember" ->
-"Class A Common Stock"). Pure: text in, facts out; lxml's HTML parser, as ``formats.html`` uses.
+"Class A Common Stock"). A combined report of several registrants (a parent and subsidiaries that
+file one 10-Q) tags each other registrant's count in a context with a ``dei:LegalEntityAxis``
+member: those counts are not the filer's and are left out (when every fact has such a member,
+the first registrant's, the cover's first row, is kept). Pure: text in, facts out; lxml's HTML parser, as ``formats.html`` uses.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from lxml import etree
 SHARES_OUTSTANDING = "dei:entitycommonstocksharesoutstanding"
 _SECURITY_TITLE = "dei:security12btitle"
 _CLASS_AXIS = "statementclassofstockaxis"
+_ENTITY_AXIS = "legalentityaxis"
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
 _ZERO_FORMATS = ("fixed-zero", "fixedzero", "zerodash", "zero-dash")
 _COMMA_DECIMAL = ("num-comma-decimal", "numcommadecimal", "numdotcomma")
@@ -70,7 +74,7 @@ def _member_words(member: str) -> str:
     return " ".join(words) or "Common Stock"
 
 
-def _contexts(root) -> dict[str, tuple[date | None, str | None]]:
+def _contexts(root) -> dict[str, tuple[date | None, str | None, str | None]]:
     out = {}
     for ctx in root.iter("xbrli:context", "context"):
         cid = ctx.get("id")
@@ -81,11 +85,14 @@ def _contexts(root) -> dict[str, tuple[date | None, str | None]]:
             found = next(iter(ctx.iter(tag)), None)
             if found is not None and (when := _date(found.text)):
                 break
-        member = None
+        member = entity = None
         for m in ctx.iter("xbrldi:explicitmember", "explicitmember"):
-            if (m.get("dimension") or "").lower().endswith(_CLASS_AXIS) and (m.text or "").strip():
+            dimension = (m.get("dimension") or "").lower()
+            if dimension.endswith(_CLASS_AXIS) and (m.text or "").strip():
                 member = m.text.strip()
-        out[cid] = (when, member)
+            elif dimension.endswith(_ENTITY_AXIS) and (m.text or "").strip():
+                entity = m.text.strip()
+        out[cid] = (when, member, entity)
     return out
 
 
@@ -145,7 +152,7 @@ def cover_facts(html: str | bytes) -> tuple[SharesFact, ...]:
     for el in root.iter("ix:nonnumeric", "ix:nonfraction"):
         name = _name(el)
         if name == _SECURITY_TITLE:
-            _, member = contexts.get(el.get("contextref") or "", (None, None))
+            _, member, _ = contexts.get(el.get("contextref") or "", (None, None, None))
             titles.setdefault(member, _text(el))
         elif name == SHARES_OUTSTANDING and el.tag == "ix:nonfraction":
             value = _value(el)
@@ -153,9 +160,13 @@ def cover_facts(html: str | bytes) -> tuple[SharesFact, ...]:
                 continue
             cid = el.get("contextref") or ""
             facts.append((value, cid, _text(el)))
+    # Another registrant's count (a subsidiary on a combined cover) is not the filer's.
+    entities = [contexts.get(cid, (None, None, None))[2] for _, cid, _ in facts]
+    own = None if None in entities or not entities else entities[0]
+    facts = [f for f, entity in zip(facts, entities) if entity == own]
     out = []
     for value, cid, shown in facts:
-        when, member = contexts.get(cid, (None, None))
+        when, member, _ = contexts.get(cid, (None, None, None))
         title = titles.get(member) if member else None
         if title is None:
             title = _member_words(member) if member else (titles.get(None) if len(facts) == 1 else None) or "Common Stock"
