@@ -58,6 +58,8 @@ def known_corrections(store: Store, *, known_at: date | None = None, issuer_key:
             if known_at is not None and stored.public_date is not None and stored.public_date > known_at:
                 continue
             e = stored.event
+            if known_at is not None and isinstance(e, EventRetracted) and e.by is not None and not _known(store, e.by, known_at):
+                continue       # a recap or superseded mark counts once the telling counted instead is known too
             p = out.get(e.target, Pending())
             if isinstance(e, EventRetracted):
                 p = attrs.evolve(p, retracted_by=stored.event_id)
@@ -68,6 +70,12 @@ def known_corrections(store: Store, *, known_at: date | None = None, issuer_key:
                                  corrected_by=p.corrected_by + (stored.event_id,))
             out[e.target] = p
     return out
+
+
+def _known(store: Store, event_id: str, known_at: date) -> bool:
+    """Whether an event was public by ``known_at`` (one with no public date counts as known)."""
+    found = store.event(event_id)
+    return found is not None and (found.public_date is None or found.public_date <= known_at)
 
 
 def corrected_event(stored: StoredEvent, pending: Pending) -> StoredEvent:

@@ -3,8 +3,9 @@
 A 424B prospectus prices an offering; an 8-K (or a 6-K, or a press release) reports its closing; a
 10-Q or 10-K recaps it in its unregistered-sales item. Each is read as a sale, so without this the
 same shares would be counted two or three times. When a filing is ingested, each issuance it
-reports (common, preferred, a warrant grant) is matched with the issuer's issuances already in the
-ledger of another family of form: same kind, same class, same count, and a date that fits (a recap
+reports (common, preferred, a warrant grant, a cash fee) is matched with the issuer's already in the
+ledger of another family of form: same kind, same class, same count (a fee: the same cash), and a
+date that fits (a recap
 within a week of the sale; a closing from the pricing date to 45 days after). The telling of the
 higher rank counts: a current report over a periodic report over a prospectus. The other one gets
 an ``EventRetracted`` of kind "recap" (a periodic report's) or "superseded" (a prospectus's, by its
@@ -20,13 +21,14 @@ from decimal import Decimal
 
 import attrs
 
-from events import CommonIssued, Event, EventRetracted, FilingRecorded, PreferredIssued, Provenance, WarrantGranted
+from events import CommonIssued, Event, EventRetracted, FeePaid, FilingRecorded, PreferredIssued, Provenance, WarrantGranted
 from ledger.formats.forms import CURRENT, PERIODIC, PROSPECTUS, family
 from ledger.ids import event_id, short_id
 from ledger.projections.outstanding import class_key
 from ledger.store import Store
 
-ISSUANCES = (CommonIssued, PreferredIssued, WarrantGranted)
+# What a sale's tellings repeat: the securities, and the cash fee paid for it.
+ISSUANCES = (CommonIssued, PreferredIssued, WarrantGranted, FeePaid)
 _RANK = {CURRENT: 3, PERIODIC: 2, PROSPECTUS: 1}
 RECAP_DAYS = 7          # a recap may date a sale by its agreement, the 8-K by its closing
 CLOSING_DAYS = 45       # a priced offering closes within days; a delayed one within weeks
@@ -50,6 +52,8 @@ def _what(event: Event) -> tuple | None:
         return "preferred", (event.series or "").lower(), event.shares, event.stated_amount
     if isinstance(event, WarrantGranted) and event.shares is not None:
         return "warrant", event.shares
+    if isinstance(event, FeePaid) and event.cash is not None:
+        return "fee", event.cash
     return None
 
 
@@ -60,6 +64,8 @@ def _same(a: Telling, b: Telling) -> bool:
     if wa[0] == "common" and (wa[2] != wb[2] or (wa[1] and wb[1] and wa[1] != wb[1])):
         return False
     if wa[0] == "preferred" and (wa[2:] != wb[2:] or (wa[1] and wb[1] and wa[1] != wb[1])):
+        return False
+    if wa[0] == "fee" and wa[1] != wb[1]:
         return False
     if wa[0] == "warrant":
         pa, pb = a.event.exercise_price, b.event.exercise_price

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from events import CommonIssued, ConsiderationKind, FilingRecorded, Issuer, Provenance, Quote, WarrantGranted
+import attrs
+
+from events import CommonIssued, ConsiderationKind, FeePaid, FilingRecorded, Issuer, Provenance, Quote, WarrantGranted
 from ledger.ids import event_id
 from ledger.recaps import CLOSING_DAYS, RECAP_DAYS, Telling, marks
 from ledger.store import open_store
@@ -209,3 +211,39 @@ def test_the_10q_cover_anchors_shares_outstanding(run, tmp_path):
     assert c.reported.source == "As of May 4, 2001, 12,406,318 shares of the registrant's common stock were outstanding."
     check = run("--db", db, "check")
     assert check.exit_code == 1 and "difference +11,631,318" in check.stdout
+
+
+PROSPECTUS = ROOT / "tests" / "filings" / "prospectus_underwritten.txt"
+CLOSING = ROOT / "tests" / "filings" / "closing_of_priced_offering.txt"
+
+
+@pytest.mark.parametrize("files", [[PROSPECTUS, CLOSING], [CLOSING, PROSPECTUS]], ids=["424B first", "8-K first"])
+def test_a_424b_offering_and_its_closing_8k_count_once(run, tmp_path, files):
+    """The 424B5 prices 4,000,000 shares at $8.00 (dated 11 June 2024); the 8-K reports the closing
+    on 13 June. Replay counts the closing's event once, raises $32,000,000 once, and keeps the
+    underwriters' $1,920,000 fee, which only the prospectus states."""
+    db = tmp_path / "l.db"
+    for f in files:
+        assert run("--db", db, "ingest", f).exit_code == 0
+    report, found = _report(db, as_of=date(2024, 12, 31))
+    [lot] = report.holdings
+    assert (lot.shares, lot.price, lot.date, lot.event_ids) == (4_000_000, Decimal("8.00"), date(2024, 6, 13),
+                                                               ("0001493152-24-023310-2",))
+    assert (report.totals.capital_raised, report.totals.fees_paid_cash) == (Decimal(32_000_000), Decimal(1_920_000))
+    [mark] = [m.event for m in found]
+    assert (mark.kind, mark.target, mark.by) == ("superseded", "0001493152-24-022871-2", "0001493152-24-023310-2")
+    # Known on 12 June, the day the prospectus was filed and before the 8-K: the priced offering counts.
+    early, _ = _report(db, as_of=date(2024, 12, 31), known_at=date(2024, 6, 12))
+    assert [(h.shares, h.date) for h in early.holdings] == [(4_000_000, date(2024, 6, 11))]
+
+
+def test_a_fee_told_twice_is_paid_once():
+    day = date(2024, 3, 5)
+    fee = FeePaid(effective_date=day, provenance=Provenance("p", (Quote(0, 3, "fee"),)), role="underwriter",
+                  payee="Tarrow & Kline Securities, LLC", cash=Decimal("1920000"))
+    priced = Telling("p-3", fee, day, "prospectus")
+    again = attrs.evolve(fee, provenance=Provenance("c", (Quote(0, 3, "fee"),)), effective_date=date(2024, 3, 7))
+    [mark] = marks("c", [_filing("8-K", date(2024, 3, 7), "c"), again], [priced])
+    assert (mark.target, mark.kind) == ("p-3", "superseded")
+    other = attrs.evolve(again, cash=Decimal("1920001"))
+    assert not marks("c", [_filing("8-K", date(2024, 3, 7), "c"), other], [priced])
