@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from events import Event, EventRetracted, FilingRecorded
+from events import BalanceAssertion, Event, EventRetracted, FilingRecorded
 from ledger.errors import BadInput, DuplicateStream, LedgerError
 from ledger.amendments import find_original
 from ledger.extract import NotAFiling, extract, plausible
@@ -43,7 +43,8 @@ class Outcome:
 
     @property
     def financing(self) -> bool:
-        return any(not isinstance(e, FilingRecorded) for e in self.events)
+        # A periodic report's cover balance is no financing; nor is a mark on another filing's telling.
+        return any(not isinstance(e, (FilingRecorded, BalanceAssertion, EventRetracted)) for e in self.events)
 
 
 def stream_info(filing: Filing, head: FilingRecorded) -> StreamInfo:
