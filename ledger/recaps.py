@@ -100,12 +100,13 @@ def tellings_in_ledger(store: Store, issuer_key: str, between: tuple[date, date]
     recapped or superseded). The window keeps each filing's read to the days around its own sales,
     however many filings the issuer has."""
     lo, hi = between
-    types = [cls.TYPE for cls in ISSUANCES]
-    after = lo - timedelta(days=1)
-    gone = {e.event.target for e in store.read(issuer_key=issuer_key, types=[EventRetracted.TYPE], after=after, as_of=hi)}
+    # One read: the issuances and the marks on them (a mark bears its target's date).
+    found = list(store.read(issuer_key=issuer_key, types=[cls.TYPE for cls in ISSUANCES] + [EventRetracted.TYPE],
+                            after=lo - timedelta(days=1), as_of=hi))
+    gone = {s.event.target for s in found if isinstance(s.event, EventRetracted)}
     forms: dict[str, str] = {}
-    for stored in store.read(issuer_key=issuer_key, types=types, after=after, as_of=hi):
-        if stored.event_id in gone:
+    for stored in found:
+        if isinstance(stored.event, EventRetracted) or stored.event_id in gone:
             continue
         if stored.stream not in forms:
             info = next(store.streams(stream=stored.stream), None)
