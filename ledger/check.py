@@ -14,7 +14,7 @@ from ledger.corrections import corrected_event, known_corrections
 from ledger.store import Store
 from events.envelope import StoredEvent
 from ledger.views import replay_ledger
-from ledger.projections.outstanding import class_key
+from ledger.projections.outstanding import class_key, class_of
 
 
 @attrs.frozen
@@ -65,8 +65,8 @@ def reconcile(store: Store, *, issuer_key: str | None = None, known_at: date | N
         previous = before[-1] if before else None
         result = replay_ledger(store, as_of=assertion.effective_date, issuer_key=assertion.issuer_key, known_at=known_at)
         [report] = result.issuers or [None]
-        classes = {k for (i, k) in earlier if i == assertion.issuer_key and k[0] == "common"}
-        lots = [h for h in (report.holdings if report else ()) if _of_class(h.security_class, key, classes)]
+        reported = [k for (i, k) in earlier if i == assertion.issuer_key]
+        lots = [h for h in (report.holdings if report else ()) if class_of(h.security_class, reported) == key]
         if previous is not None:
             lots = [h for h in lots if h.date > previous.effective_date]
         start = previous.event.value if previous is not None else 0
@@ -77,11 +77,3 @@ def reconcile(store: Store, *, issuer_key: str | None = None, known_at: date | N
             tuple((", ".join(short_id(i) for i in h.event_ids), h.shares, h.sources[0] if h.sources else "") for h in lots),
             previous, assertion.event.security)
 
-
-def _of_class(security: str, key: tuple, reported: set) -> bool:
-    """A lot is of the balance's class when its title names it; with one common class reported,
-    every common lot is."""
-    own = class_key(security)
-    if own == key:
-        return True
-    return own[0] == "common" and key[0] == "common" and len(reported) <= 1

@@ -11,7 +11,7 @@ from datetime import date
 import attrs
 
 from events import Quote
-from ledger.formats.forms import form_on_cover
+from ledger.formats.forms import PERIODIC, PROSPECTUS, REGISTRATION, form_on_cover
 from ledger.extract.values import DATE_RE, parse_date
 
 # The dates other forms are dated by: a periodic report's period, a prospectus's own date (not the
@@ -67,10 +67,6 @@ class Cover:
     signature_date: date | None
     quotes: tuple[Quote, ...]       # where each of these was read
     name_on_cover: bool = False     # the name stood by its cover label, not read from the body's text
-    # Dates other families are dated by, each with where it was read (quoted only when used):
-    period_date: tuple[date, Quote] | None = None      # "For the quarterly period ended March 31, 2000"
-    prospectus_date: tuple[date, Quote] | None = None  # "The date of this prospectus supplement is March 5, 2024"
-    filed_date: tuple[date, Quote] | None = None       # "As filed with the Securities and Exchange Commission on ..."
 
 
 def _quote(text: str, start: int, end: int) -> Quote:
@@ -174,6 +170,19 @@ def _signature_date(text: str) -> tuple[date | None, Quote | None]:
     return None, None
 
 
+def family_date(text: str, fam: str) -> tuple[date, Quote] | None:
+    """The date a periodic report, prospectus or registration statement is dated by, as its cover
+    labels it, and where; None for an 8-K (its date of report is read with the cover) or when absent.
+    Read only for the family that needs it: most filings are 8-Ks."""
+    if fam == PERIODIC:
+        return _date_after(_PERIOD_LABEL, text)
+    if fam == PROSPECTUS:
+        return _date_after(_PROSPECTUS_DATE, text, 80_000)
+    if fam == REGISTRATION:
+        return _date_after(_AS_FILED, text)
+    return None
+
+
 def _date_after(label: re.Pattern, text: str, span: int = _LABELLED_SPAN) -> tuple[date, Quote] | None:
     """The date that follows a label ("... period ended March 31, 2000"), the first label that has one."""
     for m in label.finditer(text, 0, min(len(text), span)):
@@ -197,6 +206,4 @@ def read_cover(text: str) -> Cover:
     return Cover(
         issuer_name=name, file_number=file_number, irs_number=irs,
         form=form[0] if form else None,
-        report_date=report_date, signature_date=signed, quotes=tuple(quotes), name_on_cover=on_cover,
-        period_date=_date_after(_PERIOD_LABEL, text), prospectus_date=_date_after(_PROSPECTUS_DATE, text, 80_000),
-        filed_date=_date_after(_AS_FILED, text))
+        report_date=report_date, signature_date=signed, quotes=tuple(quotes), name_on_cover=on_cover)

@@ -15,9 +15,9 @@ import attrs
 
 from events import Quote
 from ledger.errors import LedgerError
-from ledger.extract.cover import Cover, read_cover, readable_case
+from ledger.extract.cover import Cover, family_date, read_cover, readable_case
 from ledger.extract.prospectus import cover_issuer
-from ledger.formats.forms import CURRENT, PERIODIC, PROSPECTUS, REGISTRATION, family
+from ledger.formats.forms import CURRENT, PROSPECTUS, REGISTRATION, family
 from ledger.extract.segment import EXCHANGE, EXHIBIT, PRESS_RELEASE, Document, part_of, segment
 from ledger.extract.values import DATE_RE, parse_date
 from ledger.formats import Header
@@ -318,7 +318,9 @@ def _filing(document: Document, header: Header | None, cover: Cover, kind: str) 
         else:
             warnings.append(f"issuer read from the text, not the cover page: {name}")
     form = (header and header.form_type) or cover.form or (_exhibit_type(document) if kind == EXHIBIT else "8-K")
-    report = _dated(form, header, cover, quotes)
+    fam = family(form)
+    labelled = family_date(text, fam)
+    report = _dated(fam, header, cover, labelled, quotes)
     if report is None:
         report, q = _first_date(document)
         if report is not None:
@@ -326,20 +328,17 @@ def _filing(document: Document, header: Header | None, cover: Cover, kind: str) 
             warnings.append(f"no date of report on the cover and no signature date; the first date in the text "
                             f"({report.isoformat()}) is used")
     public = (header and header.filed) or cover.signature_date
-    if public is None and family(form) == PROSPECTUS and cover.prospectus_date:
-        public = cover.prospectus_date[0]          # a prospectus is public on its date; it bears no signature
-    if public is None and family(form) == REGISTRATION and cover.filed_date:
-        public = cover.filed_date[0]
+    if public is None and fam in (PROSPECTUS, REGISTRATION) and labelled:
+        public = labelled[0]        # a prospectus is public on its date, a registration on its filing; neither is signed
     return Identity(name, report, form, public, tuple(quotes), tuple(warnings))
 
 
-def _dated(form: str, header: Header | None, cover: Cover, quotes: list[Quote]) -> date | None:
+def _dated(fam: str, header: Header | None, cover: Cover, labelled: tuple[date, Quote] | None,
+           quotes: list[Quote]) -> date | None:
     """The date a filing is dated by, per family: an 8-K's date of report, a periodic report's period,
     a prospectus's own date (the supplement's, not its base prospectus's), a registration
-    statement's filing. The header's period outranks the cover; the signature date is the fallback."""
-    fam = family(form)
-    labelled = {PERIODIC: cover.period_date, PROSPECTUS: cover.prospectus_date,
-                REGISTRATION: cover.filed_date}.get(fam)
+    statement's filing (``labelled``: the cover's, ``cover.family_date``). The header's period
+    outranks the cover; the signature date is the fallback."""
     if fam == PROSPECTUS and labelled:             # a 424B has no period; its header's date is the filing's
         quotes.append(labelled[1])
         return labelled[0]

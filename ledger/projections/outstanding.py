@@ -62,6 +62,16 @@ def class_key(security: str) -> tuple[str, str | None]:
     return kind, label
 
 
+def class_of(security: str, reported: Iterable[tuple[str, str | None]]) -> tuple[str, str | None] | None:
+    """The reported class a lot of ``security`` belongs to: the one its title names; when the
+    filings report one common class, every common lot is of it; else None."""
+    key, reported = class_key(security), list(reported)
+    if key in reported:
+        return key
+    common = [k for k in reported if k[0] == "common"]
+    return common[0] if key[0] == "common" and len(common) == 1 else None
+
+
 class BalanceFold:
     """By issuer, the latest reported balance of each class. Events arrive in replay order, so the
     last one seen for a class is the latest by date."""
@@ -106,15 +116,11 @@ def estimate(balances: Mapping[tuple[str, str | None], Balance], lots: Iterable[
     title names."""
     if not balances:
         return Outstanding()
-    common = [k for k in balances if k[0] == "common"]
     sums = {k: [0, 0, [], 0] for k in balances}      # issued since, undetermined since, ids, recorded
     for lot in lots:
-        key = class_key(lot.security)
-        if key not in balances:
-            if key[0] == "common" and len(common) == 1:
-                key = common[0]
-            else:
-                continue
+        key = class_of(lot.security, balances)
+        if key is None:
+            continue
         s = sums[key]
         s[3] += lot.shares or 0
         if lot.date > balances[key].as_of:
