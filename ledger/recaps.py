@@ -32,6 +32,7 @@ ISSUANCES = (CommonIssued, PreferredIssued, WarrantGranted, FeePaid)
 _RANK = {CURRENT: 3, PERIODIC: 2, PROSPECTUS: 1}
 RECAP_DAYS = 7          # a recap may date a sale by its agreement, the 8-K by its closing
 CLOSING_DAYS = 45       # a priced offering closes within days; a delayed one within weeks
+PRICED_AFTER_DAYS = 3   # a closing 8-K may date the deal by its agreement, a day or two before the pricing
 
 
 @attrs.frozen
@@ -73,7 +74,7 @@ def _same(a: Telling, b: Telling) -> bool:
             return False
     low, high = sorted((a, b), key=lambda t: _RANK[t.family])
     if low.family == PROSPECTUS:      # priced, then closed
-        return low.date - timedelta(days=3) <= high.date <= low.date + timedelta(days=CLOSING_DAYS)
+        return low.date - timedelta(days=PRICED_AFTER_DAYS) <= high.date <= low.date + timedelta(days=CLOSING_DAYS)
     return abs((a.date - b.date).days) <= RECAP_DAYS
 
 
@@ -91,7 +92,7 @@ def window(events: Sequence[Event]) -> tuple[date, date] | None:
     days = [e.effective_date for e in events if isinstance(e, ISSUANCES)]
     if not days:
         return None
-    reach = timedelta(days=max(RECAP_DAYS, CLOSING_DAYS, 3))
+    reach = timedelta(days=max(RECAP_DAYS, CLOSING_DAYS, PRICED_AFTER_DAYS))
     return min(days) - reach, max(days) + reach
 
 
